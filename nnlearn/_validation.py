@@ -1,0 +1,148 @@
+"""Input checks shared by the public entry points of nnlearn.
+
+Every public function checks its arguments once, at the door, and raises a
+``ValueError`` or ``TypeError`` whose message names the argument, says what
+was expected and what was given, and, where it can, suggests a fix.  Internal
+methods (those whose names start with an underscore) trust their callers and
+do no checking, so that a training step pays for validation only once.
+"""
+
+import difflib
+import numbers
+
+import numpy as np
+
+
+def check_array(x, name, *, ndim=None, dtype=None, allow_int=False):
+    """Return ``x`` as a finite floating-point ndarray, or raise a clear error.
+
+    Parameters
+    ----------
+    x : array_like
+        The value to check.
+    name : str
+        The argument's name, used in error messages.
+    ndim : int, optional
+        The required number of dimensions.  For ``ndim=2`` the message
+        explains the batch-first convention ``(n_samples, n_features)``.
+    dtype : numpy dtype, optional
+        Floating dtype to convert to.  By default float arrays keep their
+        dtype and everything else becomes float64.
+    allow_int : bool
+        Keep integer arrays as they are (used for class labels).
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"`{name}` must be an array of numbers, got {type(x).__name__} {x!r}.")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"`{name}` must be an array of numbers, got {type(x).__name__} "
+                        f"that numpy cannot convert ({exc}).") from None
+    if arr.dtype == bool:
+        arr = arr.astype(np.float64 if dtype is None else dtype)
+    if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"`{name}` must contain real numbers, got an array of dtype {arr.dtype}.")
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    elif not (allow_int and np.issubdtype(arr.dtype, np.integer)) and not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(_ndim_message(name, arr, ndim))
+    if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+        n_bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(
+            f"`{name}` must contain only finite numbers, got {n_bad} NaN or infinite "
+            f"value{'s' if n_bad != 1 else ''} in an array of shape {arr.shape}. "
+            "Impute or drop missing values before training (see sklearn.impute.SimpleImputer)."
+        )
+    return arr
+
+
+def _ndim_message(name, arr, ndim):
+    got = f"a {arr.ndim}-D array of shape {arr.shape}"
+    if ndim == 2:
+        msg = f"`{name}` must be a 2-D array of shape (n_samples, n_features), got {got}."
+        if arr.ndim == 1:
+            msg += (f" If it holds one sample, use {name}.reshape(1, -1); "
+                    f"if it holds one feature, use {name}.reshape(-1, 1).")
+        elif arr.ndim == 0:
+            msg += f" Wrap a single number as np.array([[{name}]])."
+        return msg
+    return f"`{name}` must be a {ndim}-D array, got {got}."
+
+
+def check_positive(value, name, *, allow_zero=False):
+    """Return ``value`` as a float after checking it is a positive real number."""
+    value = check_real(value, name)
+    if value < 0 or (value == 0 and not allow_zero):
+        bound = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"`{name}` must be {bound}, got {value!r}.")
+    return value
+
+
+def check_real(value, name):
+    """Return ``value`` as a finite float, or raise ``TypeError``/``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite number, got {value!r}.")
+    return value
+
+
+def check_interval(value, name, low, high, *, low_closed=True, high_closed=False):
+    """Return ``value`` as a float after checking ``low <= value < high`` (brackets configurable)."""
+    value = check_real(value, name)
+    ok_low = value >= low if low_closed else value > low
+    ok_high = value <= high if high_closed else value < high
+    if not (ok_low and ok_high):
+        interval = f"{'[' if low_closed else '('}{low}, {high}{']' if high_closed else ')'}"
+        raise ValueError(f"`{name}` must lie in {interval}, got {value!r}.")
+    return value
+
+
+def check_int(value, name, *, minimum=None):
+    """Return ``value`` as an int after checking it is an integer ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer, got {type(value).__name__} {value!r}.")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value}.")
+    return value
+
+
+def check_rng(rng):
+    """Normalise ``rng`` (None, an int seed or a Generator) to a ``np.random.Generator``.
+
+    ``rng=0`` is the seed 0, not "no seed".  The global numpy random state is
+    never used.
+    """
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+        raise TypeError("`rng` must be None, an int seed or a numpy.random.Generator, "
+                        f"got {type(rng).__name__} {rng!r}.")
+    if rng < 0:
+        raise ValueError(f"`rng` must be a non-negative int seed, got {rng}.")
+    return np.random.default_rng(int(rng))
+
+
+def check_float_dtype(dtype, name="dtype"):
+    """Return ``dtype`` as float32 or float64, the two dtypes nnlearn computes in."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"`{name}` must be a numpy float dtype, got {dtype!r}.") from None
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"`{name}` must be float32 or float64, got {dt}.")
+    return dt
+
+
+def unknown_name(kind, name, valid):
+    """Build the ``ValueError`` for a name not found in a lookup table."""
+    valid = sorted(valid)
+    msg = f"Unknown {kind} {name!r}. Valid names: {', '.join(repr(v) for v in valid)}."
+    close = difflib.get_close_matches(str(name), valid, n=1)
+    if close:
+        msg += f" Did you mean {close[0]!r}?"
+    return ValueError(msg)

@@ -1,0 +1,262 @@
+r"""Activation functions and their derivatives.
+
+An activation function :math:`f` is applied to a layer's pre-activation
+:math:`Z = XW + b`.  Each activation here is a small object:
+
+* ``f(z)`` computes :math:`f(z)`;
+* ``f.derivative(z)`` gives :math:`f'(z)` element by element (not for softmax,
+  whose derivative is a matrix per sample);
+* ``f.backward(z, grad_output)`` turns :math:`\partial L/\partial a` into
+  :math:`\partial L/\partial z` (the chain rule).  Layers pass the output
+  ``a = f(z)`` they already computed, so nothing is evaluated twice.
+
+Look one up by name with :func:`get`; the table :data:`ACTIVATIONS` maps names to
+classes.  Everything is numerically stable for :math:`|z|` up to :math:`10^4`:
+no overflow warnings and no NaN (results may underflow to 0).  At kinks the
+derivative follows PyTorch: :math:`\mathrm{relu}'(0) = 0` and
+:math:`\mathrm{leaky\_relu}'(0) = \alpha`.
+"""
+
+import numpy as np
+
+from ._validation import check_interval, unknown_name
+
+__all__ = ["ActivationFunction", "Linear", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU",
+           "Softmax", "ACTIVATIONS", "get", "sigmoid", "log_softmax", "softmax"]
+
+
+def sigmoid(z):
+    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, computed without overflow.
+
+    For :math:`z \ge 0` it uses :math:`1/(1 + e^{-z})`, for :math:`z < 0` the
+    equal form :math:`e^{z}/(1 + e^{z})`; both only ever exponentiate
+    :math:`-|z| \le 0`, so nothing overflows and small values keep full
+    relative precision.
+    """
+    z = np.asarray(z)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def softmax(z, axis=-1):
+    r"""Softmax :math:`s_i = e^{z_i} / \sum_j e^{z_j}` along ``axis``.
+
+    The maximum is subtracted first (softmax is unchanged by adding a constant),
+    so the largest exponent is :math:`e^0 = 1` and nothing overflows.
+    """
+    z = np.asarray(z)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(z, axis=-1):
+    r"""Logarithm of the softmax, :math:`z_i - \log\sum_j e^{z_j}`, via the log-sum-exp trick."""
+    z = np.asarray(z)
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+class ActivationFunction:
+    """Base class: subclasses define ``__call__`` and ``derivative`` (or ``backward``).
+
+    Attributes
+    ----------
+    name : str
+        The name under which :func:`get` finds the activation.
+    elementwise : bool
+        True when :math:`f` acts on each entry separately, so that
+        ``backward`` is ``grad_output * derivative(z)``.
+    """
+
+    name = "activation"
+    elementwise = True
+
+    def __call__(self, z):
+        raise NotImplementedError
+
+    def derivative(self, z, a=None):
+        """Element-wise derivative :math:`f'(z)`; ``a = f(z)`` may be passed to avoid recomputing it."""
+        raise NotImplementedError
+
+    def backward(self, z, grad_output, a=None):
+        r"""Return :math:`\partial L/\partial z = \partial L/\partial a \odot f'(z)`.
+
+        Parameters
+        ----------
+        z : ndarray
+            The pre-activation the forward pass received.
+        grad_output : ndarray, same shape as ``z``
+            :math:`\partial L/\partial a`, the gradient of the loss with respect to the output.
+        a : ndarray, optional
+            The forward output ``f(z)``, if already known.
+        """
+        return grad_output * self.derivative(z, a)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Linear(ActivationFunction):
+    r"""Identity :math:`f(z) = z`, :math:`f'(z) = 1`.  Used for regression outputs."""
+
+    name = "linear"
+
+    def __call__(self, z):
+        return np.asarray(z)
+
+    def derivative(self, z, a=None):
+        return np.ones_like(z)
+
+    def backward(self, z, grad_output, a=None):
+        return grad_output
+
+
+class Step(ActivationFunction):
+    r"""Heaviside step :math:`f(z) = 1` if :math:`z \ge 0` else :math:`0` (the perceptron's).
+
+    Its derivative is 0 wherever it exists, which is why a network of step units
+    cannot be trained by gradient descent.
+    """
+
+    name = "step"
+
+    def __call__(self, z):
+        z = np.asarray(z)
+        return (z >= 0).astype(z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64)
+
+    def derivative(self, z, a=None):
+        return np.zeros_like(z, dtype=np.result_type(z, np.float32))
+
+
+class Sigmoid(ActivationFunction):
+    r"""Logistic sigmoid :math:`\sigma(z) = 1/(1 + e^{-z})`, range :math:`(0, 1)`.
+
+    Derivative :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`, at most
+    :math:`1/4` (at :math:`z = 0`).
+    """
+
+    name = "sigmoid"
+
+    def __call__(self, z):
+        return sigmoid(z)
+
+    def derivative(self, z, a=None):
+        a = sigmoid(z) if a is None else a
+        return a * (1.0 - a)
+
+
+class Tanh(ActivationFunction):
+    r"""Hyperbolic tangent :math:`\tanh z`, range :math:`(-1, 1)`; :math:`\tanh'(z) = 1 - \tanh^2 z`."""
+
+    name = "tanh"
+
+    def __call__(self, z):
+        return np.tanh(z)
+
+    def derivative(self, z, a=None):
+        a = np.tanh(z) if a is None else a
+        return 1.0 - a * a
+
+
+class ReLU(ActivationFunction):
+    r"""Rectified linear unit :math:`\max(0, z)`; derivative 1 for :math:`z > 0`, else 0."""
+
+    name = "relu"
+
+    def __call__(self, z):
+        return np.maximum(z, 0.0)
+
+    def derivative(self, z, a=None):
+        z = np.asarray(z)
+        return (z > 0).astype(z.dtype)
+
+    def backward(self, z, grad_output, a=None):
+        return np.where(np.asarray(z) > 0, grad_output, 0.0)
+
+
+class LeakyReLU(ActivationFunction):
+    r"""Leaky ReLU: :math:`z` for :math:`z > 0`, :math:`\alpha z` otherwise; derivative 1 or :math:`\alpha`.
+
+    Parameters
+    ----------
+    alpha : float, default 0.01
+        Slope for negative inputs, in :math:`[0, 1)`.
+    """
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha=0.01):
+        self.alpha = check_interval(alpha, "alpha", 0.0, 1.0)
+
+    def __call__(self, z):
+        z = np.asarray(z)
+        return np.where(z > 0, z, self.alpha * z)
+
+    def derivative(self, z, a=None):
+        z = np.asarray(z)
+        return np.where(z > 0, 1.0, self.alpha).astype(z.dtype)
+
+    def backward(self, z, grad_output, a=None):
+        return np.where(np.asarray(z) > 0, grad_output, self.alpha * grad_output)
+
+    def __repr__(self):
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+class Softmax(ActivationFunction):
+    r"""Softmax along the last axis: :math:`s_i = e^{z_i}/\sum_j e^{z_j}`.
+
+    Each row of the output is a probability distribution.  The Jacobian of one
+    row is :math:`J = \mathrm{diag}(s) - s s^\top`, so the backward pass is the
+    Jacobian-vector product
+
+    .. math:: \frac{\partial L}{\partial z} = s \odot \Big(g - \sum_j g_j s_j\Big),
+              \qquad g = \frac{\partial L}{\partial s}.
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def __call__(self, z):
+        return softmax(z, axis=-1)
+
+    def derivative(self, z, a=None):
+        raise TypeError("softmax is not element-wise: its derivative is a Jacobian matrix per "
+                        "sample. Use backward(z, grad_output) for the Jacobian-vector product.")
+
+    def backward(self, z, grad_output, a=None):
+        s = softmax(z, axis=-1) if a is None else a
+        return s * (grad_output - (grad_output * s).sum(axis=-1, keepdims=True))
+
+
+#: Name → class table used by :func:`get`; add an entry to register a new activation.
+ACTIVATIONS = {cls.name: cls for cls in (Linear, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
+
+
+def get(name, **options):
+    """Return the activation called ``name`` (options such as ``alpha`` go to its constructor).
+
+    Parameters
+    ----------
+    name : str or ActivationFunction
+        One of ``"linear"``, ``"step"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``,
+        ``"leaky_relu"``, ``"softmax"``; an ``ActivationFunction`` is returned as it is.
+
+    Examples
+    --------
+    >>> get("leaky_relu", alpha=0.1)(np.array([-2.0, 3.0]))
+    array([-0.2,  3. ])
+    """
+    if isinstance(name, ActivationFunction):
+        if options:
+            raise TypeError(f"options {sorted(options)} cannot be applied to an existing activation object {name!r}.")
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be an activation name (str) or an ActivationFunction, "
+                        f"got {type(name).__name__} {name!r}.")
+    if name not in ACTIVATIONS:
+        raise unknown_name("activation", name, ACTIVATIONS)
+    try:
+        return ACTIVATIONS[name](**options)
+    except TypeError:
+        raise TypeError(f"activation {name!r} got unexpected options {sorted(options)}.") from None

@@ -1,0 +1,313 @@
+r"""Loss functions with their gradients.
+
+A loss compares predictions :math:`\hat y` (``y_pred``, shape
+``(n_samples, n_outputs)`` or ``(n_samples,)``) with targets :math:`y`
+(``y_true``) and returns one number.  Each loss is an object with
+
+* ``loss(y_pred, y_true)`` → float, the value :math:`L`;
+* ``loss.gradient(y_pred, y_true)`` → :math:`\partial L/\partial \hat y`, shaped like ``y_pred``.
+
+Reductions follow PyTorch's defaults: the mean over *all elements* for
+``"mse"``, ``"mae"``, ``"huber"`` and ``"bce"``, the mean over *samples* for
+``"cce"``.  The cross-entropies take probabilities by default (like
+``torch.nn.BCELoss`` and ``NLLLoss`` on :math:`\log p`); with
+``from_logits=True`` they take raw scores and apply the sigmoid or softmax
+themselves, stably (like ``BCEWithLogitsLoss`` and ``CrossEntropyLoss``).
+
+Look a loss up with :func:`get`; :data:`LOSSES` maps names to classes.
+"""
+
+import numpy as np
+
+from ._validation import check_array, check_positive, unknown_name
+from .activations import log_softmax, sigmoid, softmax
+
+__all__ = ["Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CategoricalCrossEntropy",
+           "LOSSES", "get"]
+
+
+class Loss:
+    """Base class.  Subclasses implement ``_value`` and ``_gradient`` on checked arrays.
+
+    The public ``__call__`` and ``gradient`` check their inputs (finite numbers,
+    matching shapes, valid labels) and then call the unchecked ``_value`` and
+    ``_gradient``, which the training loop uses directly on arrays it has
+    already checked.
+    """
+
+    name = "loss"
+
+    def __call__(self, y_pred, y_true):
+        """Return the loss :math:`L(\\hat y, y)` as a Python float."""
+        y_pred, y_true = self._check(y_pred, y_true)
+        return float(self._value(y_pred, y_true))
+
+    def gradient(self, y_pred, y_true):
+        """Return :math:`\\partial L/\\partial \\hat y`, an array shaped like ``y_pred``."""
+        y_pred, y_true = self._check(y_pred, y_true)
+        return self._gradient(y_pred, y_true)
+
+    def _value(self, y_pred, y_true):
+        raise NotImplementedError
+
+    def _gradient(self, y_pred, y_true):
+        raise NotImplementedError
+
+    def _check(self, y_pred, y_true):
+        y_pred = check_array(y_pred, "y_pred")
+        y_true = check_array(y_true, "y_true", dtype=y_pred.dtype)
+        _check_same_shape(y_pred, y_true)
+        return y_pred, y_true
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+def _check_same_shape(y_pred, y_true):
+    if y_pred.shape == y_true.shape:
+        return
+    msg = (f"`y_pred` and `y_true` must have the same shape, got y_pred {y_pred.shape} "
+           f"and y_true {y_true.shape}.")
+    if y_pred.ndim == 2 and y_pred.shape[1] == 1 and y_true.shape == (y_pred.shape[0],):
+        msg += " Reshape the targets to a column with y_true.reshape(-1, 1)."
+    elif y_true.ndim == 2 and y_true.shape[1] == 1 and y_pred.shape == (y_true.shape[0],):
+        msg += " Reshape the predictions to a column with y_pred.reshape(-1, 1)."
+    raise ValueError(msg)
+
+
+class MSE(Loss):
+    r"""Mean squared error :math:`L = \frac1N \sum_i (\hat y_i - y_i)^2` over all :math:`N` elements.
+
+    Gradient :math:`\partial L/\partial \hat y_i = \frac{2}{N}(\hat y_i - y_i)`.
+    Equals ``torch.nn.MSELoss()``.
+    """
+
+    name = "mse"
+
+    def _value(self, y_pred, y_true):
+        r = y_pred - y_true
+        return np.mean(r * r)
+
+    def _gradient(self, y_pred, y_true):
+        return (2.0 / y_pred.size) * (y_pred - y_true)
+
+
+class MAE(Loss):
+    r"""Mean absolute error :math:`L = \frac1N \sum_i |\hat y_i - y_i|`.
+
+    Gradient :math:`\frac1N \operatorname{sign}(\hat y_i - y_i)`, with
+    :math:`\operatorname{sign}(0) = 0` as in ``torch.nn.L1Loss()``.
+    """
+
+    name = "mae"
+
+    def _value(self, y_pred, y_true):
+        return np.mean(np.abs(y_pred - y_true))
+
+    def _gradient(self, y_pred, y_true):
+        return np.sign(y_pred - y_true) / y_pred.size
+
+
+class Huber(Loss):
+    r"""Huber loss: quadratic for small residuals, linear for large ones.
+
+    With :math:`r = \hat y - y`,
+
+    .. math:: \ell_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+              \delta\,(|r| - \tfrac12\delta) & |r| > \delta \end{cases},
+              \qquad L = \frac1N\sum_i \ell_\delta(r_i),
+
+    and :math:`\ell_\delta'(r) = r` for :math:`|r| \le \delta`, else
+    :math:`\delta\,\operatorname{sign}(r)`: the gradient of an outlier is capped
+    at :math:`\delta`.  Equals ``torch.nn.HuberLoss(delta=delta)``.
+
+    Parameters
+    ----------
+    delta : float, default 1.0
+        Where the quadratic part turns linear; must be positive.
+    """
+
+    name = "huber"
+
+    def __init__(self, delta=1.0):
+        self.delta = check_positive(delta, "delta")
+
+    def _value(self, y_pred, y_true):
+        r = np.abs(y_pred - y_true)
+        d = self.delta
+        return np.mean(np.where(r <= d, 0.5 * r * r, d * (r - 0.5 * d)))
+
+    def _gradient(self, y_pred, y_true):
+        return np.clip(y_pred - y_true, -self.delta, self.delta) / y_pred.size
+
+    def __repr__(self):
+        return f"Huber(delta={self.delta})"
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Binary cross-entropy, the negative log-likelihood of Bernoulli targets.
+
+    With probabilities :math:`p = \hat y` and targets :math:`y \in [0, 1]`,
+
+    .. math:: L = -\frac1N \sum_i \big[y_i \log p_i + (1 - y_i)\log(1 - p_i)\big],
+              \qquad \frac{\partial L}{\partial p_i} = \frac1N\,\frac{p_i - y_i}{p_i(1 - p_i)}.
+
+    Probabilities are clipped to :math:`[\epsilon, 1 - \epsilon]` with
+    :math:`\epsilon` the machine epsilon of the dtype, so :math:`\log 0` never
+    occurs.  With ``from_logits=True`` the input is a score :math:`z` and
+    :math:`p = \sigma(z)`; then
+
+    .. math:: L = \frac1N\sum_i \big[\max(z_i, 0) - z_i y_i + \log(1 + e^{-|z_i|})\big],
+              \qquad \frac{\partial L}{\partial z_i} = \frac1N(\sigma(z_i) - y_i),
+
+    which is exact for any :math:`z`.  Equals ``torch.nn.BCELoss()`` /
+    ``BCEWithLogitsLoss()`` (away from :math:`p \in \{0, 1\}`, where the
+    clipping differs).
+    """
+
+    name = "bce"
+
+    def __init__(self, from_logits=False):
+        self.from_logits = bool(from_logits)
+
+    def _check(self, y_pred, y_true):
+        y_pred, y_true = super()._check(y_pred, y_true)
+        if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
+            raise ValueError(f"`y_true` must hold targets in [0, 1] for binary cross-entropy, "
+                             f"got values from {y_true.min()} to {y_true.max()}. For class "
+                             "labels 0/1 pass them as floats; for more classes use 'cce'.")
+        if not self.from_logits and y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
+            raise ValueError(f"`y_pred` must hold probabilities in [0, 1], got values from "
+                             f"{y_pred.min()} to {y_pred.max()}. If these are raw scores, "
+                             "use get('bce', from_logits=True).")
+        return y_pred, y_true
+
+    def _value(self, y_pred, y_true):
+        if self.from_logits:
+            z = y_pred
+            return np.mean(np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
+        eps = np.finfo(y_pred.dtype).eps
+        p = np.clip(y_pred, eps, 1 - eps)
+        return -np.mean(y_true * np.log(p) + (1 - y_true) * np.log1p(-p))
+
+    def _gradient(self, y_pred, y_true):
+        if self.from_logits:
+            return (sigmoid(y_pred) - y_true) / y_pred.size
+        eps = np.finfo(y_pred.dtype).eps
+        p = np.clip(y_pred, eps, 1 - eps)
+        return (p - y_true) / (p * (1 - p) * y_pred.size)
+
+    def __repr__(self):
+        return f"BinaryCrossEntropy(from_logits={self.from_logits})"
+
+
+class CategoricalCrossEntropy(Loss):
+    r"""Categorical cross-entropy for :math:`K` classes, averaged over the :math:`n` samples.
+
+    Targets are one-hot (or any probability) rows :math:`y` of shape
+    ``(n_samples, K)``, or integer labels of shape ``(n_samples,)``.  With
+    probabilities :math:`p = \hat y`,
+
+    .. math:: L = -\frac1n \sum_{i=1}^n \sum_{k=1}^K y_{ik}\log p_{ik},
+              \qquad \frac{\partial L}{\partial p_{ik}} = -\frac1n\,\frac{y_{ik}}{p_{ik}}
+
+    (``torch.nn.NLLLoss`` on :math:`\log p`).  With ``from_logits=True`` the
+    input is a score matrix :math:`z`, :math:`\log p = z - \log\sum_k e^{z_k}`
+    (log-sum-exp, stable) and
+
+    .. math:: \frac{\partial L}{\partial z_{ik}} = \frac1n\Big(p_{ik}\sum_j y_{ij} - y_{ik}\Big)
+              = \frac1n(p_{ik} - y_{ik}) \text{ for one-hot } y,
+
+    exactly ``torch.nn.CrossEntropyLoss()``.
+    """
+
+    name = "cce"
+
+    def __init__(self, from_logits=False):
+        self.from_logits = bool(from_logits)
+
+    def _check(self, y_pred, y_true):
+        y_pred = check_array(y_pred, "y_pred", ndim=2)
+        y_true = check_array(y_true, "y_true", allow_int=True)
+        n, k = y_pred.shape
+        if y_true.ndim == 1:
+            if y_true.shape[0] != n:
+                raise ValueError(f"`y_true` holds {y_true.shape[0]} labels but `y_pred` has {n} "
+                                 f"rows; they must match (y_pred {y_pred.shape}, y_true {y_true.shape}).")
+            if not np.issubdtype(y_true.dtype, np.integer):
+                if not np.all(y_true == np.round(y_true)):
+                    raise ValueError("`y_true` of shape (n_samples,) must hold integer class labels, "
+                                     "got non-integer values. For probabilities pass rows of shape "
+                                     "(n_samples, n_classes).")
+                y_true = y_true.astype(np.int64)
+            if y_true.size and (y_true.min() < 0 or y_true.max() >= k):
+                raise ValueError(f"`y_true` labels must lie in [0, {k - 1}] for {k} classes, got labels "
+                                 f"from {y_true.min()} to {y_true.max()}. Check that y_pred has one "
+                                 "column per class and that labels start at 0.")
+            y_true = _one_hot(y_true, k, y_pred.dtype)
+        else:
+            y_true = y_true.astype(y_pred.dtype, copy=False)
+            _check_same_shape(y_pred, y_true)
+            if y_true.size and y_true.min() < 0:
+                raise ValueError(f"`y_true` must be one-hot or probability rows (non-negative), "
+                                 f"got a minimum of {y_true.min()}.")
+        if not self.from_logits and y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
+            raise ValueError(f"`y_pred` must hold probabilities in [0, 1], got values from "
+                             f"{y_pred.min()} to {y_pred.max()}. If these are raw scores, "
+                             "use get('cce', from_logits=True).")
+        return y_pred, y_true
+
+    def _value(self, y_pred, y_true):
+        n = y_pred.shape[0]
+        if self.from_logits:
+            return -np.sum(y_true * log_softmax(y_pred)) / n
+        p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        return -np.sum(y_true * np.log(p)) / n
+
+    def _gradient(self, y_pred, y_true):
+        n = y_pred.shape[0]
+        if self.from_logits:
+            return (softmax(y_pred) * y_true.sum(axis=1, keepdims=True) - y_true) / n
+        p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
+        return -y_true / (p * n)
+
+    def __repr__(self):
+        return f"CategoricalCrossEntropy(from_logits={self.from_logits})"
+
+
+def _one_hot(labels, n_classes, dtype):
+    out = np.zeros((labels.shape[0], n_classes), dtype=dtype)
+    out[np.arange(labels.shape[0]), labels] = 1
+    return out
+
+
+#: Name → class table used by :func:`get`; add an entry to register a new loss.
+LOSSES = {cls.name: cls for cls in (MSE, MAE, Huber, BinaryCrossEntropy, CategoricalCrossEntropy)}
+
+
+def get(name, **options):
+    """Return the loss called ``name``; options (``delta``, ``from_logits``) go to its constructor.
+
+    Parameters
+    ----------
+    name : str or Loss
+        One of ``"mse"``, ``"mae"``, ``"huber"``, ``"bce"``, ``"cce"``; a ``Loss``
+        object is returned as it is.
+
+    Examples
+    --------
+    >>> get("huber", delta=0.5)(np.array([[3.0]]), np.array([[0.0]]))
+    1.375
+    """
+    if isinstance(name, Loss):
+        if options:
+            raise TypeError(f"options {sorted(options)} cannot be applied to an existing loss object {name!r}.")
+        return name
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a loss name (str) or a Loss, got {type(name).__name__} {name!r}.")
+    if name not in LOSSES:
+        raise unknown_name("loss", name, LOSSES)
+    try:
+        return LOSSES[name](**options)
+    except TypeError:
+        raise TypeError(f"loss {name!r} got unexpected options {sorted(options)}.") from None

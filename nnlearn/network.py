@@ -1,0 +1,215 @@
+"""Networks: a chain of layers (:class:`Sequential`) and the multilayer perceptron (:class:`MLP`).
+
+Forward propagation feeds the batch through the layers in order; backward
+propagation sends :math:`\\partial L/\\partial \\hat y` back through them in
+reverse, each layer applying the chain rule and storing its parameter
+gradients.  The network checks its input once and then calls the layers'
+unchecked ``_forward``/``_backward``.
+"""
+
+import numpy as np
+
+from ._validation import check_array, check_float_dtype, check_int, check_rng
+from .activations import get as get_activation
+from .layers import Activation, Dense, Layer
+
+__all__ = ["Sequential", "MLP"]
+
+
+class _Text(str):
+    """A string that shows itself as plain text in a notebook (used by ``summary``)."""
+
+    def __repr__(self):
+        return str(self)
+
+
+class Sequential:
+    """A network that applies its layers one after another.
+
+    Parameters
+    ----------
+    layers : list of Layer
+        The layers in forward order.
+
+    Examples
+    --------
+    >>> from nnlearn.layers import Dense, Activation
+    >>> net = Sequential([Dense(2, 3, rng=0), Activation("tanh"), Dense(3, 1, rng=1)])
+    >>> net.forward(np.zeros((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(self, layers):
+        layers = list(layers)
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"`layers[{i}]` must be a Layer (Dense, Activation, Dropout, ...), "
+                                f"got {type(layer).__name__} {layer!r}.")
+        if not layers:
+            raise ValueError("`layers` must contain at least one layer, got an empty list.")
+        self.layers = layers
+        self._out_shape = None
+
+    # -- forward and backward -------------------------------------------------------------
+
+    def forward(self, X):
+        """Return the network output for a batch ``X`` of shape ``(n_samples, n_features)``."""
+        A = self.layers[0]._check_input(X)
+        for layer in self.layers:
+            A = layer._forward(A)
+        self._out_shape = A.shape
+        return A
+
+    def backward(self, grad_output):
+        r"""Back-propagate :math:`\partial L/\partial \hat y` (shape of the last output).
+
+        Stores every layer's parameter gradients in its ``grads`` and returns
+        :math:`\partial L/\partial X`.
+        """
+        if self._out_shape is None:
+            raise RuntimeError("call forward() before backward().")
+        grad = check_array(grad_output, "grad_output", ndim=2)
+        if grad.shape != self._out_shape:
+            raise ValueError(f"`grad_output` must have the shape of the network output "
+                             f"{self._out_shape}, got {grad.shape}.")
+        for layer in reversed(self.layers):
+            grad = layer._backward(grad)
+        return grad
+
+    def predict(self, X):
+        """Output for ``X`` in evaluation mode (dropout off); the mode is restored afterwards."""
+        modes = [layer.training for layer in self.layers]
+        self.eval()
+        try:
+            return self.forward(X)
+        finally:
+            for layer, mode in zip(self.layers, modes):
+                layer.training = mode
+
+    __call__ = forward
+
+    # -- modes and parameters -------------------------------------------------------------
+
+    def train(self):
+        """Switch every layer to training mode; returns the network."""
+        for layer in self.layers:
+            layer.training = True
+        return self
+
+    def eval(self):
+        """Switch every layer to evaluation mode (dropout becomes the identity); returns the network."""
+        for layer in self.layers:
+            layer.training = False
+        return self
+
+    @property
+    def training(self):
+        """True when the layers are in training mode."""
+        return all(layer.training for layer in self.layers)
+
+    def parameters(self):
+        """Return the ``(param, grad)`` pairs in layer order (``W`` then ``b`` for each Dense).
+
+        These are the live arrays: an optimizer updates ``param`` in place and
+        ``backward`` overwrites ``grad`` in place.
+        """
+        return [(param, grad) for _, param, grad in self.named_parameters()]
+
+    def named_parameters(self):
+        """Return ``(name, param, grad)`` triples; names are ``"<layer index>.<key>"``, e.g. ``"0.W"``."""
+        return [(f"{i}.{key}", layer.params[key], layer.grads[key])
+                for i, layer in enumerate(self.layers) for key in layer.params]
+
+    @property
+    def n_params(self):
+        """Total number of trainable scalars."""
+        return sum(layer.n_params for layer in self.layers)
+
+    # -- display --------------------------------------------------------------------------
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return self.layers[index]
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __repr__(self):
+        lines = [f"  ({i}) {layer!r}" for i, layer in enumerate(self.layers)]
+        return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
+
+    def summary(self):
+        """Return a table of layers, output widths and parameter counts (prints nicely in a notebook)."""
+        rows = [("#", "layer", "output", "params")]
+        width = None
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dense):
+                width = layer.n_out
+            shape = f"(n, {width})" if width is not None else "(n, ?)"
+            rows.append((str(i), repr(layer), shape, f"{layer.n_params:,}"))
+        cols = [max(len(r[c]) for r in rows) for c in range(4)]
+
+        def fmt(r):
+            return f"{r[0]:>{cols[0]}}  {r[1]:<{cols[1]}}  {r[2]:<{cols[2]}}  {r[3]:>{cols[3]}}"
+
+        rule = "-" * len(fmt(rows[0]))
+        body = [fmt(rows[0]), rule] + [fmt(r) for r in rows[1:]] + [rule, f"Total parameters: {self.n_params:,}"]
+        return _Text("\n".join(body))
+
+
+class MLP(Sequential):
+    """Multilayer perceptron: Dense layers with an activation between them.
+
+    ``MLP([n_in, h_1, ..., h_k, n_out])`` builds
+    ``Dense(n_in, h_1), f, Dense(h_1, h_2), f, ..., Dense(h_k, n_out)`` and,
+    if ``output_activation`` is given, a final activation.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, input features first and outputs last (at least two entries).
+    activation : str, default "relu"
+        Activation of the hidden layers.
+    output_activation : str or None
+        Activation of the output (``"sigmoid"``, ``"softmax"``, ...); None leaves it linear.
+    init : str or callable, default "xavier_uniform"
+        Weight initializer of every Dense layer (biases start at zero).
+    rng : None, int or numpy.random.Generator
+        Randomness for the weights; the layers draw from it in order, so a seed fixes them all.
+    dtype : float32 or float64, default float64
+
+    Examples
+    --------
+    >>> net = MLP([2, 16, 16, 1], activation="tanh", output_activation="sigmoid", rng=0)
+    >>> net.n_params
+    337
+    """
+
+    def __init__(self, sizes, *, activation="relu", output_activation=None, init="xavier_uniform",
+                 rng=None, dtype=np.float64):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+            raise TypeError(f"`sizes` must be a list of layer widths such as [2, 16, 1], got {sizes!r}.")
+        if len(sizes) < 2:
+            raise ValueError(f"`sizes` must list at least the input and output widths, got {list(sizes)}.")
+        self.sizes = [check_int(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
+        self.activation = get_activation(activation)
+        self.output_activation = None if output_activation is None else get_activation(output_activation)
+        self.init = init
+        self.dtype = check_float_dtype(dtype)
+        rng = check_rng(rng)
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+            layers.append(Dense(n_in, n_out, init=init, rng=rng, dtype=self.dtype))
+            if i < len(self.sizes) - 2:
+                layers.append(Activation(self.activation))
+        if self.output_activation is not None:
+            layers.append(Activation(self.output_activation))
+        super().__init__(layers)
+
+    def __repr__(self):
+        out = "None" if self.output_activation is None else repr(self.output_activation.name)
+        extra = "" if self.dtype == np.float64 else f", dtype={self.dtype.name}"
+        return (f"MLP({self.sizes}, activation={self.activation.name!r}, "
+                f"output_activation={out}{extra})")

@@ -1,0 +1,272 @@
+r"""Optimizers: rules that turn gradients into parameter updates.
+
+Every optimizer has ``step(parameters)``, where ``parameters`` is a list of
+``(param, grad)`` array pairs (``model.parameters()``, or any arrays you like:
+the book runs them on 2-D loss surfaces).  ``step`` updates each ``param`` in
+place from its ``grad``.  The optimizer remembers per-parameter state
+(momentum buffers, running averages) by position in the list, so pass the
+same list, in the same order, at every step.
+
+Notation: :math:`\theta` a parameter, :math:`g_t` its gradient at step
+:math:`t = 1, 2, \dots`, :math:`\eta` the learning rate ``lr``.  Each rule is
+written exactly as ``torch.optim`` implements it, and tests check that 100
+steps agree with PyTorch to a relative error below :math:`10^{-12}`.
+"""
+
+import numpy as np
+
+from ._validation import check_interval, check_positive
+
+__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSprop", "Adam"]
+
+
+class Optimizer:
+    """Base class: checks the learning rate, keeps per-parameter state, defines ``step``."""
+
+    def __init__(self, lr):
+        self.lr = check_positive(lr, "lr")
+        self.t = 0  # number of steps taken
+        self.state = None  # one dict per parameter, created at the first step
+
+    def step(self, parameters):
+        """Update every ``param`` in place from its ``grad``.
+
+        Parameters
+        ----------
+        parameters : list of (ndarray, ndarray)
+            ``(param, grad)`` pairs with equal shapes; ``param`` must be a float array.
+        """
+        parameters = self._check_parameters(parameters)
+        self.t += 1
+        for (param, grad), state in zip(parameters, self.state):
+            self._update(param, grad, state)
+
+    def reset(self):
+        """Forget all state (momentum buffers, averages, step count)."""
+        self.t = 0
+        self.state = None
+
+    def _check_parameters(self, parameters):
+        if isinstance(parameters, np.ndarray) or not hasattr(parameters, "__iter__"):
+            raise TypeError("`parameters` must be a list of (param, grad) array pairs, e.g. "
+                            f"model.parameters(), got {type(parameters).__name__}.")
+        pairs = list(parameters)
+        for i, pair in enumerate(pairs):
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                raise TypeError(f"`parameters[{i}]` must be a (param, grad) pair, got {type(pair).__name__}. "
+                                "`parameters` is a list of (param, grad) array pairs, e.g. model.parameters().")
+            param, grad = pair
+            if not isinstance(param, np.ndarray) or not np.issubdtype(param.dtype, np.floating):
+                raise TypeError(f"`parameters[{i}]` must hold a float ndarray to update in place, "
+                                f"got {type(param).__name__} of dtype {getattr(param, 'dtype', None)}.")
+            if np.shape(grad) != param.shape:
+                raise ValueError(f"`parameters[{i}]`: grad shape {np.shape(grad)} must equal param "
+                                 f"shape {param.shape}.")
+        if self.state is None:
+            self.state = [{} for _ in pairs]
+        elif len(self.state) != len(pairs):
+            raise ValueError(f"`parameters` changed: this optimizer was used with {len(self.state)} "
+                             f"parameters, now got {len(pairs)}. Create a new optimizer (or call reset()).")
+        return pairs
+
+    def _update(self, param, grad, state):
+        raise NotImplementedError
+
+    def _repr_args(self):
+        return f"lr={self.lr}"
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._repr_args()})"
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, with optional momentum (Polyak 1964), Nesterov momentum and L2 weight decay.
+
+    .. math::
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \quad\text{(weight decay)}\\
+        b_t &= \begin{cases} g_t & t = 1\\ \mu\, b_{t-1} + g_t & t > 1\end{cases}\\
+        d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov}\\ b_t & \text{otherwise}\end{cases}\\
+        \theta_t &= \theta_{t-1} - \eta\, d_t
+
+    With ``momentum=0`` this is plain :math:`\theta \leftarrow \theta - \eta\,g`.
+    The momentum buffer starts at the first gradient, as in ``torch.optim.SGD``
+    (dampening 0).
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    momentum : float, default 0
+        :math:`\mu \in [0, 1)`.
+    nesterov : bool, default False
+        Use Nesterov's look-ahead form (Nesterov 1983; requires ``momentum > 0``).
+    weight_decay : float, default 0
+        L2 coefficient :math:`\lambda \ge 0`, added to the gradient.
+    """
+
+    def __init__(self, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(lr)
+        self.momentum = check_interval(momentum, "momentum", 0.0, 1.0)
+        self.nesterov = bool(nesterov)
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+        if self.nesterov and self.momentum == 0:
+            raise ValueError("`nesterov=True` requires `momentum` > 0, got momentum=0.0.")
+
+    def _update(self, param, grad, state):
+        if self.weight_decay:
+            grad = grad + self.weight_decay * param
+        if self.momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
+            else:
+                buf *= self.momentum
+                buf += grad
+            grad = grad + self.momentum * buf if self.nesterov else buf
+        param -= self.lr * grad
+
+    def _repr_args(self):
+        args = [f"lr={self.lr}"]
+        if self.momentum:
+            args.append(f"momentum={self.momentum}")
+        if self.nesterov:
+            args.append("nesterov=True")
+        if self.weight_decay:
+            args.append(f"weight_decay={self.weight_decay}")
+        return ", ".join(args)
+
+
+class AdaGrad(Optimizer):
+    r"""AdaGrad (Duchi, Hazan & Singer 2011): a per-coordinate step shrinking with the gradients seen so far.
+
+    .. math::
+        s_t &= s_{t-1} + g_t^2, \qquad s_0 = 0\\
+        \theta_t &= \theta_{t-1} - \eta\, \frac{g_t}{\sqrt{s_t} + \epsilon}
+
+    Equals ``torch.optim.Adagrad`` (no learning-rate decay, initial accumulator 0).
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    eps : float, default 1e-10
+        :math:`\epsilon`, added to the denominator for stability.
+    """
+
+    def __init__(self, lr, eps=1e-10):
+        super().__init__(lr)
+        self.eps = check_positive(eps, "eps", allow_zero=True)
+
+    def _update(self, param, grad, state):
+        s = state.get("sum")
+        if s is None:
+            s = state["sum"] = np.zeros_like(param)
+        s += grad * grad
+        param -= self.lr * (grad / (np.sqrt(s) + self.eps))
+
+    def _repr_args(self):
+        return f"lr={self.lr}, eps={self.eps}"
+
+
+class RMSprop(Optimizer):
+    r"""RMSprop (Hinton's lecture notes, 2012): divide by a running root-mean-square of the gradients.
+
+    .. math::
+        v_t &= \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2, \qquad v_0 = 0\\
+        u_t &= \frac{g_t}{\sqrt{v_t} + \epsilon}\\
+        b_t &= \mu\, b_{t-1} + u_t, \qquad b_0 = 0 \quad\text{(if } \mu > 0\text{)}\\
+        \theta_t &= \theta_{t-1} - \eta\, b_t \quad(\text{or } \theta_{t-1} - \eta\, u_t \text{ if } \mu = 0)
+
+    Equals ``torch.optim.RMSprop`` (``centered=False``).
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    alpha : float, default 0.99
+        Smoothing constant :math:`\alpha \in [0, 1)`.
+    eps : float, default 1e-8
+    momentum : float, default 0
+        :math:`\mu \in [0, 1)`.
+    """
+
+    def __init__(self, lr, alpha=0.99, eps=1e-8, momentum=0.0):
+        super().__init__(lr)
+        self.alpha = check_interval(alpha, "alpha", 0.0, 1.0)
+        self.eps = check_positive(eps, "eps", allow_zero=True)
+        self.momentum = check_interval(momentum, "momentum", 0.0, 1.0)
+
+    def _update(self, param, grad, state):
+        v = state.get("square_avg")
+        if v is None:
+            v = state["square_avg"] = np.zeros_like(param)
+        v *= self.alpha
+        v += (1 - self.alpha) * (grad * grad)
+        update = grad / (np.sqrt(v) + self.eps)
+        if self.momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.zeros_like(param)
+            buf *= self.momentum
+            buf += update
+            update = buf
+        param -= self.lr * update
+
+    def _repr_args(self):
+        args = f"lr={self.lr}, alpha={self.alpha}, eps={self.eps}"
+        return args + (f", momentum={self.momentum}" if self.momentum else "")
+
+
+class Adam(Optimizer):
+    r"""Adam (Kingma & Ba 2015): momentum on the gradient and on its square, with bias correction.
+
+    .. math::
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \quad\text{(L2 weight decay, not AdamW)}\\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad m_0 = 0\\
+        v_t &= \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2, \qquad v_0 = 0\\
+        \theta_t &= \theta_{t-1} - \frac{\eta}{1 - \beta_1^t}\;
+                    \frac{m_t}{\sqrt{v_t}\,/\sqrt{1 - \beta_2^t} + \epsilon}
+
+    The last line is the paper's :math:`\hat m_t / (\sqrt{\hat v_t} + \epsilon)`
+    with :math:`\hat m_t = m_t/(1-\beta_1^t)` and :math:`\hat v_t = v_t/(1-\beta_2^t)`,
+    arranged as ``torch.optim.Adam`` computes it.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate :math:`\eta > 0` (the paper's default is 0.001).
+    betas : (float, float), default (0.9, 0.999)
+        :math:`\beta_1, \beta_2 \in [0, 1)`.
+    eps : float, default 1e-8
+    weight_decay : float, default 0
+        L2 coefficient :math:`\lambda \ge 0`, added to the gradient.
+    """
+
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(lr)
+        try:
+            beta1, beta2 = betas
+        except (TypeError, ValueError):
+            raise TypeError(f"`betas` must be a pair (beta1, beta2), got {betas!r}.") from None
+        self.betas = (check_interval(beta1, "betas[0]", 0.0, 1.0), check_interval(beta2, "betas[1]", 0.0, 1.0))
+        self.eps = check_positive(eps, "eps", allow_zero=True)
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+
+    def _update(self, param, grad, state):
+        beta1, beta2 = self.betas
+        if self.weight_decay:
+            grad = grad + self.weight_decay * param
+        if not state:
+            state["m"] = np.zeros_like(param)
+            state["v"] = np.zeros_like(param)
+        m, v = state["m"], state["v"]
+        m += (1 - beta1) * (grad - m)  # = beta1 m + (1 - beta1) g, written as torch's lerp
+        v *= beta2
+        v += (1 - beta2) * (grad * grad)
+        step_size = self.lr / (1 - beta1 ** self.t)
+        denom = np.sqrt(v) / (1 - beta2 ** self.t) ** 0.5 + self.eps
+        param -= step_size * (m / denom)
+
+    def _repr_args(self):
+        args = f"lr={self.lr}, betas={self.betas}, eps={self.eps}"
+        return args + (f", weight_decay={self.weight_decay}" if self.weight_decay else "")

@@ -1,0 +1,75 @@
+"""Package structure: layering of imports, docstrings of every public name, no global random state."""
+
+import ast
+import inspect
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import nnlearn
+
+PACKAGE = pathlib.Path(nnlearn.__file__).parent
+CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "_validation"]
+STDLIB_OK = {"difflib", "numbers", "math"}
+
+
+def imported_modules(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module.split(".")[0]
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_numerical_core_imports_only_numpy(module):
+    third_party = set(imported_modules(PACKAGE / f"{module}.py")) - STDLIB_OK
+    assert third_party <= {"numpy"}, f"nnlearn.{module} imports {sorted(third_party - {'numpy'})}"
+
+
+def test_import_nnlearn_loads_no_plotting_or_widgets():
+    code = ("import sys, nnlearn; heavy = {'matplotlib', 'ipywidgets', 'sklearn', 'torch', 'scipy'}"
+            " & set(sys.modules); print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_no_global_random_state():
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        for forbidden in ("np.random.seed", "np.random.rand(", "np.random.randn(", "np.random.normal(",
+                          "np.random.uniform(", "np.random.choice(", "np.random.shuffle(", "random.seed("):
+            assert forbidden not in text, f"{path.name} uses {forbidden}"
+
+
+def public_objects():
+    for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck"]:
+        module = getattr(nnlearn, module_name, None) or __import__(f"nnlearn.{module_name}", fromlist=["x"])
+        yield module_name, module
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if callable(obj):
+                yield f"{module_name}.{name}", obj
+                if inspect.isclass(obj):
+                    for attr, member in vars(obj).items():
+                        if not attr.startswith("_") and callable(member):
+                            yield f"{module_name}.{name}.{attr}", member
+
+
+@pytest.mark.parametrize("qualname, obj", list(public_objects()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_public_name_has_a_docstring(qualname, obj):
+    doc = inspect.getdoc(obj)
+    assert doc and len(doc) > 20, f"{qualname} needs a docstring"
+
+
+@pytest.mark.parametrize("cls", [nnlearn.Dense, nnlearn.MLP, nnlearn.Dropout, nnlearn.optim.Adam,
+                                 nnlearn.losses.Huber, nnlearn.layers.Activation])
+def test_constructors_document_their_parameters(cls):
+    doc = inspect.getdoc(cls)
+    assert "Parameters\n----------" in doc
+    for name in inspect.signature(cls.__init__).parameters:
+        if name not in ("self", "options"):
+            assert name in doc, f"{cls.__name__} does not document `{name}`"
