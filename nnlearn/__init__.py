@@ -1,10 +1,14 @@
 """nnlearn: neural networks from scratch on numpy, the companion package of *Neural Networks, Interactively*.
 
-The numerical core (this package's modules ``activations``, ``losses``,
-``layers``, ``network``, ``optim``, ``init`` and ``gradcheck``) imports only
-numpy.  Shapes are batch-first: ``X`` is ``(n_samples, n_features)``, a Dense
-layer computes ``Z = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.
-Everything computes in float64 unless asked for float32.
+The numerical core (``activations``, ``losses``, ``layers``, ``network``,
+``optim``, ``init``, ``gradcheck``) imports only numpy.  On it sit the
+training loop (``training``: :func:`fit`), the data helpers (``datasets``,
+``labels``), the classic models (``perceptron``, ``cluster``), ``metrics``
+and ``persistence`` (:func:`save`, :func:`load`).
+
+Shapes are batch-first: ``X`` is ``(n_samples, n_features)``, a Dense layer
+computes ``Z = X @ W + b`` with ``W`` of shape ``(n_in, n_out)``.  Everything
+computes in float64 unless a model is built with ``dtype=np.float32``.
 
 >>> import numpy as np, nnlearn
 >>> net = nnlearn.MLP([2, 8, 1], activation="tanh", output_activation="sigmoid", rng=0)
@@ -12,11 +16,19 @@ Everything computes in float64 unless asked for float32.
 (3, 1)
 """
 
-from . import activations, gradcheck, init, layers, losses, optim
+from . import (activations, cluster, datasets, gradcheck, init, labels, layers, losses, metrics, optim,
+               persistence, training)
+from .labels import from_one_hot, one_hot
 from .layers import Activation, Dense, Dropout
 from .network import MLP, Sequential
+from .perceptron import Perceptron
+from .persistence import load, save
+from .training import EarlyStopping, History, evaluate, fit
 
 __version__ = "0.1.0"
 
-__all__ = ["activations", "gradcheck", "init", "layers", "losses", "optim",
-           "Activation", "Dense", "Dropout", "MLP", "Sequential", "__version__"]
+__all__ = ["activations", "cluster", "datasets", "gradcheck", "init", "labels", "layers", "losses", "metrics",
+           "optim", "persistence", "training",
+           "Activation", "Dense", "Dropout", "MLP", "Sequential", "Perceptron",
+           "EarlyStopping", "History", "evaluate", "fit", "from_one_hot", "one_hot", "load", "save",
+           "__version__"]

@@ -64,7 +64,8 @@ class Layer:
     def _forward(self, X):
         raise NotImplementedError
 
-    def _backward(self, grad_output):
+    def _backward(self, grad_output, need_input_grad=True):
+        """Store parameter gradients; return dL/dX (a first layer may skip it: ``need_input_grad=False``)."""
         raise NotImplementedError
 
     @property
@@ -131,10 +132,10 @@ class Dense(Layer):
         self._out_shape = (X.shape[0], self.n_out)
         return X @ self.params["W"] + self.params["b"]
 
-    def _backward(self, grad_output):
+    def _backward(self, grad_output, need_input_grad=True):
         np.matmul(self._X.T, grad_output, out=self.grads["W"])
         np.sum(grad_output, axis=0, out=self.grads["b"])
-        return grad_output @ self.params["W"].T
+        return grad_output @ self.params["W"].T if need_input_grad else None
 
     def __repr__(self):
         return f"Dense({self.n_in}, {self.n_out})"
@@ -167,7 +168,7 @@ class Activation(Layer):
         self._out_shape = self._A.shape
         return self._A
 
-    def _backward(self, grad_output):
+    def _backward(self, grad_output, need_input_grad=True):
         return self.activation.backward(self._Z, grad_output, a=self._A)
 
     def __repr__(self):
@@ -206,7 +207,7 @@ class Dropout(Layer):
         self._mask = keep.astype(X.dtype) / (1.0 - self.p)
         return X * self._mask
 
-    def _backward(self, grad_output):
+    def _backward(self, grad_output, need_input_grad=True):
         return grad_output if self._mask is None else grad_output * self._mask
 
     def __repr__(self):

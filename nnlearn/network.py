@@ -49,16 +49,42 @@ class Sequential:
             raise ValueError("`layers` must contain at least one layer, got an empty list.")
         self.layers = layers
         self._out_shape = None
+        self._pack_parameters()
+
+    def _pack_parameters(self):
+        r"""Move all parameters into one vector :math:`\theta`, and all gradients into another.
+
+        Each layer's ``params[key]`` and ``grads[key]`` become views into these
+        two contiguous vectors, so the layers work as before while an optimizer
+        can update the whole network in a few numpy calls (see
+        :meth:`flat_parameters`).  Arrays taken from a layer *before* it joined
+        the network are no longer its parameters.
+        """
+        entries = [(layer, key) for layer in self.layers for key in layer.params]
+        dtypes = {layer.params[key].dtype for layer, key in entries}
+        if len(dtypes) > 1:
+            raise ValueError(f"all layers must share one dtype, got {sorted(str(d) for d in dtypes)}. "
+                             "Build every Dense layer with the same `dtype`.")
+        dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
+        total = sum(layer.params[key].size for layer, key in entries)
+        self._theta = np.empty(total, dtype=dtype)
+        self._grad_theta = np.zeros(total, dtype=dtype)
+        self._flat_slices = {}  # "<layer index>.<key>" -> where it lives in theta
+        offset = 0
+        for layer, key in entries:
+            shape, size = layer.params[key].shape, layer.params[key].size
+            self._flat_slices[f"{self.layers.index(layer)}.{key}"] = slice(offset, offset + size)
+            view = self._theta[offset:offset + size].reshape(shape)
+            view[...] = layer.params[key]
+            layer.params[key] = view
+            layer.grads[key] = self._grad_theta[offset:offset + size].reshape(shape)
+            offset += size
 
     # -- forward and backward -------------------------------------------------------------
 
     def forward(self, X):
         """Return the network output for a batch ``X`` of shape ``(n_samples, n_features)``."""
-        A = self.layers[0]._check_input(X)
-        for layer in self.layers:
-            A = layer._forward(A)
-        self._out_shape = A.shape
-        return A
+        return self._forward(self.layers[0]._check_input(X))
 
     def backward(self, grad_output):
         r"""Back-propagate :math:`\partial L/\partial \hat y` (shape of the last output).
@@ -72,8 +98,25 @@ class Sequential:
         if grad.shape != self._out_shape:
             raise ValueError(f"`grad_output` must have the shape of the network output "
                              f"{self._out_shape}, got {grad.shape}.")
-        for layer in reversed(self.layers):
-            grad = layer._backward(grad)
+        return self._backward(grad)
+
+    def _forward(self, X):
+        for layer in self.layers:
+            X = layer._forward(X)
+        self._out_shape = X.shape
+        return X
+
+    def _backward(self, grad, *, below=None, need_input_grad=True):
+        """Unchecked backward pass.
+
+        ``grad`` is the gradient with respect to the output of the last layer,
+        or, with ``below=k``, with respect to the *input* of layer ``k`` (the
+        training loop uses this to skip an output activation whose gradient it
+        has folded into the loss).  Returns dL/dX, or None if not needed.
+        """
+        layers = self.layers if below is None else self.layers[:below]
+        for i in range(len(layers) - 1, -1, -1):
+            grad = layers[i]._backward(grad, need_input_grad=need_input_grad or i > 0)
         return grad
 
     def predict(self, X):
@@ -114,6 +157,17 @@ class Sequential:
         ``backward`` overwrites ``grad`` in place.
         """
         return [(param, grad) for _, param, grad in self.named_parameters()]
+
+    def flat_parameters(self):
+        r"""Return ``[(theta, grad_theta)]``: all parameters as one vector and all gradients as another.
+
+        The same numbers as :meth:`parameters`, as a single pair of contiguous
+        1-D arrays (every ``W`` and ``b`` is a view into them).  Optimizers
+        apply their rules element by element, so stepping on this one pair gives
+        exactly the same update as stepping on the per-layer pairs, in far
+        fewer numpy calls.
+        """
+        return [(self._theta, self._grad_theta)]
 
     def named_parameters(self):
         """Return ``(name, param, grad)`` triples; names are ``"<layer index>.<key>"``, e.g. ``"0.W"``."""

@@ -36,9 +36,12 @@ class Optimizer:
         parameters : list of (ndarray, ndarray)
             ``(param, grad)`` pairs with equal shapes; ``param`` must be a float array.
         """
-        parameters = self._check_parameters(parameters)
+        self._step(self._check_parameters(parameters))
+
+    def _step(self, pairs):
+        """Unchecked step on a list of ``(param, grad)`` pairs already checked by :meth:`step`."""
         self.t += 1
-        for (param, grad), state in zip(parameters, self.state):
+        for (param, grad), state in zip(pairs, self.state):
             self._update(param, grad, state)
 
     def reset(self):

@@ -53,8 +53,8 @@ class BrokenSigmoid(Sigmoid):
 class NoBiasGradientDense(Dense):
     """A Dense layer whose backward forgets the bias gradient."""
 
-    def _backward(self, grad_output):
-        out = super()._backward(grad_output)
+    def _backward(self, grad_output, need_input_grad=True):
+        out = super()._backward(grad_output, need_input_grad)
         self.grads["b"][:] = 0
         return out
 

@@ -12,12 +12,15 @@ import nnlearn
 
 PACKAGE = pathlib.Path(nnlearn.__file__).parent
 CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "_validation"]
-STDLIB_OK = {"difflib", "numbers", "math"}
+# Above the core: training, data, classic models, persistence. They may use numpy and the standard
+# library, and import tqdm (the progress bar) and matplotlib (History.plot) lazily, inside functions.
+ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluster", "persistence"]
+STDLIB_OK = {"difflib", "numbers", "math", "time", "hashlib", "json", "os", "zipfile"}
 
 
-def imported_modules(path):
+def imported_modules(path, top_level_only=False):
     tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
+    for node in (tree.body if top_level_only else ast.walk(tree)):
         if isinstance(node, ast.Import):
             yield from (alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
@@ -30,8 +33,14 @@ def test_numerical_core_imports_only_numpy(module):
     assert third_party <= {"numpy"}, f"nnlearn.{module} imports {sorted(third_party - {'numpy'})}"
 
 
+@pytest.mark.parametrize("module", ABOVE_CORE)
+def test_modules_above_the_core_import_only_numpy_at_module_level(module):
+    third_party = set(imported_modules(PACKAGE / f"{module}.py", top_level_only=True)) - STDLIB_OK
+    assert third_party <= {"numpy"}, f"nnlearn.{module} imports {sorted(third_party - {'numpy'})} at import time"
+
+
 def test_import_nnlearn_loads_no_plotting_or_widgets():
-    code = ("import sys, nnlearn; heavy = {'matplotlib', 'ipywidgets', 'sklearn', 'torch', 'scipy'}"
+    code = ("import sys, nnlearn; heavy = {'matplotlib', 'ipywidgets', 'sklearn', 'torch', 'scipy', 'tqdm'}"
             " & set(sys.modules); print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -46,7 +55,8 @@ def test_no_global_random_state():
 
 
 def public_objects():
-    for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck"]:
+    for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck",
+                        *ABOVE_CORE]:
         module = getattr(nnlearn, module_name, None) or __import__(f"nnlearn.{module_name}", fromlist=["x"])
         yield module_name, module
         for name in module.__all__:
