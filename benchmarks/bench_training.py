@@ -164,7 +164,8 @@ def sklearn_trainer(p):
         clf = make()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            clf.set_params(max_iter=1).fit(X[:50], y[:50])  # builds the attributes; not timed below
+            clf.set_params(max_iter=1, batch_size=min(p["batch_size"], 50)).fit(X[:50], y[:50])  # not timed
+        clf.set_params(batch_size=p["batch_size"])
         clf.coefs_ = [W.copy() for W in Ws]
         clf.intercepts_ = [b.copy() for b in bs]
         clf.set_params(max_iter=p["epochs"])

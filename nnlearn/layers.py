@@ -116,6 +116,7 @@ class Dense(Layer):
         self.params = {"W": W.astype(self.dtype, copy=False), "b": np.zeros(self.n_out, dtype=self.dtype)}
         self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
         self._X = None
+        self._ones = np.ones(0, dtype=self.dtype)  # a row of ones for the bias gradient, reused
 
     def _check_input(self, X):
         X = check_array(X, "X", ndim=2, dtype=self.dtype)
@@ -134,7 +135,11 @@ class Dense(Layer):
 
     def _backward(self, grad_output, need_input_grad=True):
         np.matmul(self._X.T, grad_output, out=self.grads["W"])
-        np.sum(grad_output, axis=0, out=self.grads["b"])
+        # dL/db is the column sum of delta, written as the product 1^T delta: BLAS computes it
+        # several times faster than np.sum(axis=0) does.
+        if self._ones.shape[0] != grad_output.shape[0]:
+            self._ones = np.ones(grad_output.shape[0], dtype=self.dtype)
+        np.matmul(self._ones, grad_output, out=self.grads["b"])
         return grad_output @ self.params["W"].T if need_input_grad else None
 
     def __repr__(self):

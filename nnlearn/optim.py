@@ -7,6 +7,12 @@ place from its ``grad``.  The optimizer remembers per-parameter state
 (momentum buffers, running averages) by position in the list, so pass the
 same list, in the same order, at every step.
 
+The updates are written in place into per-parameter scratch arrays
+(``np.multiply(a, b, out=u)``), so a step allocates no memory: on this
+project's machines a temporary array of the size of a network's parameter
+vector costs more than the arithmetic done on it.  Each line's comment gives
+the equation it computes.
+
 Notation: :math:`\theta` a parameter, :math:`g_t` its gradient at step
 :math:`t = 1, 2, \dots`, :math:`\eta` the learning rate ``lr``.  Each rule is
 written exactly as ``torch.optim`` implements it, and tests check that 100
@@ -75,6 +81,23 @@ class Optimizer:
     def _update(self, param, grad, state):
         raise NotImplementedError
 
+    @staticmethod
+    def _buffer(state, name, like):
+        """A per-parameter array kept in ``state`` (zeros the first time), reused at every step."""
+        buf = state.get(name)
+        if buf is None:
+            buf = state[name] = np.zeros_like(like)
+        return buf
+
+    def _with_weight_decay(self, param, grad, state, weight_decay):
+        """:math:`g + \\lambda\\theta`, written into a scratch array (or ``grad`` itself if :math:`\\lambda = 0`)."""
+        if not weight_decay:
+            return grad
+        g = self._buffer(state, "decayed_grad", param)
+        np.multiply(param, weight_decay, out=g)
+        g += grad
+        return g
+
     def _repr_args(self):
         return f"lr={self.lr}"
 
@@ -116,17 +139,24 @@ class SGD(Optimizer):
             raise ValueError("`nesterov=True` requires `momentum` > 0, got momentum=0.0.")
 
     def _update(self, param, grad, state):
-        if self.weight_decay:
-            grad = grad + self.weight_decay * param
+        u = self._buffer(state, "scratch", param)
+        g = self._with_weight_decay(param, grad, state, self.weight_decay)  # g = grad + lambda theta
+        d = g
         if self.momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
+                buf = state["momentum_buffer"] = np.array(g, copy=True)    # b_1 = g_1
             else:
-                buf *= self.momentum
-                buf += grad
-            grad = grad + self.momentum * buf if self.nesterov else buf
-        param -= self.lr * grad
+                buf *= self.momentum                                         # b = mu b + g
+                buf += g
+            if self.nesterov:
+                np.multiply(buf, self.momentum, out=u)                       # d = g + mu b
+                u += g
+                d = u
+            else:
+                d = buf                                                      # d = b
+        np.multiply(d, self.lr, out=u)                                       # theta -= lr d
+        param -= u
 
     def _repr_args(self):
         args = [f"lr={self.lr}"]
@@ -161,11 +191,14 @@ class AdaGrad(Optimizer):
         self.eps = check_positive(eps, "eps", allow_zero=True)
 
     def _update(self, param, grad, state):
-        s = state.get("sum")
-        if s is None:
-            s = state["sum"] = np.zeros_like(param)
-        s += grad * grad
-        param -= self.lr * (grad / (np.sqrt(s) + self.eps))
+        s, u = self._buffer(state, "sum", param), self._buffer(state, "scratch", param)
+        np.multiply(grad, grad, out=u)                                       # s = s + g^2
+        s += u
+        np.sqrt(s, out=u)                                                    # u = g / (sqrt(s) + eps)
+        u += self.eps
+        np.divide(grad, u, out=u)
+        u *= self.lr                                                         # theta -= lr u
+        param -= u
 
     def _repr_args(self):
         return f"lr={self.lr}, eps={self.eps}"
@@ -200,20 +233,22 @@ class RMSprop(Optimizer):
         self.momentum = check_interval(momentum, "momentum", 0.0, 1.0)
 
     def _update(self, param, grad, state):
-        v = state.get("square_avg")
-        if v is None:
-            v = state["square_avg"] = np.zeros_like(param)
-        v *= self.alpha
-        v += (1 - self.alpha) * (grad * grad)
-        update = grad / (np.sqrt(v) + self.eps)
+        v, u = self._buffer(state, "square_avg", param), self._buffer(state, "scratch", param)
+        v *= self.alpha                                                      # v = alpha v + (1 - alpha) g^2
+        np.multiply(grad, grad, out=u)
+        u *= 1 - self.alpha
+        v += u
+        np.sqrt(v, out=u)                                                    # u = g / (sqrt(v) + eps)
+        u += self.eps
+        np.divide(grad, u, out=u)
         if self.momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = np.zeros_like(param)
+            buf = self._buffer(state, "momentum_buffer", param)             # b = mu b + u
             buf *= self.momentum
-            buf += update
-            update = buf
-        param -= self.lr * update
+            buf += u
+            np.multiply(buf, self.lr, out=u)                                 # theta -= lr b
+        else:
+            u *= self.lr                                                     # theta -= lr u
+        param -= u
 
     def _repr_args(self):
         args = f"lr={self.lr}, alpha={self.alpha}, eps={self.eps}"
@@ -257,18 +292,22 @@ class Adam(Optimizer):
 
     def _update(self, param, grad, state):
         beta1, beta2 = self.betas
-        if self.weight_decay:
-            grad = grad + self.weight_decay * param
-        if not state:
-            state["m"] = np.zeros_like(param)
-            state["v"] = np.zeros_like(param)
-        m, v = state["m"], state["v"]
-        m += (1 - beta1) * (grad - m)  # = beta1 m + (1 - beta1) g, written as torch's lerp
-        v *= beta2
-        v += (1 - beta2) * (grad * grad)
-        step_size = self.lr / (1 - beta1 ** self.t)
-        denom = np.sqrt(v) / (1 - beta2 ** self.t) ** 0.5 + self.eps
-        param -= step_size * (m / denom)
+        m, v = self._buffer(state, "m", param), self._buffer(state, "v", param)
+        u = self._buffer(state, "scratch", param)
+        g = self._with_weight_decay(param, grad, state, self.weight_decay)  # g = grad + lambda theta
+        np.subtract(g, m, out=u)                                             # m = beta1 m + (1 - beta1) g,
+        u *= 1 - beta1                                                       #   as torch: m + (1 - beta1)(g - m)
+        m += u
+        v *= beta2                                                           # v = beta2 v + (1 - beta2) g^2
+        np.multiply(g, g, out=u)
+        u *= 1 - beta2
+        v += u
+        np.sqrt(v, out=u)                                                    # u = sqrt(v) / sqrt(1 - beta2^t) + eps
+        u /= (1 - beta2 ** self.t) ** 0.5
+        u += self.eps
+        np.divide(m, u, out=u)                                               # theta -= lr / (1 - beta1^t) * m / u
+        u *= self.lr / (1 - beta1 ** self.t)
+        param -= u
 
     def _repr_args(self):
         args = f"lr={self.lr}, betas={self.betas}, eps={self.eps}"

@@ -164,3 +164,33 @@ def test_package_exports():
                  "layers", "optim", "init", "gradcheck"]:
         assert hasattr(nnlearn, name), name
     assert isinstance(Activation("relu"), nnlearn.layers.Layer)
+
+
+def test_parameters_live_in_one_flat_vector(rng):
+    net = MLP([3, 4, 2], rng=0)
+    (theta, grad), = net.flat_parameters()
+    assert theta.shape == (net.n_params,) and grad.shape == (net.n_params,)
+    for _, p, g in net.named_parameters():
+        assert np.shares_memory(p, theta) and np.shares_memory(g, grad)
+    theta[:] = 0.0
+    assert all(np.all(p == 0) for p, _ in net.parameters())
+
+
+def test_stepping_the_flat_vector_equals_stepping_each_array(rng):
+    from nnlearn.optim import Adam
+    X, y = rng.normal(size=(10, 3)), rng.normal(size=(10, 2))
+    a, b = MLP([3, 5, 2], activation="tanh", rng=0), MLP([3, 5, 2], activation="tanh", rng=0)
+    loss = get_loss("mse")
+    opt_a, opt_b = Adam(0.05, weight_decay=0.01), Adam(0.05, weight_decay=0.01)
+    for _ in range(20):
+        a.backward(loss.gradient(a.forward(X), y))
+        opt_a.step(a.flat_parameters())
+        b.backward(loss.gradient(b.forward(X), y))
+        opt_b.step(b.parameters())
+    for (p, _), (q, _) in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_layers_of_mixed_dtypes_are_refused():
+    with pytest.raises(ValueError, match="all layers must share one dtype"):
+        Sequential([Dense(2, 3, dtype=np.float32), Dense(3, 1)])
