@@ -1,12 +1,15 @@
 # Two commands set up a fresh machine from a clean clone:
-#   make book   - create .venv, install requirements.txt, build the book into _build/html
-#   make test   - create .venv, install requirements-test.txt, run the test suite
+#   make book   - create .venv, install requirements.txt and the npm assets, build the book into _build/html
+#   make test   - the same plus requirements-test.txt, then run the test suite (which builds the book
+#                 again with -W -n --keep-going and checks it in Chromium)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
+# MathJax and the ipywidgets HTML manager, served from the built site (see _config.yml).
+VENDOR := _vendor/vendor
 
-.PHONY: book test install install-test clean
+.PHONY: book test install install-test vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +23,29 @@ $(VENV)/.test-installed: $(VENV)/.book-installed requirements-test.txt
 	$(PIP) install -r requirements-test.txt
 	touch $@
 
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+node_modules/.vendored: node_modules/.package-lock.json
+	rm -rf _vendor
+	mkdir -p $(VENDOR)/jupyter-widgets
+	cp -R node_modules/mathjax/es5 $(VENDOR)/mathjax
+	cp node_modules/@jupyter-widgets/html-manager/dist/embed.js \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.woff* \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.ttf \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.eot \
+	   node_modules/@jupyter-widgets/html-manager/dist/*.svg $(VENDOR)/jupyter-widgets/
+	touch $@
+
 install: $(VENV)/.book-installed
 install-test: $(VENV)/.test-installed
+vendor: node_modules/.vendored
 
-book: install
+book: install vendor
 	$(BIN)/jupyter-book build .
 
-test: install-test
-	NNLEARN_REQUIRE_TORCH=1 $(BIN)/python -m pytest
+test: install-test vendor
+	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build _vendor .pytest_cache .hypothesis

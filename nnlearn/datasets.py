@@ -29,7 +29,7 @@ from ._validation import check_int, check_positive, check_real, check_rng, unkno
 __all__ = ["LOGIC_GATES", "logic_gate", "spirals", "fruit", "FRUIT_MEANS", "FUNCTIONS",
            "function_samples"]
 
-#: Truth tables: gate name → outputs for the inputs (0, 0), (0, 1), (1, 0), (1, 1).
+#: Truth tables, gate name → outputs for the inputs (0, 0), (0, 1), (1, 0), (1, 1).
 LOGIC_GATES = {
     "and": (0, 0, 0, 1),
     "or": (0, 1, 1, 1),

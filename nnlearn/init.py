@@ -4,14 +4,14 @@ A weight matrix of shape ``(fan_in, fan_out)`` (nnlearn's ``Dense`` layout:
 ``n_in`` rows, ``n_out`` columns) is drawn so that signals neither shrink nor
 grow as they pass through many layers.
 
-=================  ===========================================================
-``zeros``          all zeros (fine for biases, fatal for weights: symmetry)
-``normal``         :math:`\mathcal N(0, \sigma^2)`, ``std`` given (default 0.01)
-``xavier_uniform`` :math:`U(-a, a)`, :math:`a = \sqrt{6/(n_{in} + n_{out})}`  (Glorot & Bengio, 2010)
-``xavier_normal``  :math:`\mathcal N(0, 2/(n_{in} + n_{out}))`
-``he_uniform``     :math:`U(-a, a)`, :math:`a = \sqrt{6/n_{in}}`  (He et al., 2015)
-``he_normal``      :math:`\mathcal N(0, 2/n_{in})`
-=================  ===========================================================
+===================  ======================================================================
+``zeros``            all zeros (fine for biases, fatal for weights: symmetry)
+``normal``           :math:`\mathcal N(0, \sigma^2)`, ``std`` given (default 0.01)
+``xavier_uniform``   :math:`U(-a, a)`, :math:`a = \sqrt{6/(n_{in} + n_{out})}`  (Glorot & Bengio, 2010)
+``xavier_normal``    :math:`\mathcal N(0, 2/(n_{in} + n_{out}))`
+``he_uniform``       :math:`U(-a, a)`, :math:`a = \sqrt{6/n_{in}}`  (He et al., 2015)
+``he_normal``        :math:`\mathcal N(0, 2/n_{in})`
+===================  ======================================================================
 
 Xavier keeps :math:`\operatorname{Var}` of activations and of gradients
 equal across layers for symmetric activations (tanh, sigmoid near 0); He

@@ -1,4 +1,4 @@
-r"""Metrics: numbers that describe predictions, reported by :func:`nnlearn.fit` but not optimised.
+r"""Metrics: numbers that describe predictions, reported by :func:`nnlearn.training.fit` but not optimised.
 
 Each metric takes ``(y_pred, y_true)`` as the network produces and the loss
 expects them, plus ``logits`` telling whether ``y_pred`` holds raw scores

@@ -5,7 +5,7 @@ The file is a numpy ``.npz`` archive holding
 * ``architecture``: a JSON text with the format name and version, the network
   class (``MLP`` or ``Sequential``), its dtype, its layers, and a SHA-256
   checksum of the weights;
-* one array per parameter, named like :meth:`nnlearn.Sequential.named_parameters`
+* one array per parameter, named like :meth:`~nnlearn.network.Sequential.named_parameters`
   (``"0.W"``, ``"0.b"``, ...).
 
 Loading never unpickles (``allow_pickle=False``), so a file cannot run code.

@@ -15,7 +15,7 @@ The loop checks its inputs once, then calls the layers' unchecked methods; it
 folds a sigmoid output into binary cross-entropy and a softmax output into
 categorical cross-entropy, whose combined gradient with respect to the
 output layer's input is simply :math:`(p - y)/N`; and it updates all
-parameters as one vector (:meth:`nnlearn.Sequential.flat_parameters`).
+parameters as one vector (:meth:`~nnlearn.network.Sequential.flat_parameters`).
 """
 
 import time
@@ -178,7 +178,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, 
     Parameters
     ----------
     model : Sequential
-        The network (an :class:`~nnlearn.MLP` or any :class:`~nnlearn.Sequential`); trained in place.
+        The network (an :class:`~nnlearn.network.MLP` or any :class:`~nnlearn.network.Sequential`); trained in place.
     X : ndarray, shape (n_samples, n_features)
     y : ndarray
         Targets as ``loss`` expects them: shape (n_samples, n_outputs), or

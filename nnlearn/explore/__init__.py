@@ -1,0 +1,18 @@
+"""The book's interactive pieces.
+
+Two kinds of interactivity live here:
+
+* **flipbooks** (:mod:`nnlearn.explore.flipbook`) for the static pages of the
+  book: the figure is precomputed for a grid of parameter values and shown
+  with sliders and a play button in plain HTML and inline JavaScript, so it
+  keeps working without a kernel, opened from disk or from any web server;
+* **explorers** built on ipywidgets for the labs, which need a live kernel
+  (to come).
+
+Importing this subpackage is cheap: matplotlib (and, later, ipywidgets) are
+imported only inside the functions that draw, never at import time.
+"""
+
+from .flipbook import Flipbook, flipbook
+
+__all__ = ["flipbook", "Flipbook"]

@@ -1,0 +1,154 @@
+"""Checks of the built HTML book, written as functions that return a list of problems.
+
+The tests in test_book.py run them on the real build and, to show that each can
+fail, on deliberately broken copies of it.
+"""
+
+import contextlib
+import functools
+import html.parser
+import http.server
+import pathlib
+import threading
+import urllib.parse
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def toc_pages():
+    """The HTML paths (relative to the site root) of every page in _toc.yml, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        for chapter in part["chapters"]:
+            files.append(chapter["file"])
+            files += [section["file"] for section in chapter.get("sections", [])]
+    return [f"{f}.html" for f in files]
+
+
+# -- static checks: every link and every asset resolves ------------------------------------------
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.refs.append((tag, key, attrs[key]))
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(path):
+    parser = _Links()
+    parser.feed(pathlib.Path(path).read_text(errors="replace"))
+    return parser
+
+
+def broken_links(site):
+    """Internal hrefs and srcs whose file, or #fragment, does not exist in the built site."""
+    site = pathlib.Path(site)
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        for tag, key, ref in _parse(str(page)).refs:
+            parts = urllib.parse.urlsplit(ref)
+            if parts.scheme or parts.netloc:
+                continue  # external: a link is fine; a request is caught in the browser
+            if not parts.path and not parts.fragment:
+                continue  # "#": the top of the page
+            target = page if not parts.path else (page.parent / urllib.parse.unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{page.relative_to(site)}: <{tag} {key}> {ref} -> missing file")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in _parse(str(target)).ids:
+                problems.append(f"{page.relative_to(site)}: <{tag} {key}> {ref} -> missing anchor")
+    return problems
+
+
+# -- a local web server and a real browser ----------------------------------------------------------
+
+@contextlib.contextmanager
+def serve(directory):
+    """Serve ``directory`` on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def open_page(browser, base, path):
+    """Load ``path`` in a fresh page; returns (page, problems) where problems lists console errors,
+    page errors, failed requests and any request that leaves the site (those are blocked)."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems = []
+
+    def route(r):
+        if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            problems.append(f"request outside the site: {r.request.url}")
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: r.url.startswith(base) and problems.append(f"failed request: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
+    page.goto(base + path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, problems
+
+
+def math_problems(page):
+    """Math on the page that MathJax did not typeset, or raw TeX left in the text."""
+    if page.evaluate("document.querySelectorAll('.math').length") == 0:
+        return []
+    ready = page.evaluate("""async () => {
+        if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return false;
+        await MathJax.startup.promise; return true; }""")
+    if not ready:
+        return ["MathJax did not load"]
+    problems = []
+    untypeset = page.evaluate("[...document.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container')).length")
+    if untypeset:
+        problems.append(f"{untypeset} math elements were not typeset")
+    text = page.evaluate("""() => { const main = document.querySelector('main') || document.body;
+        const clone = main.cloneNode(true); clone.querySelectorAll('pre, code, script, mjx-assistive-mml, .highlight')
+        .forEach(e => e.remove()); return clone.innerText; }""")
+    for raw in ("$$", "\\frac", "\\(", "\\["):
+        if raw in text:
+            problems.append(f"raw TeX {raw!r} left in the text")
+    return problems
+
+
+def image_problems(page):
+    """Images that did not load (natural width 0)."""
+    page.evaluate("""() => Promise.all([...document.images].map(img => img.complete ? null :
+        new Promise(res => { img.onload = img.onerror = res; })))""")
+    broken = page.evaluate("[...document.images].filter(i => i.naturalWidth === 0).map(i => i.src.slice(0, 80))")
+    return [f"image did not load: {src}" for src in broken]

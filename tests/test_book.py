@@ -1,0 +1,178 @@
+"""The HTML book: built with -W -n --keep-going, then checked on disk and in a real browser.
+
+The build runs once per test session (about half a minute plus the chapters' execution time). Browser
+tests use Playwright driving Debian's Chromium; they are skipped where either is missing, unless
+NNLEARN_REQUIRE_BROWSER is set (as `make test` and CI do).
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .book_checks import (CHROMIUM, CHROMIUM_ARGS, ROOT, broken_links, image_problems, math_problems,
+                          open_page, serve, toc_pages)
+
+VENDORED = ROOT / "_vendor" / "vendor"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """Build the book into a temporary folder with warnings as errors; returns the html folder."""
+    if not (VENDORED / "mathjax" / "tex-chtml-full.js").exists():
+        pytest.fail("the npm assets are missing: run `make vendor` (the README's commands do)")
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+    start = time.perf_counter()
+    result = subprocess.run([str(jupyter_book), "build", str(ROOT), "--path-output", str(out),
+                             "-W", "-n", "--keep-going"], capture_output=True, text=True, timeout=1800)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        pytest.fail(f"the book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-3000:]}")
+    print(f"\nbook built in {elapsed:.1f} s")
+    return out / "_build" / "html"
+
+
+def test_every_toc_page_is_built(site):
+    missing = [p for p in toc_pages() if not (site / p).exists()]
+    assert not missing
+    assert len(toc_pages()) >= 17  # preface, 13 chapters, 3 appendices
+
+
+def test_no_internal_link_or_asset_is_broken(site):
+    assert broken_links(site) == []
+
+
+def test_the_link_check_can_fail(site, tmp_path):
+    broken = tmp_path / "html"
+    shutil.copytree(site, broken)
+    (broken / "book" / "preface.html").unlink()
+    problems = broken_links(broken)
+    assert any("preface.html -> missing file" in p for p in problems)
+
+
+def test_assets_are_served_from_the_site_not_a_cdn(site):
+    for page in toc_pages():
+        text = (site / page).read_text()
+        assert "cdn.jsdelivr" not in text and "unpkg.com" not in text and "cdnjs" not in text, page
+        for tag in ("<script src=\"http", "<link rel=\"stylesheet\" href=\"http", "src=\"//"):
+            assert tag not in text, (page, tag)
+    assert "_static/vendor/mathjax/tex-chtml-full.js" in (site / "book/appendix/notation.html").read_text()
+
+
+def test_pages_offer_downloads_and_launch_buttons(site):
+    text = (site / "book/part1/02-perceptron.html").read_text()
+    assert "_sources/book/part1/02-perceptron.md" in text and "_sources/book/part1/02-perceptron.ipynb" in text
+    for service in ("mybinder.org", "colab.research.google.com", "user-redirect/git-pull"):
+        assert service in text, service
+    assert (site / "_sources/book/part1/02-perceptron.ipynb").exists()
+
+
+def test_bibliography_lists_the_original_papers(site):
+    text = (site / "book/appendix/bibliography.html").read_text()
+    for author in ("Rosenblatt", "Rumelhart", "Cybenko", "Hornik", "Glorot", "Kingma", "Srivastava",
+                   "Polyak", "Nesterov", "Lloyd", "Duchi"):
+        assert author in text, author
+
+
+def test_api_reference_is_generated_from_docstrings(site):
+    text = (site / "book/appendix/api.html").read_text()
+    for name in ("nnlearn.layers.Dense", "nnlearn.optim.Adam", "nnlearn.training.fit", "nnlearn.explore.flipbook.flipbook"):
+        assert f'id="{name}"' in text, name
+
+
+# -- in a real browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    required = bool(os.environ.get("NNLEARN_REQUIRE_BROWSER"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            raise
+        pytest.skip("Playwright is not installed")
+    if not os.path.exists(CHROMIUM):
+        if required:
+            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+        pytest.skip("Chromium is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def base(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_page_in_the_browser(browser, base, path):
+    """Loads with no console error and no request outside the site; math typeset; images load."""
+    page, problems = open_page(browser, base, path)
+    problems += math_problems(page)
+    problems += image_problems(page)
+    page.context.close()
+    assert problems == []
+
+
+def test_math_check_fails_without_mathjax(browser, site, tmp_path):
+    broken = tmp_path / "html"
+    shutil.copytree(site, broken)
+    (broken / "_static" / "vendor" / "mathjax" / "tex-chtml-full.js").unlink()
+    with serve(broken) as url:
+        page, problems = open_page(browser, url, "book/appendix/notation.html")
+        problems += math_problems(page)
+        page.context.close()
+    assert any("HTTP 404" in p for p in problems) and "MathJax did not load" in problems
+
+
+def test_request_check_catches_a_cdn(browser, site, tmp_path):
+    broken = tmp_path / "html"
+    shutil.copytree(site, broken)
+    page_file = broken / "book" / "preface.html"
+    page_file.write_text(page_file.read_text().replace(
+        "</head>", '<script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script></head>'))
+    with serve(broken) as url:
+        page, problems = open_page(browser, url, "book/preface.html")
+        page.context.close()
+    assert any("request outside the site: https://cdn.jsdelivr.net" in p for p in problems)
+
+
+def test_executed_widget_shows_its_saved_state(browser, base):
+    page, problems = open_page(browser, base, "book/preface.html")
+    slider = page.locator(".widget-slider, .jupyter-widget-slider").first
+    slider.wait_for(timeout=10000)
+    text = page.locator(".widget-readout, .widget-inline-hbox").first.inner_text()
+    page.context.close()
+    assert problems == []
+    assert "16" in text
+
+
+def test_flipbook_responds_to_its_slider(browser, base):
+    page, problems = open_page(browser, base, "book/part1/03-activations.html")
+    image = page.locator(".nnlearn-flipbook img").first
+    before = (image.get_attribute("data-frame"), image.get_attribute("src"))
+    slider = page.locator(".nnlearn-flipbook input[type=range]").first
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    after = (image.get_attribute("data-frame"), image.get_attribute("src"))
+    page.context.close()
+    assert problems == []
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_search_finds_backpropagation(browser, base):
+    page, problems = open_page(browser, base, "search.html?q=backpropagation")
+    page.locator("#search-results li").first.wait_for(timeout=15000)
+    hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+    page.context.close()
+    assert problems == []
+    assert any("06-backpropagation" in h for h in hrefs)
