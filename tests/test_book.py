@@ -176,3 +176,14 @@ def test_search_finds_backpropagation(browser, base):
     page.context.close()
     assert problems == []
     assert any("06-backpropagation" in h for h in hrefs)
+
+
+def test_exercise_solutions_are_hidden_in_dropdowns(site):
+    """Every solution on every page is a collapsed dropdown (sphinx-exercise with :class: dropdown)."""
+    import re
+    for page in toc_pages():
+        text = (site / page).read_text()
+        for classes in re.findall(r'class="([^"]*\bsolution\b[^"]*)"', text):
+            if "admonition" in classes:
+                assert "dropdown" in classes.split(), (page, classes)
+    assert 'class="solution dropdown admonition"' in (site / "book/part1/03-activations.html").read_text()

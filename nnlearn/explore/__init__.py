@@ -6,13 +6,14 @@ Two kinds of interactivity live here:
   book: the figure is precomputed for a grid of parameter values and shown
   with sliders and a play button in plain HTML and inline JavaScript, so it
   keeps working without a kernel, opened from disk or from any web server;
-* **explorers** built on ipywidgets for the labs, which need a live kernel
-  (to come).
+* **explorers** (:class:`~nnlearn.explore.explorer.Explorer` and its
+  subclasses) built on ipywidgets for the labs, which need a live kernel.
 
 Importing this subpackage is cheap: matplotlib (and, later, ipywidgets) are
 imported only inside the functions that draw, never at import time.
 """
 
+from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
 
-__all__ = ["flipbook", "Flipbook"]
+__all__ = ["flipbook", "Flipbook", "Explorer"]
