@@ -1,7 +1,8 @@
 """nnlearn: neural networks from scratch on numpy, the companion package of *Neural Networks, Interactively*.
 
 The numerical core (``activations``, ``losses``, ``layers``, ``network``,
-``optim``, ``init``, ``gradcheck``) imports only numpy.  On it sit the
+``optim``, ``init``, ``gradcheck``) imports only numpy; ``autograd`` is a
+scalar reverse-mode engine in plain Python, for teaching backpropagation.  On it sit the
 training loop (``training``: :func:`fit`), the data helpers (``datasets``,
 ``labels``), the classic models (``perceptron``, ``cluster``), ``metrics``
 and ``persistence`` (:func:`save`, :func:`load`).
@@ -16,7 +17,7 @@ computes in float64 unless a model is built with ``dtype=np.float32``.
 (3, 1)
 """
 
-from . import (activations, cluster, datasets, gradcheck, init, labels, layers, losses, metrics, optim,
+from . import (activations, autograd, cluster, datasets, gradcheck, init, labels, layers, losses, metrics, optim,
                persistence, training)
 from .labels import from_one_hot, one_hot
 from .layers import Activation, Dense, Dropout
@@ -27,8 +28,8 @@ from .training import EarlyStopping, History, evaluate, fit
 
 __version__ = "0.1.0"
 
-__all__ = ["activations", "cluster", "datasets", "gradcheck", "init", "labels", "layers", "losses", "metrics",
-           "optim", "persistence", "training",
+__all__ = ["activations", "autograd", "cluster", "datasets", "gradcheck", "init", "labels", "layers", "losses",
+           "metrics", "optim", "persistence", "training",
            "Activation", "Dense", "Dropout", "MLP", "Sequential", "Perceptron",
            "EarlyStopping", "History", "evaluate", "fit", "from_one_hot", "one_hot", "load", "save",
            "__version__"]

@@ -12,7 +12,7 @@ import pytest
 import nnlearn
 
 PACKAGE = pathlib.Path(nnlearn.__file__).parent
-CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "_validation"]
+CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd", "_validation"]
 # Above the core: training, data, classic models, persistence. They may use numpy and the standard
 # library, and import tqdm (the progress bar) and matplotlib (History.plot) lazily, inside functions.
 ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluster", "persistence",
@@ -57,7 +57,7 @@ def test_no_global_random_state():
 
 
 def public_objects():
-    for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck",
+    for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd",
                         *ABOVE_CORE]:
         module_name = module_name.replace("/__init__", "").replace("/", ".")
         module = importlib.import_module(f"nnlearn.{module_name}")
