@@ -18,7 +18,7 @@ computes in float64 unless a model is built with ``dtype=np.float32``.
 """
 
 from . import (activations, autograd, cluster, datasets, gradcheck, init, labels, layers, losses, metrics, optim,
-               persistence, training)
+               persistence, surfaces, training)
 from .labels import from_one_hot, one_hot
 from .layers import Activation, Dense, Dropout
 from .network import MLP, Sequential
@@ -29,7 +29,7 @@ from .training import EarlyStopping, History, evaluate, fit
 __version__ = "0.1.0"
 
 __all__ = ["activations", "autograd", "cluster", "datasets", "gradcheck", "init", "labels", "layers", "losses",
-           "metrics", "optim", "persistence", "training",
+           "metrics", "optim", "persistence", "surfaces", "training",
            "Activation", "Dense", "Dropout", "MLP", "Sequential", "Perceptron",
            "EarlyStopping", "History", "evaluate", "fit", "from_one_hot", "one_hot", "load", "save",
            "__version__"]
