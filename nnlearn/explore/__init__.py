@@ -15,5 +15,6 @@ imported only inside the functions that draw, never at import time.
 
 from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
+from .network import NetworkExplorer
 
-__all__ = ["flipbook", "Flipbook", "Explorer"]
+__all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer"]

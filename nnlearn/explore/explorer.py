@@ -10,7 +10,7 @@ An explorer has three parts, and only the last needs a front end:
    update changes them in place (``line.set_ydata``, ``image.set_data`` ...),
    which is far cheaper than drawing a new figure.
 3. ``_controls()`` — one ipywidgets control per parameter, named like the
-   parameters of ``update``.  :meth:`widget` connects each control's
+   parameters of ``update``.  :meth:`Explorer.widget` connects each control's
    ``value`` with ``observe``: a change runs ``update`` with all current
    values, then ``_draw``, then renders the figure.
 
@@ -131,6 +131,11 @@ class Explorer:
             self._canvas = FigureCanvasAgg(self.fig)
             self._init_figure(self.fig)
             self._draw(self.result)
+            if self.fig.get_layout_engine() is not None:
+                # Lay the figure out once, then freeze it: the constrained-layout solver would
+                # otherwise run on every redraw and cost more than the drawing itself.
+                self._canvas.draw()
+                self.fig.set_layout_engine("none")
         return self.fig
 
     def render(self):

@@ -1,0 +1,151 @@
+"""NetworkExplorer: the forward pass it reports, its in-place drawing, its controls and its errors."""
+
+import numpy as np
+import pytest
+
+from nnlearn.activations import sigmoid
+from nnlearn.explore.network import ACTIVATION_CHOICES, WORKED_EXAMPLE, NetworkExplorer
+from nnlearn.layers import Activation, Dense
+from nnlearn.network import Sequential
+
+
+def params_from_arrays(x, W1, b1, W2, b2, hidden="sigmoid", output="sigmoid"):
+    """The explorer's scalar parameters (1-based names) from batch-first arrays."""
+    params = {"x1": x[0], "x2": x[1], "hidden": hidden, "output": output}
+    params.update({f"W1_{i + 1}{j + 1}": W1[i, j] for i in range(2) for j in range(3)})
+    params.update({f"b1_{j + 1}": b1[j] for j in range(3)})
+    params.update({f"W2_{j + 1}{k + 1}": W2[j, k] for j in range(3) for k in range(2)})
+    params.update({f"b2_{k + 1}": b2[k] for k in range(2)})
+    return {k: (float(v) if not isinstance(v, str) else v) for k, v in params.items()}
+
+
+def nnlearn_trace(x, W1, b1, W2, b2, hidden, output):
+    net = Sequential([Dense(2, 3, rng=0), Activation(hidden), Dense(3, 2, rng=0), Activation(output)])
+    net[0].params["W"][...], net[0].params["b"][...] = W1, b1
+    net[2].params["W"][...], net[2].params["b"][...] = W2, b2
+    outputs, X = [], np.asarray(x, dtype=float).reshape(1, -1)
+    for layer in net:
+        X = layer.forward(X)
+        outputs.append(X[0])
+    return outputs
+
+
+def random_arrays(seed):
+    rng = np.random.default_rng(seed)
+    return (rng.uniform(-3, 3, 2), rng.uniform(-3, 3, (2, 3)), rng.uniform(-3, 3, 3),
+            rng.uniform(-3, 3, (3, 2)), rng.uniform(-3, 3, 2))
+
+
+def test_defaults_are_the_worked_example_of_chapter_1():
+    ex = NetworkExplorer()
+    r = ex.result
+    np.testing.assert_array_equal(r["Z1"], [0.0, 0.5, 0.75])
+    np.testing.assert_allclose(r["A1"], [0.5, sigmoid(0.5), sigmoid(0.75)], rtol=1e-15)
+    # The notes' column-vector form with M = W.T gives the same numbers.
+    M1, M2 = WORKED_EXAMPLE["W1"].T, WORKED_EXAMPLE["W2"].T
+    column = sigmoid(M2 @ sigmoid(M1 @ WORKED_EXAMPLE["x"] + WORKED_EXAMPLE["b1"]) + WORKED_EXAMPLE["b2"])
+    np.testing.assert_allclose(r["A2"], column, rtol=1e-15)
+    np.testing.assert_array_equal(np.round(r["A2"], 4), [0.4612, 0.6750])
+    assert r["hidden"] == r["output"] == "sigmoid"
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("hidden,output", [("sigmoid", "sigmoid"), ("tanh", "linear"), ("relu", "sigmoid"),
+                                           ("linear", "tanh")])
+def test_update_equals_nnlearn_layers(seed, hidden, output):
+    x, W1, b1, W2, b2 = random_arrays(seed)
+    ex = NetworkExplorer()
+    r = ex.update(**params_from_arrays(x, W1, b1, W2, b2, hidden, output))
+    Z1, A1, Z2, A2 = nnlearn_trace(x, W1, b1, W2, b2, hidden, output)
+    for key, expected in [("Z1", Z1), ("A1", A1), ("Z2", Z2), ("A2", A2)]:
+        np.testing.assert_allclose(r[key], expected, rtol=1e-14, atol=1e-15)
+    np.testing.assert_array_equal(r["W1"], W1)
+    np.testing.assert_array_equal(r["W2"], W2)
+    assert r is ex.result
+
+
+def test_parameter_names_are_one_based_matrix_entries():
+    ex = NetworkExplorer(W1_12=3.5, W2_31=-2.5, b1_3=1.25, b2_2=0.75, x2=-1.0)
+    r = ex.result
+    assert r["W1"][0, 1] == 3.5 and r["W2"][2, 0] == -2.5 and r["b1"][2] == 1.25 and r["b2"][1] == 0.75
+    assert r["x"][1] == -1.0
+    # Hidden neuron 2 (column 1 of W1) sees the new weight, neuron 1 does not.
+    np.testing.assert_allclose(r["Z1"], r["x"] @ r["W1"] + r["b1"], rtol=1e-15)
+
+
+def test_linear_activations_collapse_to_one_layer():
+    x, W1, b1, W2, b2 = random_arrays(7)
+    r = NetworkExplorer(**params_from_arrays(x, W1, b1, W2, b2, "linear", "linear")).result
+    np.testing.assert_allclose(r["A2"], x @ (W1 @ W2) + (b1 @ W2 + b2), rtol=1e-12)
+
+
+def test_update_is_a_function_of_its_parameters():
+    ex = NetworkExplorer()
+    first = {k: np.copy(v) for k, v in ex.result.items()}
+    ex.set(x1=-2.0, hidden="relu")
+    ex.set(x1=1.0, hidden="sigmoid")
+    for key, value in first.items():
+        np.testing.assert_array_equal(ex.result[key], value)
+    assert ex.fig is None                                          # computing drew nothing
+
+
+def test_render_changes_the_same_artists_in_place():
+    ex = NetworkExplorer()
+    png = ex.render()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    nodes, edges, first_value, z_text = ex._nodes, ex._edges, ex._value_text[0], ex._side_text[2]
+    assert first_value.get_text() == "1.000" and z_text.get_text() == "z=0.000\nb=0.00"
+    before_colours = edges.get_colors().copy()
+    png2 = ex.redraw(x1=-3.0, W1_11=-2.0)
+    assert ex._nodes is nodes and ex._edges is edges and ex._value_text[0] is first_value
+    assert first_value.get_text() == "-3.000"
+    np.testing.assert_allclose(nodes.get_array()[:2], [-3.0, 2.0])
+    np.testing.assert_allclose(nodes.get_array()[2:5], ex.result["A1"])
+    # The edge from x1 to hidden neuron 1 turned from positive (vermillion) to negative (blue).
+    assert not np.allclose(edges.get_colors()[0], before_colours[0])
+    np.testing.assert_allclose(edges.get_colors()[0][:3], [0x00 / 255, 0x72 / 255, 0xB2 / 255])
+    assert ex._weight_text[0].get_text() == "-2.00"
+    assert png2 != png
+
+
+def test_widget_controls_drive_update_through_observe():
+    pytest.importorskip("ipywidgets")
+    ex = NetworkExplorer()
+    box = ex.widget()
+    controls = ex._control_map
+    assert set(controls) == set(NetworkExplorer.defaults)
+    first_png = ex._image.value
+    controls["x1"].value = -1.5                                   # what moving the slider does
+    assert ex.params["x1"] == -1.5 and ex.result["x"][0] == -1.5
+    assert ex._value_text[0].get_text() == "-1.500"
+    assert ex._image.value != first_png
+    controls["hidden"].value = "linear"                           # the activation menu
+    np.testing.assert_array_equal(ex.result["A1"], ex.result["Z1"])
+    controls["W2_11"].value = 0.0
+    assert ex.result["W2"][0, 0] == 0.0
+    ex.set(b1_2=1.0)                                              # set() moves the slider, which updates
+    assert controls["b1_2"].value == 1.0 and ex.result["b1"][1] == 1.0
+    assert box is ex.widget()
+    assert list(controls["output"].options) == list(ACTIVATION_CHOICES)
+
+
+def test_invalid_parameters_raise_clear_errors():
+    with pytest.raises(ValueError, match="`x1` must be a finite number, got nan"):
+        NetworkExplorer(x1=float("nan"))
+    with pytest.raises(TypeError, match="`W1_11` must be a real number, got str"):
+        NetworkExplorer(W1_11="big")
+    with pytest.raises(ValueError, match=r"Unknown activation for `hidden` 'softmax'.*'sigmoid'"):
+        NetworkExplorer(hidden="softmax")
+    with pytest.raises(ValueError, match="Did you mean 'tanh'"):
+        NetworkExplorer(output="tahn")
+    with pytest.raises(TypeError, match="`output` must be an activation name"):
+        NetworkExplorer(output=1)
+    with pytest.raises(TypeError, match=r"has no parameter\(s\) \['W1_41'\]"):
+        NetworkExplorer(W1_41=1.0)
+    ex = NetworkExplorer()
+    params = dict(ex.params)
+    del params["b2_1"]
+    with pytest.raises(TypeError, match=r"missing \['b2_1'\]"):
+        ex.update(**params)
+    with pytest.raises(ValueError, match="`b1_1` must be a finite number"):
+        ex.set(b1_1=float("inf"))
