@@ -24,7 +24,34 @@ from . import activations
 from . import init as initializers
 from ._validation import check_array, check_float_dtype, check_int, check_interval, check_rng
 
-__all__ = ["Layer", "Dense", "Activation", "Dropout"]
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "Parameters"]
+
+
+class Parameters(dict):
+    """A layer's ``params`` or ``grads``: assigning to an existing key writes into its array.
+
+    ``layer.params["W"] = M`` copies ``M`` into the array already there, just like
+    ``layer.params["W"][...] = M``, after checking the shape.  The array itself
+    stays the same object, so a network that keeps all its parameters in one
+    vector (see :meth:`nnlearn.network.Sequential.flat_parameters`), and an
+    optimizer holding on to them, keep seeing the new values.
+    """
+
+    def __setitem__(self, key, value):
+        if key not in self:
+            super().__setitem__(key, value)
+            return
+        target = self[key]
+        value = np.asarray(value)
+        if value.shape != target.shape:
+            hint = " Did you mean its transpose?" if value.T.shape == target.shape else ""
+            raise ValueError(f"`params[{key!r}]` must keep its shape {target.shape}, got an array of shape "
+                             f"{value.shape}.{hint}")
+        target[...] = value
+
+    def _rebind(self, key, array):
+        """Replace the array itself (used when a network moves parameters into its vector)."""
+        super().__setitem__(key, array)
 
 
 class Layer:
@@ -39,8 +66,8 @@ class Layer:
     """
 
     def __init__(self):
-        self.params = {}
-        self.grads = {}
+        self.params = Parameters()
+        self.grads = Parameters()
         self.training = True
         self._out_shape = None
 
@@ -113,8 +140,8 @@ class Dense(Layer):
         W = np.asarray(initializers.get(init)((self.n_in, self.n_out), rng=check_rng(rng), dtype=self.dtype))
         if W.shape != (self.n_in, self.n_out):
             raise ValueError(f"`init` must return an array of shape {(self.n_in, self.n_out)}, got {W.shape}.")
-        self.params = {"W": W.astype(self.dtype, copy=False), "b": np.zeros(self.n_out, dtype=self.dtype)}
-        self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
+        self.params = Parameters(W=W.astype(self.dtype, copy=False), b=np.zeros(self.n_out, dtype=self.dtype))
+        self.grads = Parameters({key: np.zeros_like(value) for key, value in self.params.items()})
         self._X = None
         self._ones = np.ones(0, dtype=self.dtype)  # a row of ones for the bias gradient, reused
 

@@ -58,7 +58,8 @@ class Sequential:
         two contiguous vectors, so the layers work as before while an optimizer
         can update the whole network in a few numpy calls (see
         :meth:`flat_parameters`).  Arrays taken from a layer *before* it joined
-        the network are no longer its parameters.
+        the network are no longer its parameters; assigning ``layer.params["W"] = M``
+        afterwards writes into the view (see :class:`nnlearn.layers.Parameters`).
         """
         entries = [(layer, key) for layer in self.layers for key in layer.params]
         dtypes = {layer.params[key].dtype for layer, key in entries}
@@ -76,8 +77,8 @@ class Sequential:
             self._flat_slices[f"{self.layers.index(layer)}.{key}"] = slice(offset, offset + size)
             view = self._theta[offset:offset + size].reshape(shape)
             view[...] = layer.params[key]
-            layer.params[key] = view
-            layer.grads[key] = self._grad_theta[offset:offset + size].reshape(shape)
+            layer.params._rebind(key, view)
+            layer.grads._rebind(key, self._grad_theta[offset:offset + size].reshape(shape))
             offset += size
 
     # -- forward and backward -------------------------------------------------------------

@@ -394,18 +394,21 @@ def test_forgetting_the_transpose_is_silent_for_a_square_layer_and_loud_otherwis
         net[0].params["W"][...] = M1                                           # (3, 2) into (2, 3)
 
 
-def test_rebinding_a_parameter_detaches_it_from_the_network():
-    rebound = worked_example_network()
-    rebound[0].params["W"] = M1.T.copy()
-    theta, grad = rebound.flat_parameters()[0]
-    assert not np.shares_memory(rebound[0].params["W"], theta)
-    net = worked_example_network()
-    assert np.shares_memory(net[0].params["W"], net.flat_parameters()[0][0])
-    # An optimizer step on the network's parameters no longer reaches the rebound array.
-    before = rebound[0].params["W"].copy()
+def test_assigning_a_parameter_writes_into_the_network():
+    copied = worked_example_network()
+    M_new = M1.T.copy()
+    copied[0].params["W"] = M_new
+    theta, grad = copied.flat_parameters()[0]
+    assert np.shares_memory(copied[0].params["W"], theta)
+    M_new[0, 0] = 99.0
+    assert copied[0].params["W"][0, 0] != 99.0
+    # An optimizer step on the network's parameters reaches the assigned values.
+    before = copied[0].params["W"].copy()
     grad[...] = 1.0
-    optim.SGD(lr=0.1).step(rebound.flat_parameters())
-    np.testing.assert_array_equal(rebound[0].params["W"], before)
+    optim.SGD(lr=0.1).step(copied.flat_parameters())
+    np.testing.assert_allclose(copied[0].params["W"], before - 0.1)
+    with pytest.raises(ValueError, match=r"must keep its shape \(2, 3\).*transpose"):
+        copied[0].params["W"] = M1
 
 
 def test_a_single_sample_must_be_a_row():

@@ -164,3 +164,13 @@ def test_float32_layer_computes_in_float32(rng):
     assert out.dtype == np.float32
     assert layer.backward(np.ones((4, 2), dtype=np.float32)).dtype == np.float32
     assert layer.grads["W"].dtype == np.float32
+
+
+def test_assigning_a_parameter_writes_in_place_with_a_shape_check():
+    from nnlearn import Sequential
+    net = Sequential([Dense(2, 3, rng=0)])
+    W = net.layers[0].params["W"]
+    net.layers[0].params["W"] = np.ones((2, 3))
+    assert net.layers[0].params["W"] is W and np.all(W == 1)
+    with pytest.raises(ValueError, match=r"`params\['W'\]` must keep its shape \(2, 3\).*transpose"):
+        net.layers[0].params["W"] = np.ones((3, 2))
