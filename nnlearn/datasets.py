@@ -143,7 +143,7 @@ def spirals(n_samples=300, *, n_arms=2, noise=0.2, turns=1.5, rng=None):
     return X[order], y[order].astype(np.int64)
 
 
-#: Centres of the two :func:`fruit` classes in (weight, size): class 0 = apple, class 1 = orange.
+#: Centres of the two :func:`fruit` classes in (weight, size), class 0 = apple and class 1 = orange.
 FRUIT_MEANS = {0: (0.6, 0.4), 1: (1.2, 1.0)}
 
 _NOTES_W, _NOTES_B = np.array([0.5, 0.8]), -1.0  # the notes' perceptron: z = 0.5 x1 + 0.8 x2 - 1

@@ -64,7 +64,7 @@ class Surface:
         return np.array(self._gradient(x, y), dtype=float)
 
     def grid(self, n=200):
-        """``(X, Y, Z)`` on an ``n`` by ``n`` grid over :attr:`bounds`, for ``contour`` plots."""
+        """``(X, Y, Z)`` on an ``n`` by ``n`` grid over ``bounds``, for ``contour`` plots."""
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self.value(X, Y)

@@ -17,7 +17,7 @@ CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradchec
 # Above the core: training, data, classic models, persistence. They may use numpy and the standard
 # library, and import tqdm (the progress bar) and matplotlib (History.plot) lazily, inside functions.
 ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluster", "persistence",
-              "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network"]
+              "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network", "explore/perceptron", "explore/activations", "explore/losses"]
 STDLIB_OK = set(sys.stdlib_module_names)
 
 
@@ -87,3 +87,15 @@ def test_constructors_document_their_parameters(cls):
     for name in inspect.signature(cls.__init__).parameters:
         if name not in ("self", "options"):
             assert name in doc, f"{cls.__name__} does not document `{name}`"
+
+
+def test_data_docstrings_have_no_colon_on_their_first_line():
+    """Sphinx's napoleon reads ``#: text before a colon: ...`` as a type, which breaks the API reference."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        lines = path.read_text().splitlines()
+        for i, line in enumerate(lines):
+            first_of_block = line.startswith("#:") and (i == 0 or not lines[i - 1].startswith("#:"))
+            if first_of_block and ": " in line[2:]:
+                offenders.append(f"{path.name}:{i + 1}: {line}")
+    assert offenders == []

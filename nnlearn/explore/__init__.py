@@ -13,8 +13,12 @@ Importing this subpackage is cheap: matplotlib (and, later, ipywidgets) are
 imported only inside the functions that draw, never at import time.
 """
 
+from .activations import ActivationExplorer
 from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
+from .losses import LossExplorer
 from .network import NetworkExplorer
+from .perceptron import PerceptronExplorer
 
-__all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer"]
+__all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
+           "LossExplorer"]

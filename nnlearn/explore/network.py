@@ -43,7 +43,7 @@ __all__ = ["NetworkExplorer", "ACTIVATION_CHOICES", "WORKED_EXAMPLE"]
 #: The activations the explorer offers for each layer.
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "linear")
 
-#: The worked example of Chapter 1 in the batch-first convention: input ``x`` of shape (2,),
+#: The worked example of Chapter 1 in the batch-first convention, with input ``x`` of shape (2,),
 #: ``W1`` (2, 3), ``b1`` (3,), ``W2`` (3, 2), ``b2`` (2,).  The course notes' column-vector
 #: matrices are the transposes ``W1.T`` (3, 2) and ``W2.T`` (2, 3).
 WORKED_EXAMPLE = {

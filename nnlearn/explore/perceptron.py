@@ -1,0 +1,451 @@
+r"""A perceptron's decision boundary, set by hand or learned one sample at a time.
+
+:class:`PerceptronExplorer` shows a two-input perceptron
+
+.. math:: \hat y = \mathrm{step}(w_1 x_1 + w_2 x_2 + b), \qquad
+          \mathrm{step}(z) = 1 \text{ if } z \ge 0 \text{ else } 0,
+
+over a data set (the AND, OR or XOR truth table, or the apples-and-oranges
+fruit): the line :math:`w_1 x_1 + w_2 x_2 + b = 0`, the half-plane it
+predicts as class 1, the normal vector :math:`w`, and the points it gets
+wrong.  Sliders set :math:`w_1, w_2, b`; buttons run Rosenblatt's rule from
+there, one sample or one epoch at a time,
+
+.. math:: w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y),
+
+visiting the samples in the same random order as
+:meth:`nnlearn.perceptron.Perceptron.fit` with the same seed, so that from
+:math:`w = 0, b = 0` the explorer reproduces ``Perceptron(rng=seed).fit``
+exactly.  :func:`perceptron_trace` records the whole run (every visit's
+weights) for flipbooks and exercises.
+"""
+
+import numpy as np
+
+from .. import activations
+from .._validation import check_array, check_int, check_positive, check_real, check_rng, unknown_name
+from ..datasets import fruit, logic_gate
+from ..labels import check_labels
+from .explorer import Explorer
+
+__all__ = ["PerceptronExplorer", "perceptron_trace", "explorer_data", "DATASETS", "FRUIT_ARGS", "MAX_VISITS"]
+
+#: The data sets the explorer offers.
+DATASETS = ("and", "or", "xor", "fruit")
+
+#: The most sample visits the explorer computes (about 500 epochs of the fruit data).
+MAX_VISITS = 20000
+
+#: The fruit data of the explorer, linearly separable, 20 apples and 20 oranges.
+FRUIT_ARGS = {"n_samples": 40, "noise": 0.25, "separable": True, "margin": 0.05, "rng": 0}
+
+_LIMITS = {"gate": ((-0.5, 1.5), (-0.5, 1.5)), "fruit": ((-0.2, 2.0), (-0.2, 1.8))}
+_BLUE, _VERMILLION, _GREEN, _ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
+
+
+def explorer_data(name):
+    """Return the explorer's data set ``(X, y)``: a logic gate's truth table or the fruit.
+
+    Parameters
+    ----------
+    name : str
+        ``"and"``, ``"or"``, ``"xor"`` (:func:`nnlearn.datasets.logic_gate`) or
+        ``"fruit"`` (:func:`nnlearn.datasets.fruit` with :data:`FRUIT_ARGS`: 40
+        fruits, separable by the course notes' line with functional margin 0.05).
+
+    Returns
+    -------
+    X : ndarray of float64, shape (n_samples, 2)
+    y : ndarray of int64, shape (n_samples,)
+
+    Examples
+    --------
+    >>> X, y = explorer_data("fruit")
+    >>> X.shape, int(y.sum())
+    ((40, 2), 20)
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"`data` must be a data set name (str), got {type(name).__name__} {name!r}.")
+    if name not in DATASETS:
+        raise unknown_name("data set", name, DATASETS)
+    return fruit(**FRUIT_ARGS) if name == "fruit" else logic_gate(name)
+
+
+class _Rule:
+    """Rosenblatt's rule run visit by visit, keeping every visit's weights (can be extended later)."""
+
+    def __init__(self, X, y, w, b, lr, rng):
+        self.X, self.y, self.lr = X, y.astype(np.float64), lr
+        self.rng = check_rng(rng)
+        self._step = activations.get("step")
+        self.order = np.empty(0, dtype=np.int64)
+        self.weights, self.biases = [np.array(w, dtype=np.float64)], [float(b)]
+        self.samples, self.updated, self.cum_updates = [], [], [0]
+
+    def advance(self, n_visits):
+        """Extend the run to ``n_visits`` visits in all."""
+        n = self.X.shape[0]
+        w, b = self.weights[-1].copy(), self.biases[-1]
+        for t in range(len(self.samples), n_visits):
+            if t % n == 0:  # a new epoch: a fresh order, drawn exactly as Perceptron.fit draws it
+                self.order = self.rng.permutation(n)
+            i = int(self.order[t % n])
+            y_hat = float(self._step(self.X[i] @ w + b))
+            mistake = y_hat != self.y[i]
+            if mistake:
+                w = w + self.lr * (self.y[i] - y_hat) * self.X[i]
+                b += self.lr * (self.y[i] - y_hat)
+            self.weights.append(w)
+            self.biases.append(float(b))
+            self.samples.append(i)
+            self.updated.append(mistake)
+            self.cum_updates.append(self.cum_updates[-1] + mistake)
+        return self
+
+
+def perceptron_trace(X, y, n_visits, *, w=None, b=0.0, lr=1.0, rng=None):
+    r"""Run Rosenblatt's rule for ``n_visits`` sample visits and record the weights after each one.
+
+    Each epoch visits every sample once, in a fresh random order drawn from
+    ``rng`` exactly as :meth:`nnlearn.perceptron.Perceptron.fit` draws it; at
+    each visit of a sample :math:`(x, y)` the rule predicts
+    :math:`\hat y = \mathrm{step}(w^\top x + b)` and, if
+    :math:`\hat y \ne y`, updates
+    :math:`w \leftarrow w + \eta (y - \hat y) x`, :math:`b \leftarrow b + \eta (y - \hat y)`.
+    Unlike ``fit`` it does not stop after an epoch without a mistake (later
+    visits then change nothing).
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+        Labels 0 and 1.
+    n_visits : int
+        How many sample visits to run, at least 0 (``k * n_samples`` is ``k`` epochs).
+    w : array_like of shape (n_features,), optional
+        The starting weights; zeros by default, as in ``fit``.
+    b : float, default 0.0
+        The starting bias.
+    lr : float, default 1.0
+        The learning rate :math:`\eta > 0`.
+    rng : None, int or numpy.random.Generator
+        Randomness for the order of each epoch (same seed, same order as ``fit``).
+
+    Returns
+    -------
+    dict
+        ``"w"``: ndarray of shape (n_visits + 1, n_features), the weights before
+        the first visit (row 0) and after each visit; ``"b"``: ndarray of shape
+        (n_visits + 1,), the biases likewise; ``"sample"``: int64 ndarray of
+        shape (n_visits,), the index of the sample visited; ``"epoch"``: int64
+        ndarray of shape (n_visits,), the (0-based) epoch of each visit;
+        ``"updated"``: bool ndarray of shape (n_visits,), whether the visit was
+        a mistake (and so an update).
+
+    Examples
+    --------
+    >>> from nnlearn.datasets import logic_gate
+    >>> from nnlearn.perceptron import Perceptron
+    >>> X, y = logic_gate("or")
+    >>> p = Perceptron(rng=0).fit(X, y)
+    >>> trace = perceptron_trace(X, y, p.n_epochs_ * 4, rng=0)
+    >>> bool(np.array_equal(trace["w"][-1], p.coef_)), bool(trace["b"][-1] == p.intercept_)
+    (True, True)
+    >>> trace["updated"].reshape(-1, 4).sum(axis=1), p.errors_
+    (array([2, 1, 1, 1, 0]), array([2, 1, 1, 1, 0]))
+    """
+    X = check_array(X, "X", ndim=2)
+    if X.shape[0] == 0:
+        raise ValueError(f"`X` must hold at least one sample, got shape {X.shape}.")
+    y = check_labels(y, 2)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"`X` and `y` must have the same number of samples, got {X.shape[0]} rows in X "
+                         f"and {y.shape[0]} labels in y.")
+    n_visits = check_int(n_visits, "n_visits", minimum=0)
+    if w is None:
+        w = np.zeros(X.shape[1])
+    w = check_array(w, "w", ndim=1)
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"`w` must have one weight per feature, {X.shape[1]}, got shape {w.shape}.")
+    b = check_real(b, "b")
+    lr = check_positive(lr, "lr")
+    check_rng(rng)  # a bad rng is reported as such, before the run
+    rule = _Rule(X, y, w, b, lr, rng).advance(n_visits)
+    return {"w": np.array(rule.weights), "b": np.array(rule.biases),
+            "sample": np.array(rule.samples, dtype=np.int64),
+            "epoch": np.arange(n_visits, dtype=np.int64) // X.shape[0],
+            "updated": np.array(rule.updated, dtype=bool)}
+
+
+def _clip_half_plane(w, b, limits):
+    """The part of the view box where ``w @ x + b >= 0`` (polygon) and the boundary segment inside it."""
+    (x0, x1), (y0, y1) = limits
+    corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    z = corners @ w + b
+    polygon, segment = [], []
+    for k in range(4):
+        p, q, zp, zq = corners[k], corners[(k + 1) % 4], z[k], z[(k + 1) % 4]
+        if zp >= 0:
+            polygon.append(p)
+        if (zp >= 0) != (zq >= 0):  # the line crosses this edge of the box
+            cross = p + (zp / (zp - zq)) * (q - p)
+            polygon.append(cross)
+            segment.append(cross)
+    region = np.array(polygon) if polygon else np.empty((0, 2))
+    boundary = np.array(segment[:2]) if len(segment) >= 2 and np.any(w != 0) else None
+    return region, boundary
+
+
+class PerceptronExplorer(Explorer):
+    r"""Set a perceptron's weights with sliders or step its learning rule, and watch the line move.
+
+    Parameters
+    ----------
+    data : {"and", "or", "xor", "fruit"}, default "or"
+        The data set (see :func:`explorer_data`).
+    w1, w2, b : float, default 0.0
+        The weights and bias the learning rule starts from (zeros, as in
+        :meth:`nnlearn.perceptron.Perceptron.fit`).  With ``visits=0`` they
+        are the perceptron shown.
+    lr : float, default 1.0
+        The learning rate :math:`\eta > 0`.
+    visits : int, default 0
+        How many sample visits of the learning rule to apply, from 0 to
+        :data:`MAX_VISITS`; each epoch visits all samples once.
+    seed : int, default 0
+        Seed of the order in which each epoch visits the samples.
+    figsize : (float, float), default (7, 4)
+    dpi : int, default 80
+
+    Notes
+    -----
+    In the widget, the "+1 sample" and "+1 epoch" buttons raise ``visits``
+    (to the end of the current epoch for the latter), "Restart" sets it to 0,
+    and changing the data set, a weight, the learning rate or the seed starts
+    the rule again from the sliders' weights (``visits`` back to 0).
+
+    Examples
+    --------
+    >>> ex = PerceptronExplorer(data="and", visits=4)      # one epoch of the rule on AND
+    >>> ex.result["w"], ex.result["b"], ex.result["errors_per_epoch"]
+    (array([0., 1.]), 0.0, [2])
+    >>> r = ex.set(visits=7 * 4)                          # seven epochs: Perceptron(rng=0).fit's run
+    >>> r["errors_per_epoch"], r["w"], r["b"], r["n_mistakes"]
+    ([2, 2, 1, 1, 1, 3, 0], array([1., 1.]), -2.0, 0)
+    """
+
+    defaults = {"data": "or", "w1": 0.0, "w2": 0.0, "b": 0.0, "lr": 1.0, "visits": 0, "seed": 0}
+
+    def __init__(self, **kwargs):
+        self._cache = None
+        super().__init__(**kwargs)
+
+    def update(self, data, w1, w2, b, lr, visits, seed):
+        r"""Run the rule for ``visits`` visits from ``(w1, w2, b)`` and classify the data with the result.
+
+        Returns
+        -------
+        dict
+            ``"data"``; ``"X"``, ``"y"``: the data; ``"w"`` (ndarray of shape
+            (2,)) and ``"b"`` (float): the current weights and bias;
+            ``"z"``: :math:`Xw + b`; ``"predictions"``: int64
+            :math:`\mathrm{step}(z)`; ``"mistakes"``: indices of the samples
+            now misclassified, and ``"n_mistakes"`` their number;
+            ``"boundary"``: ndarray of shape (2, 2), the ends of the visible
+            part of the line :math:`w^\top x + b = 0`, or None (``w = 0``, or
+            the line misses the view); ``"region"``: ndarray of shape (k, 2),
+            the polygon of the view predicted 1; ``"distance"``: the signed
+            distance :math:`-b/\lVert w\rVert` of the line from the origin
+            along :math:`w/\lVert w\rVert` (nan if ``w = 0``); ``"limits"``:
+            the view box; ``"visits"``, ``"epoch"`` (completed epochs) and
+            ``"n_updates"``; ``"last_sample"`` (index of the last sample
+            visited, or None) and ``"last_updated"``; ``"errors_per_epoch"``:
+            the mistakes of each completed epoch (``Perceptron.errors_``).
+        """
+        X, y = explorer_data(data)
+        w0 = np.array([check_real(w1, "w1"), check_real(w2, "w2")])
+        b0 = check_real(b, "b")
+        lr = check_positive(lr, "lr")
+        visits = check_int(visits, "visits", minimum=0)
+        if visits > MAX_VISITS:
+            raise ValueError(f"`visits` must be at most {MAX_VISITS}, got {visits}. Restart with other "
+                             "weights rather than running the rule longer.")
+        seed = check_int(seed, "seed", minimum=0)
+        key = (data, float(w0[0]), float(w0[1]), b0, lr, seed)
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, _Rule(X, y, w0, b0, lr, seed))
+        rule = self._cache[1]
+        if len(rule.samples) < visits:
+            rule.advance(visits)
+        w, b_now = rule.weights[visits], rule.biases[visits]
+        n = X.shape[0]
+        cum = rule.cum_updates
+        z = X @ w + b_now
+        predictions = activations.get("step")(z).astype(np.int64)
+        limits = _LIMITS["fruit" if data == "fruit" else "gate"]
+        region, boundary = _clip_half_plane(w, b_now, limits)
+        norm = float(np.hypot(w[0], w[1]))
+        self.result = {
+            "data": data, "X": X, "y": y, "w": w.copy(), "b": b_now, "z": z,
+            "predictions": predictions, "mistakes": np.flatnonzero(predictions != y),
+            "n_mistakes": int(np.count_nonzero(predictions != y)),
+            "boundary": boundary, "region": region,
+            "distance": -b_now / norm if norm > 0 else float("nan"), "limits": limits,
+            "visits": visits, "epoch": visits // n, "n_updates": int(cum[visits]),
+            "last_sample": rule.samples[visits - 1] if visits else None,
+            "last_updated": bool(rule.updated[visits - 1]) if visits else False,
+            "errors_per_epoch": [int(cum[(e + 1) * n] - cum[e * n]) for e in range(visits // n)],
+        }
+        return self.result
+
+    # -- figure -------------------------------------------------------------------------------
+
+    def _init_figure(self, fig):
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch, Polygon
+        from matplotlib.ticker import MaxNLocator
+
+        ax = self._ax = fig.add_subplot()
+        self._region = Polygon(np.zeros((3, 2)), closed=True, facecolor=_ORANGE, alpha=0.18,
+                               edgecolor="none")
+        ax.add_patch(self._region)
+        (self._line,) = ax.plot([], [], color="black", linewidth=2)
+        self._quiver = ax.quiver([0.0], [0.0], [0.0], [0.0], angles="xy", scale_units="xy", scale=1,
+                                 color="black", width=0.008)
+        style = {"s": 45, "edgecolors": "white", "linewidths": 0.6, "zorder": 3}
+        self._points = [ax.scatter([], [], marker="o", color=_BLUE, **style),
+                        ax.scatter([], [], marker="^", color=_VERMILLION, **style)]
+        self._wrong = ax.scatter([], [], s=170, facecolors="none", edgecolors="black", linewidths=1.3,
+                                 zorder=4)
+        self._last = ax.scatter([], [], s=260, marker="s", facecolors="none", edgecolors=_GREEN,
+                                linewidths=2, zorder=4)
+        ax.axhline(0, color="0.75", linewidth=0.6, zorder=0)
+        ax.axvline(0, color="0.75", linewidth=0.6, zorder=0)
+        ax.set_aspect("equal", adjustable="box")
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+        handles = [Line2D([], [], marker="o", color=_BLUE, linestyle="none"),
+                   Line2D([], [], marker="^", color=_VERMILLION, linestyle="none"),
+                   Line2D([], [], color="black", linewidth=2),
+                   Patch(facecolor=_ORANGE, alpha=0.3),
+                   Line2D([], [], marker="o", markersize=10, markerfacecolor="none",
+                          markeredgecolor="black", linestyle="none"),
+                   Line2D([], [], marker="s", markersize=11, markerfacecolor="none",
+                          markeredgecolor=_GREEN, markeredgewidth=2, linestyle="none")]
+        labels = ["apple (class 0)", "orange (class 1)", "boundary, arrow w", "predicted 1",
+                  "misclassified", "last visit (red: update)"]
+        self._legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                                 fontsize=8.5, frameon=False, borderaxespad=0)
+        self._shown_data = None
+        # Lay the figure out once, with the longest labels and the widest limits, then fix it: the
+        # constrained layout would otherwise be recomputed (with an extra draw) on every frame.
+        ax.set(xlim=_LIMITS["fruit"][0], ylim=_LIMITS["fruit"][1], xlabel="weight $x_1$ (scaled units)",
+               ylabel="size $x_2$ (scaled units)")
+        self._title = ax.set_title("w = (-0.00, -0.00), b = -0.00: 40 of 40 misclassified", fontsize=9)
+        fig.canvas.draw()
+        fig.set_layout_engine(None)
+
+    def _draw(self, r):
+        ax = self._ax
+        if r["data"] != self._shown_data:  # limits, labels and legend change only with the data set
+            (x0, x1), (y0, y1) = r["limits"]
+            ax.set(xlim=(x0, x1), ylim=(y0, y1))
+            fruit_data = r["data"] == "fruit"
+            ax.set_xlabel("weight $x_1$ (scaled units)" if fruit_data else "input $x_1$")
+            ax.set_ylabel("size $x_2$ (scaled units)" if fruit_data else "input $x_2$")
+            texts = self._legend.get_texts()
+            texts[0].set_text("apple (class 0)" if fruit_data else "y = 0")
+            texts[1].set_text("orange (class 1)" if fruit_data else "y = 1")
+            for label, scatter in enumerate(self._points):
+                scatter.set_offsets(r["X"][r["y"] == label])
+                scatter.set_sizes([45 if fruit_data else 110])
+            self._shown_data = r["data"]
+        X = r["X"]
+        self._region.set_xy(r["region"] if len(r["region"]) >= 3 else np.zeros((3, 2)))
+        self._wrong.set_offsets(X[r["mistakes"]] if r["n_mistakes"] else np.empty((0, 2)))
+        self._last.set_offsets(X[[r["last_sample"]]] if r["last_sample"] is not None else np.empty((0, 2)))
+        self._last.set_edgecolor(_VERMILLION if r["last_updated"] else _GREEN)
+        if r["boundary"] is None:
+            self._line.set_data([], [])
+            self._quiver.set_visible(False)
+        else:
+            (ax0, ay0), (ax1, ay1) = r["boundary"]
+            self._line.set_data([ax0, ax1], [ay0, ay1])
+            span = r["limits"][0][1] - r["limits"][0][0]
+            direction = r["w"] / np.hypot(*r["w"]) * 0.18 * span
+            self._quiver.set_offsets([[(ax0 + ax1) / 2, (ay0 + ay1) / 2]])
+            self._quiver.set_UVC([direction[0]], [direction[1]])
+            self._quiver.set_visible(True)
+        w, b = r["w"], r["b"]
+        self._title.set_text(f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}: "
+                             f"{r['n_mistakes']} of {len(r['y'])} misclassified")
+        if getattr(self, "_status", None) is not None:
+            self._status.value = self.status(r)
+
+    @staticmethod
+    def status(r):
+        """A one-line summary of a result: the run so far, the last visit, the mistakes per epoch."""
+        last = "none yet"
+        if r["last_sample"] is not None:
+            outcome = "a mistake: update" if r["last_updated"] else "right: no change"
+            last = f"sample {r['last_sample']}, {outcome}"
+        errors = " ".join(map(str, r["errors_per_epoch"][-12:])) or "none completed"
+        more = "... " if len(r["errors_per_epoch"]) > 12 else ""
+        return (f"visits {r['visits']} (epochs done {r['epoch']}), updates {r['n_updates']}; "
+                f"last visit: {last}; mistakes per epoch: {more}{errors}; "
+                f"distance of the line from the origin -b/||w|| = {r['distance']:.3g}")
+
+    # -- controls -----------------------------------------------------------------------------
+
+    def _controls(self):
+        import ipywidgets as widgets
+
+        p = self.params
+        slider = {"min": -3.0, "max": 3.0, "step": 0.05, "continuous_update": True,
+                  "style": {"description_width": "2.5em"}, "layout": widgets.Layout(width="15em")}
+        return {
+            "data": widgets.Dropdown(options=list(DATASETS), value=p["data"], description="data",
+                                     layout=widgets.Layout(width="11em")),
+            "w1": widgets.FloatSlider(value=p["w1"], description="w1", **slider),
+            "w2": widgets.FloatSlider(value=p["w2"], description="w2", **slider),
+            "b": widgets.FloatSlider(value=p["b"], description="b", **slider),
+            "lr": widgets.FloatSlider(value=p["lr"], min=0.05, max=2.0, step=0.05, description="η",
+                                      style={"description_width": "2.5em"},
+                                      layout=widgets.Layout(width="15em")),
+            "seed": widgets.BoundedIntText(value=p["seed"], min=0, max=10**6, description="order seed",
+                                           layout=widgets.Layout(width="11em")),
+            "visits": widgets.BoundedIntText(value=p["visits"], min=0, max=MAX_VISITS, description="visits",
+                                             layout=widgets.Layout(width="11em")),
+        }
+
+    def _layout(self, controls, image):
+        import ipywidgets as widgets
+
+        visits = controls["visits"]
+
+        def advance(to):
+            visits.value = min(to, MAX_VISITS)
+
+        n = lambda: len(self.result["y"])  # noqa: E731 - the data set may change
+        buttons = {
+            "sample": widgets.Button(description="+1 sample", tooltip="visit the next sample"),
+            "epoch": widgets.Button(description="+1 epoch", tooltip="visit the rest of this epoch"),
+            "restart": widgets.Button(description="Restart", tooltip="back to the sliders' weights"),
+        }
+        buttons["sample"].on_click(lambda _: advance(visits.value + 1))
+        buttons["epoch"].on_click(lambda _: advance((visits.value // n() + 1) * n()))
+        buttons["restart"].on_click(lambda _: advance(0))
+        self._buttons = buttons
+
+        def restart(change):
+            if visits.value != 0:
+                visits.value = 0
+
+        for name in ("data", "w1", "w2", "b", "lr", "seed"):
+            controls[name].observe(restart, names="value")
+        self._status = widgets.HTML(value=self.status(self.result))
+        row = {"layout": widgets.Layout(flex_flow="row wrap", align_items="center")}
+        return widgets.VBox([
+            widgets.HBox([controls[k] for k in ("data", "w1", "w2", "b")], **row),
+            widgets.HBox([controls[k] for k in ("lr", "seed", "visits")] + list(buttons.values()), **row),
+            self._status, image])
