@@ -14,6 +14,7 @@ imported only inside the functions that draw, never at import time.
 """
 
 from .activations import ActivationExplorer
+from .backprop import BackpropExplorer
 from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
 from .losses import LossExplorer
@@ -21,4 +22,4 @@ from .network import NetworkExplorer
 from .perceptron import PerceptronExplorer
 
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
-           "LossExplorer"]
+           "LossExplorer", "BackpropExplorer"]
