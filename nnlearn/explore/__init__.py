@@ -19,7 +19,8 @@ from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
 from .losses import LossExplorer
 from .network import NetworkExplorer
+from .optimizers import OptimizerRace
 from .perceptron import PerceptronExplorer
 
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
-           "LossExplorer", "BackpropExplorer"]
+           "LossExplorer", "BackpropExplorer", "OptimizerRace"]
