@@ -14,6 +14,7 @@ imported only inside the functions that draw, never at import time.
 """
 
 from .activations import ActivationExplorer
+from .approximation import ApproximationExplorer
 from .backprop import BackpropExplorer
 from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
@@ -23,4 +24,5 @@ from .optimizers import OptimizerRace
 from .perceptron import PerceptronExplorer
 
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
-           "LossExplorer", "BackpropExplorer", "OptimizerRace"]
+           "LossExplorer", "BackpropExplorer", "OptimizerRace",
+           "ApproximationExplorer"]

@@ -1,0 +1,454 @@
+r"""One hidden layer approximating a function of one variable, unit by unit.
+
+A network with one input, one hidden layer of :math:`m` units with activation
+:math:`f` and a linear output computes
+
+.. math:: F(x) = c + \sum_{j=1}^{m} v_j\, f(w_j x + b_j),
+
+a constant plus :math:`m` shifted and stretched copies of :math:`f`: ramps for
+ReLU, smooth steps for tanh.  :class:`ApproximationExplorer` shows such a
+network after training on samples of a target :math:`f^\star` (one of
+:data:`nnlearn.datasets.FUNCTIONS`): the target, the fit :math:`F`, every
+unit's contribution :math:`v_j f(w_j x + b_j)` as a thin curve, and the error
+of the fit for each width in :data:`WIDTHS`.
+
+How the networks are trained (the chapter "Multilayer perceptrons and
+universal approximation" trains them in exactly this way):
+
+* data: ``function_samples(target, N_SAMPLES, rng=0)``, noiseless, on :data:`X_RANGE`;
+* :func:`one_hidden_layer` builds ``MLP([1, m, 1])`` and centres each hidden
+  unit (its kink for ReLU, its midpoint for tanh) at a random point of the
+  input interval, so that the units start spread over the data;
+* :func:`train_one_hidden_layer` trains :data:`RESTARTS` such networks with
+  :func:`nnlearn.training.fit` (mean squared error, Adam with learning rate :data:`LR`,
+  full batch, :data:`EPOCHS` epochs) and keeps the one with the lowest
+  *training* loss; the error on the whole interval plays no part in the choice.
+
+Design choice: trained once, cached.  Training all widths for one target takes
+about a second, far more than the 50 ms a redraw may take, so
+:func:`fit_target` keeps every trained network in a module-level cache
+(keyed by target, width and activation; fixed seeds make the result the same
+in every session).  The explorer trains all widths of a target the first time
+that target (and activation) is shown; every later redraw only evaluates the
+cached networks.  A faster alternative, random hidden units with the output
+layer solved by least squares, would show a different (convex) problem from
+the one gradient descent solves in the chapter, so it is not used.
+
+>>> import numpy as np
+>>> net, losses = train_one_hidden_layer(np.array([[-1.0], [0.0], [1.0]]), np.array([[1.0], [0.0], [1.0]]),
+...                                      2, epochs=300, restarts=2, rng=0)
+>>> losses.shape
+(2,)
+>>> units, c = unit_contributions(net, np.linspace(-1, 1, 5))
+>>> bool(np.allclose(c + units.sum(axis=1), net.predict(np.linspace(-1, 1, 5)[:, None]).ravel()))
+True
+"""
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_array, check_int, check_real, check_rng, unknown_name
+from ..datasets import FUNCTIONS, function_samples
+from ..layers import Activation, Dense
+from ..network import MLP, Sequential
+from ..optim import Adam
+from ..training import evaluate, fit
+from .explorer import Explorer
+
+__all__ = ["ApproximationExplorer", "TargetFit", "one_hidden_layer", "train_one_hidden_layer",
+           "unit_contributions", "approximation_error", "fit_target", "TARGETS", "WIDTHS",
+           "HIDDEN_ACTIVATIONS", "X_RANGE", "N_SAMPLES", "EPOCHS", "LR", "RESTARTS", "GRID"]
+
+#: The target functions offered, the keys of :data:`nnlearn.datasets.FUNCTIONS`.
+TARGETS = tuple(FUNCTIONS)
+
+#: The hidden-layer widths :math:`m` trained for every target.
+WIDTHS = (1, 2, 4, 8, 16, 32)
+
+#: Hidden activations offered.
+HIDDEN_ACTIVATIONS = ("relu", "tanh")
+
+#: The input interval of the data and of the error.
+X_RANGE = (-3.0, 3.0)
+
+#: Number of training samples per target.
+N_SAMPLES = 200
+
+#: Epochs of full-batch training per network in :func:`fit_target`.
+EPOCHS = 2000
+
+#: Adam's learning rate in :func:`fit_target`.
+LR = 0.02
+
+#: Networks trained per target and width in :func:`fit_target` (the one with the lowest training loss is kept).
+RESTARTS = 3
+
+#: The 601 evenly spaced points of :data:`X_RANGE` where the target, the fit and the units are evaluated
+#: and the error is measured.
+GRID = np.linspace(*X_RANGE, 601)
+
+_BLUE, _VERMILLION, _SKY, _GREY = "#0072B2", "#D55E00", "#56B4E9", "0.45"
+
+
+def one_hidden_layer(n_hidden, *, activation="relu", x_range=X_RANGE, rng=None):
+    r"""``MLP([1, n_hidden, 1])`` whose hidden units start centred at random points of ``x_range``.
+
+    The weights are :class:`~nnlearn.network.MLP`'s defaults (Xavier uniform);
+    then each hidden bias is set to :math:`b_j = -w_j u_j` with
+    :math:`u_j \sim U(\text{low}, \text{high})`, so that unit :math:`j`'s
+    pre-activation :math:`w_j x + b_j` is zero at :math:`x = u_j`: a ReLU unit has
+    its kink there, a tanh unit its midpoint.  (With zero biases every unit
+    would start centred at :math:`x = 0`.)
+
+    Parameters
+    ----------
+    n_hidden : int
+        Number of hidden units :math:`m \ge 1`.
+    activation : str, default "relu"
+        Hidden activation, e.g. ``"relu"`` or ``"tanh"``; the output is linear.
+    x_range : (float, float), default :data:`X_RANGE`
+        Interval the centres :math:`u_j` are drawn from.
+    rng : None, int or numpy.random.Generator
+        Randomness for the weights, then for the centres.
+
+    Returns
+    -------
+    MLP
+
+    Examples
+    --------
+    >>> net = one_hidden_layer(4, rng=0)
+    >>> W, b = net[0].params["W"][0], net[0].params["b"]
+    >>> centres = -b / W
+    >>> bool(np.all((-3 <= centres) & (centres <= 3)))
+    True
+    """
+    n_hidden = check_int(n_hidden, "n_hidden", minimum=1)
+    low, high = _check_range(x_range)
+    rng = check_rng(rng)
+    net = MLP([1, n_hidden, 1], activation=activation, rng=rng)
+    centres = rng.uniform(low, high, size=n_hidden)
+    net[0].params["b"][:] = -net[0].params["W"][0] * centres
+    return net
+
+
+def train_one_hidden_layer(X, y, n_hidden, *, activation="relu", x_range=X_RANGE, epochs=EPOCHS, lr=LR,
+                           restarts=RESTARTS, rng=None):
+    """Train ``restarts`` one-hidden-layer networks on ``(X, y)``; return the best and every final loss.
+
+    Each restart builds :func:`one_hidden_layer` from the same generator (so the
+    restarts differ and one seed fixes them all) and trains it with
+    :func:`nnlearn.training.fit`: mean squared error, ``Adam(lr)``, full batch,
+    ``epochs`` epochs.  The network kept is the one with the lowest final
+    training loss.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_samples, 1)
+    y : ndarray, shape (n_samples, 1)
+    n_hidden : int
+        Number of hidden units.
+    activation : str, default "relu"
+    x_range : (float, float), default :data:`X_RANGE`
+        Where the hidden units start (see :func:`one_hidden_layer`).
+    epochs : int, default :data:`EPOCHS`
+    lr : float, default :data:`LR`
+    restarts : int, default :data:`RESTARTS`
+    rng : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    net : MLP
+        The trained network with the lowest training loss.
+    losses : ndarray, shape (restarts,)
+        The final training loss (mean squared error) of every restart, in order.
+    """
+    restarts = check_int(restarts, "restarts", minimum=1)
+    rng = check_rng(rng)
+    best, losses = None, []
+    for _ in range(restarts):
+        net = one_hidden_layer(n_hidden, activation=activation, x_range=x_range, rng=rng)
+        fit(net, X, y, loss="mse", optimizer=Adam(lr), epochs=epochs, rng=rng, progress=False)
+        losses.append(evaluate(net, X, y, loss="mse")["loss"])
+        if best is None or losses[-1] < min(losses[:-1]):
+            best = net
+    return best, np.array(losses)
+
+
+def _check_one_hidden_layer(net):
+    layers = getattr(net, "layers", None)
+    if (not isinstance(net, Sequential) or len(layers) != 3 or not isinstance(layers[0], Dense)
+            or not isinstance(layers[1], Activation) or not isinstance(layers[2], Dense)
+            or layers[0].n_in != 1 or layers[2].n_out != 1):
+        raise TypeError("`net` must be a network with one input, one hidden layer and one linear output, "
+                        f"Dense(1, m) -> Activation -> Dense(m, 1) such as MLP([1, m, 1]), got {net!r}.")
+    return layers
+
+
+def unit_contributions(net, x):
+    r"""Each hidden unit's share :math:`v_j f(w_j x + b_j)` of a one-hidden-layer network's output.
+
+    Parameters
+    ----------
+    net : Sequential
+        ``Dense(1, m)``, an activation, ``Dense(m, 1)`` (e.g. ``MLP([1, m, 1])``).
+    x : array_like, shape (n_points,)
+        Inputs.
+
+    Returns
+    -------
+    units : ndarray, shape (n_points, m)
+        Column :math:`j` is :math:`v_j f(w_j x + b_j)`.
+    c : float
+        The output bias; the network's output is ``c + units.sum(axis=1)``.
+    """
+    hidden, activation, output = _check_one_hidden_layer(net)
+    x = check_array(x, "x", ndim=1)
+    A = activation.activation(x[:, None] * hidden.params["W"][0] + hidden.params["b"])
+    return A * output.params["W"][:, 0], float(output.params["b"][0])
+
+
+def approximation_error(net, target, x=GRID):
+    r"""Root-mean-square and largest error of ``net`` against the function ``target`` on the points ``x``.
+
+    Returns ``(rmse, max_error)`` with
+    :math:`\mathrm{rmse} = \sqrt{\frac1P \sum_p (F(x_p) - f^\star(x_p))^2}` and
+    :math:`\max_p |F(x_p) - f^\star(x_p)|` over the :math:`P` points; on the
+    evenly spaced :data:`GRID` the first approximates the :math:`L^2` error
+    over the interval (divided by the square root of its length) and the
+    second the uniform error.  ``target`` is a name of :data:`TARGETS` or a function.
+    """
+    f = FUNCTIONS[_check_target(target)] if isinstance(target, str) else target
+    x = check_array(x, "x", ndim=1)
+    diff = net.predict(x[:, None]).ravel() - f(x)
+    return float(np.sqrt(np.mean(diff ** 2))), float(np.max(np.abs(diff)))
+
+
+@dataclass(frozen=True)
+class TargetFit:
+    """A network of :func:`fit_target`: its data, the chosen network and every restart's training loss.
+
+    The network is shared through the cache: evaluate it, do not train it further.
+    """
+
+    target: str
+    n_hidden: int
+    activation: str
+    X: np.ndarray
+    y: np.ndarray
+    net: MLP
+    restart_losses: np.ndarray
+
+    @property
+    def train_loss(self):
+        """Training loss (mean squared error) of the chosen network."""
+        return float(self.restart_losses.min())
+
+
+def fit_target(target, n_hidden, activation="relu"):
+    """The trained network of the explorer and the chapter for one target, width and activation (cached).
+
+    Data ``function_samples(target, N_SAMPLES, rng=0)``; network
+    ``train_one_hidden_layer(X, y, n_hidden, activation=activation, rng=0)``
+    with the module's :data:`EPOCHS`, :data:`LR` and :data:`RESTARTS`.  The
+    first call for a combination trains (a fraction of a second); later calls
+    return the same :class:`TargetFit`.
+
+    Parameters
+    ----------
+    target : str
+        One of :data:`TARGETS`.
+    n_hidden : int
+        Number of hidden units, at least 1.
+    activation : str, default "relu"
+        One of :data:`HIDDEN_ACTIVATIONS`.
+
+    Returns
+    -------
+    TargetFit
+    """
+    target = _check_target(target)
+    n_hidden = check_int(n_hidden, "n_hidden", minimum=1)
+    activation = _check_activation(activation)
+    return _fit_target(target, n_hidden, activation)
+
+
+@functools.lru_cache(maxsize=None)
+def _fit_target(target, n_hidden, activation):
+    X, y = function_samples(target, N_SAMPLES, x_range=X_RANGE, rng=0)
+    net, losses = train_one_hidden_layer(X, y, n_hidden, activation=activation, rng=0)
+    for array in (X, y, losses):
+        array.flags.writeable = False
+    return TargetFit(target, n_hidden, activation, X, y, net, losses)
+
+
+def _check_target(target):
+    if not isinstance(target, str):
+        raise TypeError(f"`target` must be a function name (str), one of {list(TARGETS)}, "
+                        f"got {type(target).__name__} {target!r}.")
+    if target not in TARGETS:
+        raise unknown_name("target function", target, TARGETS)
+    return target
+
+
+def _check_activation(activation):
+    if not isinstance(activation, str):
+        raise TypeError(f"`activation` must be an activation name (str), one of {list(HIDDEN_ACTIVATIONS)}, "
+                        f"got {type(activation).__name__} {activation!r}.")
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise unknown_name("hidden activation", activation, HIDDEN_ACTIVATIONS)
+    return activation
+
+
+def _check_width(n_hidden):
+    n_hidden = check_int(n_hidden, "n_hidden")
+    if n_hidden not in WIDTHS:
+        raise ValueError(f"`n_hidden` must be one of the trained widths {list(WIDTHS)}, got {n_hidden}. "
+                         "For another width call fit_target(target, n_hidden) directly.")
+    return n_hidden
+
+
+def _check_range(x_range):
+    try:
+        low, high = x_range
+    except (TypeError, ValueError):
+        raise TypeError(f"`x_range` must be a pair (low, high), got {x_range!r}.") from None
+    low, high = check_real(low, "x_range[0]"), check_real(high, "x_range[1]")
+    if not low < high:
+        raise ValueError(f"`x_range` must be (low, high) with low < high, got {x_range!r}.")
+    return low, high
+
+
+class ApproximationExplorer(Explorer):
+    r"""Choose a target and a number of hidden units; see the trained fit and every unit's contribution.
+
+    Parameters
+    ----------
+    figsize : (float, float), default (8.4, 3.5)
+    dpi : int, default 80
+    **params
+        Initial values of ``target``, ``n_hidden`` and ``activation`` (below).
+    target : str, default "sin"
+        The function to approximate, one of :data:`TARGETS`.
+    n_hidden : int, default 8
+        Number of hidden units :math:`m`, one of :data:`WIDTHS`.
+    activation : str, default "relu"
+        Hidden activation, one of :data:`HIDDEN_ACTIVATIONS`.
+
+    Notes
+    -----
+    :meth:`update` returns a dict with
+
+    * ``"x"``: :data:`GRID`; ``"target"``: :math:`f^\star` on it; ``"fit"``: the network's output :math:`F`;
+    * ``"units"``: shape ``(len(x), m)``, column :math:`j` the contribution :math:`v_j f(w_j x + b_j)`;
+      ``"bias"``: the output bias :math:`c`, so that ``fit == bias + units.sum(axis=1)``;
+    * ``"rmse"`` and ``"max_error"``: the error of the fit on the grid (:func:`approximation_error`);
+    * ``"widths"``, ``"rmse_by_width"``: :data:`WIDTHS` and the RMSE of the trained network of each width;
+    * ``"X_train"``, ``"y_train"``: the training samples; ``"train_loss"``: the chosen network's training
+      loss; ``"n_params"``: its number of parameters :math:`3m + 1`;
+    * the parameters ``"target"``, ``"n_hidden"``, ``"activation"``.
+
+    The networks come from :func:`fit_target`: the first time a target is shown
+    with an activation, all its widths are trained (about a second); after that,
+    every update only evaluates cached networks.
+    """
+
+    defaults = {"target": "sin", "n_hidden": 8, "activation": "relu"}
+
+    def __init__(self, *, figsize=(8.4, 3.5), dpi=80, **params):
+        super().__init__(figsize=figsize, dpi=dpi, **params)
+
+    # -- computation ----------------------------------------------------------------------------
+
+    def update(self, target, n_hidden, activation):
+        """Evaluate the trained network, its units and its error (see Notes); trains on first use."""
+        target = _check_target(target)
+        n_hidden = _check_width(n_hidden)
+        activation = _check_activation(activation)
+        fits = {m: fit_target(target, m, activation) for m in WIDTHS}
+        chosen = fits[n_hidden]
+        units, bias = unit_contributions(chosen.net, GRID)
+        rmse, max_error = approximation_error(chosen.net, target)
+        self.result = {
+            "target": target, "n_hidden": n_hidden, "activation": activation,
+            "x": GRID, "target_values": FUNCTIONS[target](GRID), "fit": chosen.net.predict(GRID[:, None]).ravel(),
+            "units": units, "bias": bias, "rmse": rmse, "max_error": max_error,
+            "widths": np.array(WIDTHS),
+            "rmse_by_width": np.array([approximation_error(fits[m].net, target)[0] for m in WIDTHS]),
+            "X_train": chosen.X, "y_train": chosen.y, "train_loss": chosen.train_loss,
+            "n_params": chosen.net.n_params,
+        }
+        return self.result
+
+    # -- figure ---------------------------------------------------------------------------------
+
+    def _init_figure(self, fig):
+        import matplotlib as mpl
+        from matplotlib.collections import LineCollection
+        from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+
+        # A fixed layout (no layout engine): a redraw then costs one draw, not a layout pass too.
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+        ax, ax_err = fig.subplots(1, 2, width_ratios=(1.9, 1),
+                                  gridspec_kw={"left": 0.075, "right": 0.98, "bottom": 0.14, "top": 0.87,
+                                               "wspace": 0.28})
+        # Plain-text labels throughout: mathtext costs several milliseconds per redraw.
+        self._units = LineCollection([], colors=_SKY, linewidths=0.9, alpha=0.9, label="units v_j f(w_j x + b_j)")
+        ax.add_collection(self._units)
+        (self._bias,) = ax.plot(X_RANGE, [0, 0], color=_GREY, lw=0.9, ls=":")
+        self._samples = ax.scatter(np.zeros(N_SAMPLES), np.zeros(N_SAMPLES), s=6, color="0.6", zorder=2)
+        (self._target,) = ax.plot(GRID, np.zeros_like(GRID), color="black", lw=1.4, ls="--", zorder=3,
+                                  label="target")
+        (self._fit,) = ax.plot(GRID, np.zeros_like(GRID), color=_BLUE, lw=2.2, zorder=4,
+                               label="fit F = c + sum of units")
+        ax.set(xlim=X_RANGE, xlabel="input x", ylabel="output", xticks=[-3, -1, 0, 1, 3])
+        ax.yaxis.set_major_locator(MaxNLocator(4))          # few tick labels: text is most of a redraw
+        ax.legend(handles=[self._target, self._fit, self._units], loc="upper left", fontsize=7, framealpha=0.85)
+        (self._err_line,) = ax_err.plot(WIDTHS, np.ones(len(WIDTHS)), color=_BLUE, marker="o", ms=4)
+        (self._err_now,) = ax_err.plot([1], [1], color=_VERMILLION, marker="o", ms=9, ls="none",
+                                       label="shown")
+        ax_err.set(xscale="log", yscale="log", xlabel="hidden units m", ylabel="RMSE on the interval")
+        ax_err.set_xticks(WIDTHS, [str(m) for m in WIDTHS])
+        ax_err.yaxis.set_major_locator(LogLocator(numticks=4))
+        ax_err.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax_err.minorticks_off()
+        ax_err.grid(alpha=0.3)
+        self._ax, self._ax_err = ax, ax_err
+        self._title = fig.suptitle("", fontsize="medium")
+
+    def _draw(self, result):
+        x = result["x"]
+        # Every fourth grid point is plenty for a thin curve (the grid step becomes 0.04), and it keeps the
+        # redraw cheap with 32 units.
+        self._units.set_segments([np.column_stack([x[::4], u[::4]]) for u in result["units"].T])
+        self._bias.set_ydata([result["bias"], result["bias"]])
+        self._samples.set_offsets(np.column_stack([result["X_train"][:, 0], result["y_train"][:, 0]]))
+        self._target.set_ydata(result["target_values"])
+        self._fit.set_ydata(result["fit"])
+        low, high = result["target_values"].min(), result["target_values"].max()
+        pad = 0.6 * (high - low)
+        self._ax.set_ylim(low - pad, high + pad)
+        rmse = result["rmse_by_width"]
+        self._err_line.set_ydata(rmse)
+        self._err_now.set_data([result["n_hidden"]], [result["rmse"]])
+        floor = max(rmse.min(), 1e-6)
+        self._ax_err.set_ylim(min(floor / 2, rmse.max() / 20), 2 * rmse.max())   # at least a decade: two labels
+        self._title.set_text(
+            f"{result['target']}: {result['n_hidden']} {result['activation']} unit"
+            f"{'s' if result['n_hidden'] > 1 else ''}, RMSE {result['rmse']:.2g}, max error {result['max_error']:.2g}")
+
+    def _controls(self):
+        import ipywidgets as widgets
+
+        style = {"description_width": "initial"}
+        return {
+            "target": widgets.Dropdown(options=list(TARGETS), value=self.params["target"], description="target",
+                                       style=style),
+            "n_hidden": widgets.SelectionSlider(options=list(WIDTHS), value=self.params["n_hidden"],
+                                                description="hidden units m", style=style),
+            "activation": widgets.ToggleButtons(options=list(HIDDEN_ACTIVATIONS), value=self.params["activation"],
+                                                description="activation", style=style),
+        }

@@ -1,0 +1,540 @@
+"""The claims of Chapter 7 (book/part2/07-mlp-universal-approximation.md), each run with the chapter's code and seeds."""
+
+import numpy as np
+import pytest
+
+import nnlearn
+from nnlearn import optim
+from nnlearn.activations import sigmoid
+from nnlearn.datasets import FUNCTIONS, function_samples, logic_gate
+from nnlearn.explore.approximation import (GRID, WIDTHS, ApproximationExplorer, approximation_error, fit_target,
+                                           train_one_hidden_layer, unit_contributions)
+from nnlearn.layers import Activation, Dense
+from nnlearn.network import Sequential
+
+TARGETS = ["sin", "abs", "step", "sawtooth"]
+X_FINE = np.linspace(-3, 3, 24001)
+
+
+# -- the chapter's helpers, verbatim -------------------------------------------------------------------
+
+def one_hidden_layer_by_hand(w, b, v, c, activation):
+    m = len(b)
+    net = Sequential([Dense(1, m, rng=0), Activation(activation), Dense(m, 1, rng=0)])
+    net[0].params["W"][...] = np.reshape(w, (1, m))
+    net[0].params["b"][...] = b
+    net[2].params["W"][...] = np.reshape(v, (m, 1))
+    net[2].params["b"][...] = [c]
+    return net
+
+
+def staircase(f, m, low, high, steepness=50.0):
+    knots = np.linspace(low, high, m + 1)
+    kappa = steepness / (knots[1] - knots[0])
+    heights = f((knots[:-1] + knots[1:]) / 2)
+    return one_hidden_layer_by_hand(np.full(m - 1, kappa), -kappa * knots[1:-1],
+                                    np.diff(heights), heights[0], "sigmoid")
+
+
+def relu_interpolant(f, m, low, high):
+    knots = np.linspace(low, high, m + 1)
+    slopes = np.diff(f(knots)) / np.diff(knots)
+    return one_hidden_layer_by_hand(np.ones(m), -knots[:-1], np.diff(slopes, prepend=0.0),
+                                    f(knots[0]), "relu")
+
+
+def sawtooth_by_hand(width=0.02):
+    s = 2 / width
+    return one_hidden_layer_by_hand(np.ones(5), [3.0, 1 + width, 1.0, -1 + width, -1.0],
+                                    [1.0, -s, s, -s, s], -1.0, "relu")
+
+
+def tent(x):
+    return 2 * np.minimum(x, 1 - x)
+
+
+def tent_k(x, k):
+    for _ in range(k):
+        x = tent(x)
+    return x
+
+
+def deep_sawtooth(k):
+    layers = [Dense(1, 2, rng=0), Activation("relu")]
+    for _ in range(k - 1):
+        layers += [Dense(2, 2, rng=0), Activation("relu")]
+    net = Sequential(layers + [Dense(2, 1, rng=0)])
+    net[0].params["W"][...] = [[1.0, 1.0]]
+    net[0].params["b"][...] = [0.0, -0.5]
+    for dense in net[2:-1:2]:
+        dense.params["W"][...] = [[2.0, 2.0], [-4.0, -4.0]]
+        dense.params["b"][...] = [0.0, -0.5]
+    net[-1].params["W"][...] = [[2.0], [-4.0]]
+    net[-1].params["b"][...] = [0.0]
+    return net
+
+
+def train_xor(width, seed):
+    X, y = logic_gate("xor")
+    net = nnlearn.MLP([2, width, 1], activation="tanh", output_activation="sigmoid", rng=seed)
+    history = nnlearn.fit(net, X, y.reshape(-1, 1), loss="bce", optimizer=optim.Adam(lr=0.05),
+                          epochs=500, rng=0, progress=False)
+    solved = np.array_equal((net.predict(X).ravel() >= 0.5).astype(int), y)
+    return solved, history.loss[-1]
+
+
+def count_pieces(values, x):
+    """Linear pieces of a piecewise linear function sampled densely on x: runs of slope changes, plus 1.
+
+    A kink between two grid points changes the slope twice in a row (into and out of the segment that
+    contains it), so consecutive changes count as one kink.
+    """
+    slopes = np.diff(values) / np.diff(x)
+    changes = np.flatnonzero(np.abs(np.diff(slopes)) > 1e-6 * max(1.0, np.abs(slopes).max()))
+    return int(np.sum(np.diff(changes) > 1)) + (1 if changes.size else 0) + 1
+
+
+@pytest.fixture(scope="module")
+def relu_fits():
+    fits = {(name, m): fit_target(name, m) for name in TARGETS for m in WIDTHS}
+    errors = {name: np.array([approximation_error(fits[name, m].net, name) for m in WIDTHS]) for name in TARGETS}
+    return fits, {n: e[:, 0] for n, e in errors.items()}, {n: e[:, 1] for n, e in errors.items()}
+
+
+# -- XOR ------------------------------------------------------------------------------------------------
+
+def trained_xor_net():
+    X, y = logic_gate("xor")
+    net = nnlearn.MLP([2, 2, 1], activation="tanh", output_activation="sigmoid", rng=0)
+    history = nnlearn.fit(net, X, y.reshape(-1, 1), loss="bce", optimizer=optim.Adam(lr=0.05), epochs=500,
+                          rng=0, progress=False)
+    return net, history
+
+
+def test_the_xor_network_is_right():
+    X, y = logic_gate("xor")
+    net, history = trained_xor_net()
+    p = net.predict(X).ravel()
+    np.testing.assert_array_equal((p >= 0.5).astype(int), y)
+    assert history.loss[-1] < 0.01 and np.abs(p - y).max() < 0.01
+    # The same seed gives the same network.
+    again, _ = trained_xor_net()
+    np.testing.assert_array_equal(again.predict(X), net.predict(X))
+
+
+def test_the_xor_hidden_units_and_their_representation():
+    X, y = logic_gate("xor")
+    net, _ = trained_xor_net()
+    W1, b1 = net[0].params["W"], net[0].params["b"]
+    v, c = net[2].params["W"][:, 0], net[2].params["b"][0]
+    Z1 = X @ W1 + b1
+    H = np.tanh(Z1)
+    np.testing.assert_allclose(H, net[1].forward(net[0].forward(X)))
+    # Unit 1 is positive only at (1, 0) ("x1 and not x2"), unit 2 only at (0, 1) ("x2 and not x1") ...
+    np.testing.assert_array_equal(Z1 > 0, [[False, False], [False, True], [True, False], [False, False]])
+    # ... the output adds them with almost equal large positive weights and a positive bias (an OR) ...
+    assert np.all(v > 5) and abs(v[0] - v[1]) < 0.2 and c > 5
+    # ... the hidden representation is linearly separable, by the output unit's line ...
+    np.testing.assert_array_equal((H @ v + c > 0).astype(int), y)
+    assert nnlearn.Perceptron(rng=0).fit(H, y).converged_
+    # ... while the inputs themselves are not.
+    assert not nnlearn.Perceptron(max_epochs=200, rng=0).fit(X, y).converged_
+    # (0, 0) and (1, 1) land 0.013 apart near the corner (-1, -1); (0, 1) and (1, 0) at two other corners.
+    assert round(float(np.linalg.norm(H[0] - H[3])), 3) == 0.013
+    assert np.all(H[[0, 3]] < -0.95) and np.all(np.abs(H[[1, 2]]) > 0.95)
+    assert H[1, 0] < 0 < H[1, 1] and H[2, 1] < 0 < H[2, 0]
+    # The unit lines run on either side of the diagonal x2 = x1; the network predicts 0 in the band
+    # between them and 1 beyond either line.
+    for j, sign in [(0, -1), (1, 1)]:
+        x2_at = -(W1[0, j] * np.array([0.0, 1.0]) + b1[j]) / W1[1, j]
+        assert np.all(sign * (x2_at - np.array([0.0, 1.0])) > 0.3)
+    grid = np.random.default_rng(0).uniform(-0.5, 1.5, size=(4000, 2))
+    Z = grid @ W1 + b1
+    band = np.all(Z < 0, axis=1)
+    differ = (net.predict(grid).ravel() >= 0.5) != ~band
+    distance = (np.abs(Z) / np.linalg.norm(W1, axis=0)).min(axis=1)    # to the nearer unit line
+    assert np.mean(differ) < 0.02 and distance[differ].max() < 0.015       # the chapter: "within 0.013"
+    assert round(distance[differ].max(), 3) == 0.013
+
+
+def test_xor_success_counts_and_where_the_failures_get_stuck():
+    runs = {width: [train_xor(width, seed) for seed in range(20)] for width in (2, 3, 4, 8)}
+    counts = {width: sum(ok for ok, _ in results) for width, results in runs.items()}
+    assert counts == {2: 10, 3: 18, 4: 20, 8: 20}          # the chapter (2, 4) and its exercise (all four)
+    stuck = np.array([loss for ok, loss in runs[2] if not ok])
+    half, third = np.log(2) / 2, (2 * np.log(1.5) + np.log(3)) / 4
+    assert round(half, 3) == 0.347 and round(third, 3) == 0.477
+    assert np.sum(np.abs(stuck - half) < 0.002) == 9 and np.sum(np.abs(stuck - third) < 0.002) == 1
+
+
+def test_failed_xor_runs_predict_one_half_for_two_inputs():
+    X, y = logic_gate("xor")
+    for seed in (5, 9, 11):
+        net = nnlearn.MLP([2, 2, 1], activation="tanh", output_activation="sigmoid", rng=seed)
+        nnlearn.fit(net, X, y.reshape(-1, 1), loss="bce", optimizer=optim.Adam(lr=0.05), epochs=500, rng=0,
+                    progress=False)
+        p = net.predict(X).ravel()
+        halves = np.abs(p - 0.5) < 0.01
+        assert halves.sum() == 2 and set(y[halves]) == {0, 1}     # two inputs with different labels at 1/2
+
+
+# -- constructions by hand ----------------------------------------------------------------------------
+
+def test_bumps_and_hats_are_the_networks():
+    knots = np.linspace(-3, 3, 9)
+    kappa = 50 / (knots[1] - knots[0])
+    stairs, hats_net = staircase(np.sin, 8, -3, 3), relu_interpolant(np.sin, 8, -3, 3)
+    steps = np.column_stack([np.ones_like(X_FINE)] + [sigmoid(kappa * (X_FINE - t)) for t in knots[1:-1]]
+                            + [np.zeros_like(X_FINE)])
+    bumps = np.sin((knots[:-1] + knots[1:]) / 2) * (steps[:, :-1] - steps[:, 1:])
+    np.testing.assert_allclose(bumps.sum(axis=1), stairs.predict(X_FINE[:, None]).ravel(), atol=1e-12)
+    hats = np.sin(knots) * np.maximum(0, 1 - np.abs(X_FINE[:, None] - knots) / (knots[1] - knots[0]))
+    np.testing.assert_allclose(hats.sum(axis=1), hats_net.predict(X_FINE[:, None]).ravel(), atol=1e-12)
+    np.testing.assert_allclose(hats_net.predict(knots[:, None]).ravel(), np.sin(knots), atol=1e-12)
+    assert stairs.n_params == 22 and hats_net.n_params == 25
+    # Each bump is a tower: about f(c_j) inside its cell, about 0 outside the neighbouring cells.
+    mids = (knots[:-1] + knots[1:]) / 2
+    inside = np.abs(X_FINE[:, None] - mids) < 0.2 * (knots[1] - knots[0])
+    np.testing.assert_allclose(bumps[inside], np.broadcast_to(np.sin(mids), bumps.shape)[inside], atol=1e-6)
+
+
+def test_the_hat_identity():
+    t, delta = 0.3, 0.7
+    x = np.linspace(-3, 3, 10001)
+    relu = lambda z: np.maximum(z, 0.0)  # noqa: E731
+    three_ramps = (relu(x - t + delta) - 2 * relu(x - t) + relu(x - t - delta)) / delta
+    np.testing.assert_allclose(three_ramps, np.maximum(0, 1 - np.abs(x - t) / delta), atol=1e-12)
+
+
+def test_bump_construction_error_falls_like_one_over_m():
+    ms = 2 ** np.arange(1, 9)
+    err_stairs = np.array([np.abs(staircase(np.sin, m, -3, 3).predict(X_FINE[:, None]).ravel()
+                                  - np.sin(X_FINE)).max() for m in ms])
+    err_hats = np.array([np.abs(relu_interpolant(np.sin, m, -3, 3).predict(X_FINE[:, None]).ravel()
+                                - np.sin(X_FINE)).max() for m in ms])
+    bound = 3 / ms
+    assert np.all(err_stairs <= bound + 1e-9) and np.all(err_hats <= bound + 1e-9)
+    slope_stairs = np.polyfit(np.log(ms[2:]), np.log(err_stairs[2:]), 1)[0]
+    slope_hats = np.polyfit(np.log(ms[2:]), np.log(err_hats[2:]), 1)[0]
+    assert abs(slope_stairs + 1) < 0.02 and abs(slope_hats + 2) < 0.02
+    # m x error approaches 3 (the bound, attained near x = 0), m^2 x error approaches 36/8 = 4.5.
+    assert np.all(np.diff(ms * err_stairs) > 0) and abs(ms[-1] * err_stairs[-1] - 3) < 0.05
+    assert abs(ms[-1] ** 2 * err_hats[-1] - 4.5) < 0.05 and np.all(ms**2 * err_hats <= 4.5 * 1.001)
+    # Doubling the units halves the staircase error (within 2 % for m >= 16).
+    ratios = err_stairs[3:] / err_stairs[2:-1]
+    assert np.all(np.abs(ratios - 0.5) < 0.02)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_proposition_bound_holds_for_other_lipschitz_functions(seed):
+    # A random piecewise linear function with known Lipschitz constant, and |x|, on random intervals.
+    rng = np.random.default_rng(seed)
+    low = rng.uniform(-3, 0)
+    high = low + rng.uniform(1, 5)
+    corners_x = np.sort(rng.uniform(low, high, 7))
+    corners_y = rng.normal(size=7)
+    lipschitz = np.abs(np.diff(corners_y) / np.diff(corners_x)).max()
+    f = lambda x: np.interp(x, corners_x, corners_y)  # noqa: E731  (constant outside: still Lipschitz)
+    x = np.linspace(low, high, 20001)
+    for m in (1, 3, 7, 20, 64):
+        bound = lipschitz * (high - low) / (2 * m)
+        interp = relu_interpolant(f, m, low, high).predict(x[:, None]).ravel()
+        assert np.abs(interp - f(x)).max() <= bound * (1 + 1e-9)
+        knots = np.linspace(low, high, m + 1)
+        cell = np.clip(np.searchsorted(knots, x, side="right") - 1, 0, m - 1)
+        exact_stairs = f((knots[:-1] + knots[1:]) / 2)[cell]
+        assert np.abs(exact_stairs - f(x)).max() <= bound * (1 + 1e-9)
+    # |x| on [-3, 3] with an odd number of cells: the kink is mid-cell and the bound is attained.
+    interp = relu_interpolant(np.abs, 3, -3, 3).predict(np.array([[0.0]]))[0, 0]
+    assert np.isclose(interp, 6 / (2 * 3))
+
+
+def test_continuous_but_not_lipschitz_error_is_the_modulus_of_continuity():
+    f = lambda x: np.sqrt(np.abs(x))  # noqa: E731   continuous on [-1, 1], not Lipschitz at 0
+    x = np.linspace(-1, 1, 40001)
+    previous = np.inf
+    for m in (4, 16, 64, 256):
+        delta = 2 / m
+        omega = np.sqrt(delta)                       # |sqrt|a| - sqrt|b|| <= sqrt|a - b|
+        err = np.abs(relu_interpolant(f, m, -1, 1).predict(x[:, None]).ravel() - f(x)).max()
+        assert err <= omega + 1e-12 and err < previous
+        previous = err
+
+
+def test_polynomial_activation_spans_only_quadratics():
+    rng = np.random.default_rng(0)
+    x = np.linspace(-3, 3, 200)
+    w, b = rng.normal(size=50), rng.normal(size=50)
+    square, tanh = (np.outer(x, w) + b) ** 2, np.tanh(np.outer(x, w) + b)
+    assert np.linalg.matrix_rank(square) == 3
+    quadratic = np.polyval(np.polyfit(x, np.abs(x), 2), x)
+    quadratic_rms = np.sqrt(np.mean((quadratic - np.abs(x)) ** 2))
+    rms = {}
+    for name, hidden in {"square": square, "tanh": tanh}.items():
+        design = np.column_stack([hidden, np.ones_like(x)])
+        coef, *_ = np.linalg.lstsq(design, np.abs(x), rcond=None)
+        rms[name] = np.sqrt(np.mean((design @ coef - np.abs(x)) ** 2))
+    assert abs(rms["square"] - quadratic_rms) < 1e-9 and round(quadratic_rms, 4) == 0.2175
+    assert rms["tanh"] < 0.02 * quadratic_rms        # "about eighty times better"
+    assert 70 < quadratic_rms / rms["tanh"] < 90
+
+
+# -- function approximation as regression ---------------------------------------------------------
+
+def test_uat_error_falls_as_the_width_grows(relu_fits):
+    """What the chapter tests, in this precise form (required claim)."""
+    _, rmse, _ = relu_fits
+    for name in TARGETS:
+        # never rises by more than 10 % plus 0.005 from one width to the next ...
+        assert np.all(rmse[name][1:] <= 1.1 * rmse[name][:-1] + 0.005), name
+    # ... and at 32 units is far below its one-unit value.
+    assert rmse["sin"][-1] < 0.02 * rmse["sin"][0] and rmse["abs"][-1] < 0.02 * rmse["abs"][0]
+    assert rmse["step"][-1] < 0.3 * rmse["step"][0] and rmse["sawtooth"][-1] < 0.4 * rmse["sawtooth"][0]
+
+
+def test_the_numbers_of_the_regression_table(relu_fits):
+    _, rmse, max_err = relu_fits
+    assert round(rmse["sin"][0], 2) == 0.37 and round(rmse["sin"][-1], 3) == 0.006
+    assert round(rmse["abs"][0], 2) == 0.72 and rmse["abs"][1] < 0.01 and np.all(rmse["abs"][1:] < 0.01)
+    assert round(rmse["step"][0], 2) == 0.24 and np.all(np.abs(rmse["step"][2:] - 0.06) < 0.005)
+    assert round(rmse["sawtooth"][0], 2) == 0.53 and np.all(np.abs(rmse["sawtooth"][4:] - 0.19) < 0.01)
+    # abs: one ramp cannot bend twice; two units represent |x| = relu(x) + relu(-x).
+    x = np.linspace(-3, 3, 101)
+    two = one_hidden_layer_by_hand([1.0, -1.0], [0.0, 0.0], [1.0, 1.0], 0.0, "relu")
+    np.testing.assert_allclose(two.predict(x[:, None]).ravel(), np.abs(x))
+    # The jumps: every fit is off by at least half the jump on the grid.
+    assert np.all(max_err["step"] >= 0.5) and np.all(max_err["sawtooth"] >= 1.0)
+    assert np.sum(max_err["sawtooth"] > 1.9) == 5          # "close to 2" for all widths but m = 4
+
+
+def test_every_continuous_fit_misses_the_step_by_half(relu_fits):
+    fits, _, _ = relu_fits
+    for m in WIDTHS:
+        F0 = fits["step", m].net.predict(np.array([[0.0]]))[0, 0]
+        # F is continuous, so its error near 0 from the left is |F(0)|; at 0 it is |1 - F(0)|.
+        assert max(abs(F0), abs(1 - F0)) >= 0.5
+
+
+def test_the_best_restart_is_chosen_by_training_loss_only(relu_fits):
+    fits, _, _ = relu_fits
+    for (name, m), fit in fits.items():
+        X, y = function_samples(name, 200, rng=0)
+        np.testing.assert_array_equal(fit.X, X)
+        loss = np.mean((fit.net.predict(X) - y) ** 2)
+        assert np.isclose(loss, fit.restart_losses.min()) and fit.net.n_params == 3 * m + 1
+
+
+def test_training_is_deterministic():
+    X, y = function_samples("sin", 200, rng=0)
+    a, la = train_one_hidden_layer(X, y, 4, epochs=200, rng=3)
+    b, lb = train_one_hidden_layer(X, y, 4, epochs=200, rng=3)
+    np.testing.assert_array_equal(a.flat_parameters()[0][0], b.flat_parameters()[0][0])
+    np.testing.assert_array_equal(la, lb)
+
+
+def test_the_step_error_sits_at_the_data_gap(relu_fits):
+    fits, _, _ = relu_fits
+    X_step, _ = function_samples("step", 200, rng=0)
+    below, above = X_step[X_step < 0].max(), X_step[X_step >= 0].min()
+    assert round(below, 4) == -0.0006 and round(above, 3) == 0.064
+    squared = (fits["step", 32].net.predict(GRID[:, None]).ravel() - FUNCTIONS["step"](GRID)) ** 2
+    assert squared[np.abs(GRID) <= 0.1].sum() / squared.sum() > 0.9
+
+
+def test_a_hand_made_sawtooth_beats_every_trained_network(relu_fits):
+    fits, rmse, _ = relu_fits
+    X, y = function_samples("sawtooth", 200, rng=0)
+    hand = sawtooth_by_hand()
+    hand_loss = np.mean((hand.predict(X) - y) ** 2)
+    hand_rmse = approximation_error(hand, "sawtooth")[0]
+    trained_losses = [fits["sawtooth", m].train_loss for m in WIDTHS]
+    assert hand.n_params == 16 and hand_loss < 1e-20
+    assert round(min(trained_losses), 4) == 0.0089 and min(trained_losses) > 0.005
+    assert round(hand_rmse, 2) == 0.10 and hand_rmse < 0.6 * rmse["sawtooth"].min()
+    # The hand network is the sawtooth outside the two ramps of width 0.02 (and the endpoint x = 3).
+    x = np.linspace(-3, 3, 60001)
+    outside = ~(((x > -1.02) & (x < -1)) | ((x > 0.98) & (x < 1)) | (x == 3))
+    np.testing.assert_allclose(hand.predict(x[outside, None]).ravel(), FUNCTIONS["sawtooth"](x[outside]),
+                               atol=1e-9)
+
+
+def test_outside_the_interval_nothing_is_promised(relu_fits):
+    fits, _, max_err = relu_fits
+    x = np.linspace(4, 6, 201)
+    outside = np.abs(fits["sin", 32].net.predict(x[:, None]).ravel() - np.sin(x)).max()
+    assert outside > 2 and max_err["sin"][-1] < 0.025
+
+
+def test_the_explorer_shows_the_chapter_networks(relu_fits):
+    _, rmse, _ = relu_fits
+    r = ApproximationExplorer(target="sawtooth", n_hidden=32).result
+    assert r["rmse"] == rmse["sawtooth"][-1] and r["units"].shape == (601, 32)
+    np.testing.assert_allclose(r["bias"] + r["units"].sum(axis=1), r["fit"])
+
+
+# -- deep versus shallow ----------------------------------------------------------------------------
+
+def test_the_tent_map_is_two_relus():
+    x = np.linspace(0, 1, 10001)
+    np.testing.assert_allclose(2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0), tent(x), atol=1e-15)
+
+
+@pytest.mark.parametrize("k", range(1, 7))
+def test_tent_k_has_2_to_the_k_pieces_with_slopes_2_to_the_k(k):
+    x = np.arange(2 ** (k + 6) + 1) / 2 ** (k + 6)          # dyadic, with the corners j / 2^k on the grid
+    values = tent_k(x, k)
+    assert count_pieces(values, x) == 2**k
+    np.testing.assert_allclose(np.abs(np.diff(values) / np.diff(x)), 2.0**k)
+    assert np.sum(np.isclose(values, 1.0)) == 2 ** (k - 1)  # 2^(k-1) teeth
+
+
+@pytest.mark.parametrize("k", range(1, 7))
+def test_the_deep_sawtooth_is_exact(k):
+    dyadic = np.arange(4097)[:, None] / 4096
+    x_random = np.random.default_rng(1).uniform(0, 1, (10_000, 1))
+    deep = deep_sawtooth(k)
+    np.testing.assert_array_equal(deep.forward(dyadic), tent_k(dyadic, k))
+    assert np.abs(deep.forward(x_random) - tent_k(x_random, k)).max() < 1e-12
+    assert deep.n_params == 6 * k + 1 and sum(layer.n_out for layer in deep[:-1:2]) == 2 * k
+
+
+@pytest.mark.parametrize("k", range(1, 11))
+def test_the_shallow_exact_sawtooth_and_the_parameter_counts(k):
+    x_random = np.random.default_rng(1).uniform(0, 1, (10_000, 1))
+    shallow = relu_interpolant(lambda x: tent_k(x, k), 2**k, 0.0, 1.0)
+    assert np.abs(shallow.predict(x_random) - tent_k(x_random, k)).max() < 1e-9
+    assert shallow.n_params == 3 * 2**k + 1
+    # From k = 3 on, the deep network has fewer parameters than any exact shallow one can; for k <= 2 it has
+    # no more than the shallow construction.
+    assert 6 * k + 1 < 3 * (2**k - 1) + 1 if k >= 3 else 6 * k + 1 <= 3 * 2**k + 1
+    if k == 10:
+        assert (6 * k + 1, 3 * (2**k - 1) + 1) == (61, 3070)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_one_hidden_layer_relu_network_has_at_most_m_plus_one_pieces(seed):
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 12))
+    net = one_hidden_layer_by_hand(rng.normal(size=m), rng.normal(size=m), rng.normal(size=m), rng.normal(),
+                                   "relu")
+    x = np.linspace(-4, 4, 80001)
+    assert count_pieces(net.predict(x[:, None]).ravel(), x) <= m + 1
+
+
+def test_trained_shallow_networks_on_the_sawtooth_and_the_deep_trained_ones():
+    x_tent = np.sort(np.random.default_rng(0).uniform(0, 1, 256))[:, None]
+    u_grid = np.linspace(0, 1, 1025)[:, None]
+
+    def rescale(x):
+        return 2 * x - 1
+
+    def tent_rmse(net, k):
+        return np.sqrt(np.mean((net.predict(rescale(u_grid)) - tent_k(u_grid, k)) ** 2))
+
+    runs = {}
+    for k in (2, 3, 4):
+        for m in (4, 8, 16, 32, 64):
+            net, _ = train_one_hidden_layer(rescale(x_tent), tent_k(x_tent, k), m, x_range=(-1, 1), rng=0)
+            runs[k, m] = tent_rmse(net, k)
+            if runs[k, m] < 0.05:
+                break
+    needed = {k: min((m for (kk, m), e in runs.items() if kk == k and e < 0.05), default=None) for k in (2, 3, 4)}
+    assert needed == {2: 8, 3: 16, 4: None}
+    # The deep construction reaches error 0 with fewer parameters than the shallow fits reaching 0.05 ...
+    assert all(6 * k + 1 < 3 * needed[k] + 1 for k in (2, 3))
+    # ... and for k = 4 no shallow width up to 64 (193 parameters) gets there: the best ends at 0.20.
+    best_k4 = min(e for (k, m), e in runs.items() if k == 4)
+    assert best_k4 > 0.15 and round(best_k4, 2) == 0.20 and runs[4, 64] == best_k4
+
+    deep_trained = []
+    for seed in range(5):
+        net = nnlearn.MLP([1, 2, 2, 2, 2, 1], activation="relu", rng=seed)
+        nnlearn.fit(net, rescale(x_tent), tent_k(x_tent, 4), loss="mse", optimizer=optim.Adam(lr=0.02),
+                    epochs=2000, rng=0, progress=False)
+        deep_trained.append(tent_rmse(net, 4))
+    assert net.n_params == 25 == deep_sawtooth(4).n_params
+    assert all(abs(e - np.sqrt(1 / 12)) < 0.01 for e in deep_trained)
+    assert round(np.sqrt(1 / 12), 3) == 0.289
+
+
+# -- exercises ----------------------------------------------------------------------------------------
+
+def test_exercise_jump_ramp_rmse_and_largest_error():
+    delta = 0.06
+    ramp = one_hidden_layer_by_hand([1.0, 1.0], [delta / 2, -delta / 2], [1 / delta, -1 / delta], 0.0, "relu")
+    x = np.linspace(-3, 3, 600_001)
+    err = ramp.predict(x[:, None]).ravel() - FUNCTIONS["step"](x)
+    assert abs(np.sqrt(np.mean(err**2)) - np.sqrt(delta / 72)) < 1e-4
+    assert round(np.sqrt(delta / 72), 4) == 0.0289 and abs(np.abs(err).max() - 0.5) < 1e-3
+
+
+def test_exercise_tanh_widths():
+    rmse = {name: [approximation_error(fit_target(name, m, "tanh").net, name)[0] for m in WIDTHS]
+            for name in TARGETS}
+    relu = {name: [approximation_error(fit_target(name, m).net, name)[0] for m in WIDTHS] for name in TARGETS}
+    assert round(rmse["step"][0], 3) == 0.073 and round(relu["step"][0], 3) == 0.236
+    assert round(rmse["sin"][2], 3) == 0.003 and round(relu["sin"][2], 3) == 0.056
+    assert round(relu["abs"][1], 4) == 0.0075 and round(rmse["abs"][1], 3) == 0.079
+    assert round(rmse["abs"][-1], 3) == 0.016
+    assert all(abs(e - 0.19) < 0.01 for e in rmse["sawtooth"][2:])
+
+
+def test_exercise_random_features():
+    X, y = function_samples("sin", 200, rng=0)
+    errors = {}
+    for m in 2 ** np.arange(9):
+        rng = np.random.default_rng(0)
+        kinks, signs = rng.uniform(-3, 3, m), rng.choice([-1.0, 1.0], m)
+
+        def design(x):
+            return np.column_stack([np.maximum(signs * (x - kinks), 0), np.ones(len(x))])
+
+        coef, *_ = np.linalg.lstsq(design(X), y, rcond=None)
+        errors[int(m)] = np.sqrt(np.mean((design(GRID[:, None]) @ coef - np.sin(GRID)[:, None]) ** 2))
+    assert round(errors[1], 2) == 0.60 and round(errors[32], 3) == 0.011 and round(errors[256], 4) == 0.0005
+    trained_32 = approximation_error(fit_target("sin", 32).net, "sin")[0]
+    assert trained_32 < errors[32] and round(trained_32, 4) == 0.0057
+    assert np.all(np.diff(list(errors.values())) < 0)
+
+
+def test_exercise_pieces_parameter_count_of_the_deep_network():
+    for k in range(1, 8):
+        deep = deep_sawtooth(k)
+        assert deep[0].n_params == 4 and deep[-1].n_params == 3
+        assert all(layer.n_params == 6 for layer in deep[2:-1:2])
+
+
+# -- the chapter shows the package's code without its docstrings -------------------------------------
+
+def _selected_lines(spec, n):
+    chosen = []
+    for part in spec.split(","):
+        part = part.strip()
+        if part.endswith("-"):
+            chosen += range(int(part[:-1]), n + 1)
+        elif "-" in part:
+            low, high = map(int, part.split("-"))
+            chosen += range(low, high + 1)
+        else:
+            chosen.append(int(part))
+    return chosen
+
+
+def test_the_literalincludes_show_signature_and_body_without_docstring():
+    import ast
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    chapter = (root / "book/part2/07-mlp-universal-approximation.md").read_text()
+    includes = re.findall(r"```\{literalinclude\} \.\./\.\./(\S+)\n:pyobject: (\w+)\n:lines: ([^\n]+)\n```", chapter)
+    assert {name for _, name, _ in includes} == {"one_hidden_layer", "train_one_hidden_layer"}
+    for path, name, spec in includes:
+        source = (root / path).read_text().splitlines()
+        node = next(n for n in ast.parse("\n".join(source)).body if getattr(n, "name", None) == name)
+        lines = source[node.lineno - 1:node.end_lineno]
+        shown = [lines[i - 1] for i in _selected_lines(spec, len(lines))]
+        body_start = node.body[1].lineno - node.lineno                    # first statement after the docstring
+        assert shown[0].startswith(f"def {name}(") and '"""' not in "\n".join(shown)
+        assert shown[-1] == lines[-1] and lines[body_start] in shown
+        assert all(not line.startswith("def ") for line in shown[1:])        # one function, nothing else
