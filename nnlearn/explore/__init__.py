@@ -22,7 +22,8 @@ from .losses import LossExplorer
 from .network import NetworkExplorer
 from .optimizers import OptimizerRace
 from .perceptron import PerceptronExplorer
+from .regularization import RegularizationExplorer
 
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
            "LossExplorer", "BackpropExplorer", "OptimizerRace",
-           "ApproximationExplorer"]
+           "ApproximationExplorer", "RegularizationExplorer"]
