@@ -18,6 +18,7 @@ from .approximation import ApproximationExplorer
 from .backprop import BackpropExplorer
 from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
+from .initialization import InitializationExplorer
 from .losses import LossExplorer
 from .network import NetworkExplorer
 from .optimizers import OptimizerRace
@@ -26,4 +27,5 @@ from .regularization import RegularizationExplorer
 
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
            "LossExplorer", "BackpropExplorer", "OptimizerRace",
-           "ApproximationExplorer", "RegularizationExplorer"]
+           "ApproximationExplorer", "RegularizationExplorer",
+           "InitializationExplorer"]
