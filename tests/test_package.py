@@ -17,7 +17,7 @@ CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradchec
 # Above the core: training, data, classic models, persistence. They may use numpy and the standard
 # library, and import tqdm (the progress bar) and matplotlib (History.plot) lazily, inside functions.
 ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluster", "persistence",
-              "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network", "explore/perceptron", "explore/activations", "explore/losses", "explore/optimizers", "explore/backprop", "explore/approximation", "explore/regularization", "explore/initialization"]
+              "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network", "explore/perceptron", "explore/activations", "explore/losses", "explore/optimizers", "explore/backprop", "explore/approximation", "explore/regularization", "explore/initialization", "explore/scaling"]
 STDLIB_OK = set(sys.stdlib_module_names)
 
 

@@ -24,8 +24,9 @@ from .network import NetworkExplorer
 from .optimizers import OptimizerRace
 from .perceptron import PerceptronExplorer
 from .regularization import RegularizationExplorer
+from .scaling import ScalingExplorer
 
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
            "LossExplorer", "BackpropExplorer", "OptimizerRace",
            "ApproximationExplorer", "RegularizationExplorer",
-           "InitializationExplorer"]
+           "InitializationExplorer", "ScalingExplorer"]

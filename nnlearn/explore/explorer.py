@@ -65,6 +65,12 @@ class Explorer:
         The current parameter values.
     result : dict
         What the last ``update`` returned.
+
+    Notes
+    -----
+    The base class uses the attribute names ``fig``, ``_canvas``, ``_image``,
+    ``_widget`` and ``_control_map``; subclasses must not reuse them for their
+    own artists.
     """
 
     #: Parameter name → initial value; subclasses override it.

@@ -26,7 +26,7 @@ from ..losses import MSE
 from ..network import Sequential
 from .explorer import Explorer
 
-__all__ = ["layer_statistics", "InitializationExplorer", "INITIALIZERS", "ACTIVATIONS", "MAX_DEPTH"]
+__all__ = ["layer_statistics", "deep_network", "InitializationExplorer", "INITIALIZERS", "ACTIVATIONS", "MAX_DEPTH"]
 
 #: Initializers the explorer offers (``"normal"`` uses the ``std`` parameter).
 INITIALIZERS = ("normal", "xavier_normal", "xavier_uniform", "he_normal", "he_uniform", "zeros")
@@ -129,14 +129,12 @@ def layer_statistics(depth=10, width=64, activation="relu", initializer="he_norm
 class InitializationExplorer(Explorer):
     """Depth, width, activation and initializer → per-layer activation std and gradient norm (bars, log scale).
 
-    Parameters (of ``update``)
-    --------------------------
-    depth : int, 1 to :data:`MAX_DEPTH`
-    width : int
-    activation : str, one of :data:`ACTIVATIONS`
-    initializer : str, one of :data:`INITIALIZERS`
-    std : float
-        Standard deviation of the ``"normal"`` initializer.
+    Parameters
+    ----------
+    **params
+        Initial values of the parameters of ``update``: ``depth`` (int, 1 to :data:`MAX_DEPTH`),
+        ``width`` (int), ``activation`` (one of :data:`ACTIVATIONS`), ``initializer`` (one of
+        :data:`INITIALIZERS`) and ``std`` (the standard deviation of the ``"normal"`` initializer).
 
     Examples
     --------
