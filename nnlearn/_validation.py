@@ -138,6 +138,33 @@ def check_float_dtype(dtype, name="dtype"):
     return dt
 
 
+def check_choice(value, name, choices, noun, kind=None):
+    """Return ``value`` if it is one of the names ``choices``, else a clear ``TypeError``/``ValueError``.
+
+    ``noun`` completes "`name` must be a <noun> name (str)"; ``kind`` (default ``noun``) names the
+    table in the "Unknown <kind> ..." message, which lists the valid names.
+    """
+    if not isinstance(value, str):
+        article = "an" if noun[0] in "aeiou" else "a"
+        raise TypeError(f"`{name}` must be {article} {noun} name (str), one of {list(choices)}, "
+                        f"got {type(value).__name__} {value!r}.")
+    if value not in choices:
+        raise unknown_name(kind or noun, value, choices)
+    return value
+
+
+def check_range(value, name):
+    """Return ``value`` as a pair of floats ``(low, high)`` with ``low < high``."""
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a pair (low, high), got {value!r}.") from None
+    low, high = check_real(low, f"{name}[0]"), check_real(high, f"{name}[1]")
+    if not low < high:
+        raise ValueError(f"`{name}` must be (low, high) with low < high, got {value!r}.")
+    return low, high
+
+
 def unknown_name(kind, name, valid):
     """Build the ``ValueError`` for a name not found in a lookup table."""
     valid = sorted(valid)

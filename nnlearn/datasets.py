@@ -24,7 +24,7 @@ gives the same data.
 
 import numpy as np
 
-from ._validation import check_int, check_positive, check_real, check_rng, unknown_name
+from ._validation import check_choice, check_int, check_positive, check_range, check_real, check_rng, unknown_name
 
 __all__ = ["LOGIC_GATES", "logic_gate", "spirals", "fruit", "FRUIT_MEANS", "FUNCTIONS",
            "function_samples"]
@@ -285,19 +285,10 @@ def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0), rng
     >>> X.shape, y.shape, bool(np.all(y == np.abs(X)))
     ((5, 1), (5, 1), True)
     """
-    if not isinstance(name, str):
-        raise TypeError(f"`name` must be a function name (str), got {type(name).__name__} {name!r}.")
-    if name not in FUNCTIONS:
-        raise unknown_name("function", name, FUNCTIONS)
+    check_choice(name, "name", FUNCTIONS, "function")
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     noise = check_positive(noise, "noise", allow_zero=True)
-    try:
-        low, high = x_range
-    except (TypeError, ValueError):
-        raise TypeError(f"`x_range` must be a pair (low, high), got {x_range!r}.") from None
-    low, high = check_real(low, "x_range[0]"), check_real(high, "x_range[1]")
-    if not low < high:
-        raise ValueError(f"`x_range` must be (low, high) with low < high, got {x_range!r}.")
+    low, high = check_range(x_range, "x_range")
     rng = check_rng(rng)
     X = np.sort(rng.uniform(low, high, size=n_samples))[:, None]
     y = FUNCTIONS[name](X) + noise * rng.standard_normal(X.shape)

@@ -44,3 +44,17 @@ def test_check_array_messages():
         check_array(3.0, "X", ndim=2)
     with pytest.raises(ValueError, match="`y` must be a 3-D array, got a 2-D array"):
         check_array(np.zeros((2, 2)), "y", ndim=3)
+
+
+def test_check_choice_and_check_range():
+    from nnlearn._validation import check_choice, check_range
+    assert check_choice("tanh", "activation", ("tanh", "relu"), "activation") == "tanh"
+    with pytest.raises(TypeError, match=r"`activation` must be an activation name \(str\), one of \['tanh', 'relu'\]"):
+        check_choice(3, "activation", ("tanh", "relu"), "activation")
+    with pytest.raises(ValueError, match="Unknown hidden activation 'rel'.*Did you mean 'relu'"):
+        check_choice("rel", "activation", ("tanh", "relu"), "activation", "hidden activation")
+    assert check_range((0, 2), "x_range") == (0.0, 2.0)
+    with pytest.raises(ValueError, match="low < high"):
+        check_range((2, 0), "x_range")
+    with pytest.raises(TypeError, match="must be a pair"):
+        check_range(3, "x_range")

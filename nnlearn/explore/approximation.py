@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real, check_rng, unknown_name
+from .._validation import check_array, check_choice, check_int, check_range, check_rng
 from ..datasets import FUNCTIONS, function_samples
 from ..layers import Activation, Dense
 from ..network import MLP, Sequential
@@ -126,7 +126,7 @@ def one_hidden_layer(n_hidden, *, activation="relu", x_range=X_RANGE, rng=None):
     True
     """
     n_hidden = check_int(n_hidden, "n_hidden", minimum=1)
-    low, high = _check_range(x_range)
+    low, high = check_range(x_range, "x_range")
     rng = check_rng(rng)
     net = MLP([1, n_hidden, 1], activation=activation, rng=rng)
     centres = rng.uniform(low, high, size=n_hidden)
@@ -285,21 +285,11 @@ def _fit_target(target, n_hidden, activation):
 
 
 def _check_target(target):
-    if not isinstance(target, str):
-        raise TypeError(f"`target` must be a function name (str), one of {list(TARGETS)}, "
-                        f"got {type(target).__name__} {target!r}.")
-    if target not in TARGETS:
-        raise unknown_name("target function", target, TARGETS)
-    return target
+    return check_choice(target, "target", TARGETS, "function", "target function")
 
 
 def _check_activation(activation):
-    if not isinstance(activation, str):
-        raise TypeError(f"`activation` must be an activation name (str), one of {list(HIDDEN_ACTIVATIONS)}, "
-                        f"got {type(activation).__name__} {activation!r}.")
-    if activation not in HIDDEN_ACTIVATIONS:
-        raise unknown_name("hidden activation", activation, HIDDEN_ACTIVATIONS)
-    return activation
+    return check_choice(activation, "activation", HIDDEN_ACTIVATIONS, "activation", "hidden activation")
 
 
 def _check_width(n_hidden):
@@ -308,17 +298,6 @@ def _check_width(n_hidden):
         raise ValueError(f"`n_hidden` must be one of the trained widths {list(WIDTHS)}, got {n_hidden}. "
                          "For another width call fit_target(target, n_hidden) directly.")
     return n_hidden
-
-
-def _check_range(x_range):
-    try:
-        low, high = x_range
-    except (TypeError, ValueError):
-        raise TypeError(f"`x_range` must be a pair (low, high), got {x_range!r}.") from None
-    low, high = check_real(low, "x_range[0]"), check_real(high, "x_range[1]")
-    if not low < high:
-        raise ValueError(f"`x_range` must be (low, high) with low < high, got {x_range!r}.")
-    return low, high
 
 
 class ApproximationExplorer(Explorer):

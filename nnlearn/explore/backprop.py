@@ -43,7 +43,7 @@ array([[-0.1539,  0.0605],
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_positive, check_real, unknown_name
+from .._validation import check_array, check_choice, check_int, check_positive, check_real
 from ..layers import Activation, Dense
 from ..losses import MSE
 from ..network import Sequential
@@ -161,12 +161,7 @@ def backprop_221(x, y, W1, b1, W2, b2, *, output="linear", lr=0.5):
 
 
 def _check_output(output):
-    if not isinstance(output, str):
-        raise TypeError(f"`output` must be an activation name (str), one of {list(OUTPUT_CHOICES)}, "
-                        f"got {type(output).__name__} {output!r}.")
-    if output not in OUTPUT_CHOICES:
-        raise unknown_name("output activation", output, OUTPUT_CHOICES)
-    return output
+    return check_choice(output, "output", OUTPUT_CHOICES, "activation", "output activation")
 
 
 def _network(output):

@@ -34,7 +34,7 @@ array([-0.375,  1.5  ])
 import numpy as np
 
 from .. import activations
-from .._validation import check_real, unknown_name
+from .._validation import check_choice, check_real
 from ..layers import Activation, Dense
 from .explorer import Explorer
 
@@ -303,9 +303,5 @@ class NetworkExplorer(Explorer):
 
 
 def _check_activation(name, argument):
-    if not isinstance(name, str):
-        raise TypeError(f"`{argument}` must be an activation name (str), one of {list(ACTIVATION_CHOICES)}, "
-                        f"got {type(name).__name__} {name!r}.")
-    if name not in ACTIVATION_CHOICES:
-        raise unknown_name(f"activation for `{argument}`", name, ACTIVATION_CHOICES)
+    check_choice(name, argument, ACTIVATION_CHOICES, "activation", f"activation for `{argument}`")
     return activations.get(name).name

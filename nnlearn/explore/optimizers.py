@@ -42,7 +42,7 @@ import io
 import numpy as np
 
 from .. import surfaces
-from .._validation import check_int, check_interval, check_positive, unknown_name
+from .._validation import check_choice, check_int, check_interval, check_positive, unknown_name
 from ..optim import SGD, AdaGrad, Adam, RMSprop
 from .explorer import Explorer
 
@@ -131,11 +131,7 @@ def make_optimizer(name, lr, adaptive_lr, beta):
 
 
 def _check_surface(surface):
-    if not isinstance(surface, str):
-        raise TypeError(f"`surface` must be a surface name (str), got {type(surface).__name__} {surface!r}.")
-    if surface not in SURFACE_NAMES:
-        raise unknown_name("surface", surface, SURFACE_NAMES)
-    return surface
+    return check_choice(surface, "surface", SURFACE_NAMES, "surface")
 
 
 def _check_optimizers(optimizers):

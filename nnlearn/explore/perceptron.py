@@ -23,7 +23,7 @@ weights) for flipbooks and exercises.
 import numpy as np
 
 from .. import activations
-from .._validation import check_array, check_int, check_positive, check_real, check_rng, unknown_name
+from .._validation import check_array, check_choice, check_int, check_positive, check_real, check_rng
 from ..datasets import fruit, logic_gate
 from ..labels import check_labels
 from .explorer import Explorer
@@ -64,10 +64,7 @@ def explorer_data(name):
     >>> X.shape, int(y.sum())
     ((40, 2), 20)
     """
-    if not isinstance(name, str):
-        raise TypeError(f"`data` must be a data set name (str), got {type(name).__name__} {name!r}.")
-    if name not in DATASETS:
-        raise unknown_name("data set", name, DATASETS)
+    check_choice(name, "data", DATASETS, "data set")
     return fruit(**FRUIT_ARGS) if name == "fruit" else logic_gate(name)
 
 
