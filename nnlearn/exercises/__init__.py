@@ -1,0 +1,29 @@
+"""Self-checking exercises for the labs, one module per chapter.
+
+In a lab::
+
+    from nnlearn.exercises import lab03 as ex
+
+    def sigmoid(z):
+        ...                      # the learner's code
+
+    ex.q1.check(sigmoid)         # "correct", "not attempted", or what went wrong
+    ex.q1.hint()                 # hints, one at a time, from gentle to explicit
+    ex.q1.solution()             # the reference solution
+
+Every check runs offline.  Each question is a
+:class:`~nnlearn.exercises._question.Question`; most are
+:class:`~nnlearn.exercises._question.FunctionQuestion` s that compare the
+learner's function with a reference on test inputs and recognise typical
+wrong answers (a flipped sign, a missing average, transposed shapes,
+overflow for large inputs) to say what the mistake is.
+
+The lab modules are imported on demand (``from nnlearn.exercises import
+lab05``); importing this package loads none of them.
+"""
+
+from ._question import (CORRECT, INCORRECT, NOT_ATTEMPTED, ExpectationError, FunctionQuestion, Incorrect,
+                        Mistake, Question, Result)
+
+__all__ = ["Question", "FunctionQuestion", "Mistake", "Result", "Incorrect", "ExpectationError",
+           "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]

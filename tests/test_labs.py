@@ -1,0 +1,106 @@
+"""The labs in notebooks/: one per chapter, committed without outputs, run by nbval in both versions.
+
+* instructor version (the notebooks as committed, with solutions): executed once with
+  ``NNLEARN_EXPECT=correct`` (every check must say "correct" or the cell raises), then nbval re-runs the
+  executed copy and compares every output with the first run — cells whose output legitimately varies
+  (live widgets) are tagged ``nbval-ignore-output``, nothing else is loosened;
+* student version (``python -m nnlearn.classroom student``): nbval runs it top to bottom with
+  ``NNLEARN_EXPECT="not attempted"``, so every check must see the untouched template and nothing may fail.
+"""
+
+import importlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("nbval")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LABS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+CHAPTERS = sorted(ROOT.glob("book/part*/[0-9][0-9]-*.md"))
+CHECK = re.compile(r"\bex\.(q\d+)\.check\(")
+
+
+def _lab_id(path):
+    return path.stem
+
+
+def _code(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_one_lab_per_chapter_with_the_chapters_name():
+    assert [p.stem for p in LABS] == [p.stem for p in CHAPTERS]
+
+
+def test_labs_are_committed_without_outputs_and_with_nbgrader_metadata():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "format_labs.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("lab", LABS, ids=_lab_id)
+def test_lab_structure(lab):
+    nb = nbformat.read(lab, as_version=4)
+    number = lab.stem[:2]
+    source = "\n".join(c.source for c in nb.cells)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith(f"# Lab {int(number)} ")
+    assert "**Goal.**" in nb.cells[0].source
+    assert f"from nnlearn.exercises import lab{number} as ex" in source
+    # The chapter's live explorer(s), with guided questions to answer with them.
+    explorer_cells = [c for c in _code(nb) if re.search(r"\b[A-Z]\w*(Explorer|Race|Playground)\(", c.source)]
+    assert explorer_cells, "a lab uses the chapter's explorer"
+    assert all("nbval-ignore-output" in c.metadata.get("tags", []) for c in explorer_cells)
+    assert source.count("?") >= 3, "guided questions"
+    # Every question of the lab's module is checked in the notebook, after a solution cell.
+    module = importlib.import_module(f"nnlearn.exercises.lab{number}")
+    checked = CHECK.findall(source)
+    assert sorted(set(checked)) == sorted(module.__all__), "each question is checked exactly where it is asked"
+    solutions = [c for c in _code(nb) if "solution" in c.metadata.get("tags", [])]
+    assert len(solutions) >= len(module.__all__)
+    assert all("### BEGIN SOLUTION" in c.source for c in solutions)
+
+
+def _env(expect):
+    env = dict(os.environ, NNLEARN_EXPECT=expect, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env.pop("NNLEARN_REQUIRE_BROWSER", None)
+    return env
+
+
+def _nbval(paths, env, cwd):
+    cmd = [sys.executable, "-m", "pytest", "-q", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+           "-W", "ignore::DeprecationWarning", "-o", "addopts=", "-o", "filterwarnings=", "--rootdir", str(cwd),
+           *map(str, paths)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+
+
+@pytest.mark.parametrize("lab", LABS, ids=_lab_id)
+def test_instructor_lab_every_check_correct_and_outputs_reproducible(lab, tmp_path, monkeypatch):
+    for key, value in _env("correct").items():
+        monkeypatch.setenv(key, value)
+    nb = nbformat.read(lab, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    plain = [o.get("data", {}).get("text/plain", "") for c in _code(nb) for o in c.outputs]
+    n_checks = sum(len(CHECK.findall(c.source)) for c in _code(nb))
+    n_correct = sum(text.count("\u2714 correct") for text in plain)
+    assert n_correct == n_checks > 0
+    executed = tmp_path / lab.name
+    nbformat.write(nb, executed)
+    proc = _nbval([executed], _env("correct"), tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_student_labs_run_top_to_bottom_with_every_check_not_attempted(tmp_path):
+    out = tmp_path / "student"
+    subprocess.run([sys.executable, "-m", "nnlearn.classroom", "student", str(NOTEBOOKS), str(out)], check=True)
+    proc = _nbval(sorted(out.glob("*.ipynb")), _env("not attempted"), out)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert re.search(r"\d+ passed", proc.stdout)
