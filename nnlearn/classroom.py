@@ -42,11 +42,11 @@ from pathlib import Path
 __all__ = ["CODE_STUB", "TEXT_STUB", "SOLUTION_TAG", "student_source", "student_notebook", "strip_outputs",
            "build_student", "main"]
 
-#: What replaces a code solution: nbgrader's default ``ClearSolutions.code_stub``.
+#: What replaces a code solution (nbgrader's default ``ClearSolutions.code_stub``).
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-#: What replaces a written (Markdown) solution: nbgrader's default ``ClearSolutions.text_stub``.
+#: What replaces a written (Markdown) solution (nbgrader's default ``ClearSolutions.text_stub``).
 TEXT_STUB = "YOUR ANSWER HERE"
-#: The cell tag that marks a solution cell (nbgrader's ``"solution": true`` metadata works too).
+#: The cell tag that marks a solution cell (nbgrader's solution metadata works too).
 SOLUTION_TAG = "solution"
 
 _BEGIN = re.compile(r"^(\s*)\S*\s*BEGIN SOLUTION\s*$")

@@ -55,7 +55,7 @@ def test_lab_structure(lab):
     assert "**Goal.**" in nb.cells[0].source
     assert f"from nnlearn.exercises import lab{number} as ex" in source
     # The chapter's live explorer(s), with guided questions to answer with them.
-    explorer_cells = [c for c in _code(nb) if re.search(r"\b[A-Z]\w*(Explorer|Race|Playground)\(", c.source)]
+    explorer_cells = [c for c in _code(nb) if re.search(r"\b(\w*Explorer|OptimizerRace|Playground)\(", c.source)]
     assert explorer_cells, "a lab uses the chapter's explorer"
     assert all("nbval-ignore-output" in c.metadata.get("tags", []) for c in explorer_cells)
     assert source.count("?") >= 3, "guided questions"

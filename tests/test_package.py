@@ -12,12 +12,15 @@ import pytest
 import nnlearn
 
 PACKAGE = pathlib.Path(nnlearn.__file__).parent
-CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd", "_validation"]
+CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd", "_validation", "conv",
+        "recurrent"]
 # (surfaces sits on optim; listed with the modules above the core)
 # Above the core: training, data, classic models, persistence. They may use numpy and the standard
 # library, and import tqdm (the progress bar) and matplotlib (History.plot) lazily, inside functions.
 ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluster", "persistence",
-              "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network", "explore/perceptron", "explore/activations", "explore/losses", "explore/optimizers", "explore/backprop", "explore/approximation", "explore/regularization", "explore/initialization", "explore/scaling"]
+              "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network", "explore/perceptron", "explore/activations", "explore/losses", "explore/optimizers", "explore/backprop", "explore/approximation", "explore/regularization", "explore/initialization", "explore/scaling", "explore/classification",
+              "explore/playground", "explore/convolution", "classroom", "exercises/__init__", "exercises/_question",
+              *[f"exercises/lab{n:02d}" for n in range(1, 14)]]
 STDLIB_OK = set(sys.stdlib_module_names)
 
 
@@ -59,7 +62,7 @@ def test_no_global_random_state():
 
 def public_objects():
     for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd",
-                        *ABOVE_CORE]:
+                        "conv", "recurrent", *ABOVE_CORE]:
         module_name = module_name.replace("/__init__", "").replace("/", ".")
         module = importlib.import_module(f"nnlearn.{module_name}")
         yield module_name, module

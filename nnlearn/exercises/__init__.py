@@ -11,9 +11,8 @@ In a lab::
     ex.q1.hint()                 # hints, one at a time, from gentle to explicit
     ex.q1.solution()             # the reference solution
 
-Every check runs offline.  Each question is a
-:class:`~nnlearn.exercises._question.Question`; most are
-:class:`~nnlearn.exercises._question.FunctionQuestion` s that compare the
+Every check runs offline.  Each question is a :class:`Question`; most are
+:class:`FunctionQuestion` objects that compare the
 learner's function with a reference on test inputs and recognise typical
 wrong answers (a flipped sign, a missing average, transposed shapes,
 overflow for large inputs) to say what the mistake is.

@@ -30,6 +30,7 @@ test suite running the instructor notebooks); with
 template (the test suite running the student notebooks).
 """
 
+import copy
 import inspect
 import os
 import textwrap
@@ -265,7 +266,16 @@ class Mistake:
 
 
 def _copy_args(args):
-    return tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+    """Fresh copies of the arguments (arrays, and lists or tuples of arrays), so no call sees another's edits."""
+    return tuple(copy.deepcopy(a) if isinstance(a, (np.ndarray, list, tuple, dict)) else a for a in args)
+
+
+def _unchanged(before, after):
+    if isinstance(before, np.ndarray):
+        return np.array_equal(before, after, equal_nan=True)
+    if isinstance(before, (list, tuple)) and any(isinstance(b, np.ndarray) for b in before):
+        return len(before) == len(after) and all(_unchanged(b, a) for b, a in zip(before, after))
+    return True
 
 
 def _as_tuple(out, n_outputs):
@@ -389,7 +399,7 @@ class FunctionQuestion(Question):
             if out is None:
                 raise Incorrect("Your function returned None: did you forget the `return` statement?")
             for before, after in zip(originals, inputs):
-                if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+                if not _unchanged(before, after):
                     raise Incorrect("Your function changed its input array in place; compute a new array "
                                     "instead (e.g. `np.maximum(0, z)`, not `z[z < 0] = 0`).")
             outputs.append(_as_tuple(out, self.n_outputs))

@@ -16,12 +16,15 @@ imported only inside the functions that draw, never at import time.
 from .activations import ActivationExplorer
 from .approximation import ApproximationExplorer
 from .backprop import BackpropExplorer
+from .classification import KMeansExplorer
+from .convolution import ConvolutionExplorer
 from .explorer import Explorer
 from .flipbook import Flipbook, flipbook
 from .initialization import InitializationExplorer
 from .losses import LossExplorer
 from .network import NetworkExplorer
 from .optimizers import OptimizerRace
+from .playground import Playground
 from .perceptron import PerceptronExplorer
 from .regularization import RegularizationExplorer
 from .scaling import ScalingExplorer
@@ -29,4 +32,4 @@ from .scaling import ScalingExplorer
 __all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
            "LossExplorer", "BackpropExplorer", "OptimizerRace",
            "ApproximationExplorer", "RegularizationExplorer",
-           "InitializationExplorer", "ScalingExplorer"]
+           "InitializationExplorer", "ScalingExplorer", "KMeansExplorer", "Playground", "ConvolutionExplorer"]

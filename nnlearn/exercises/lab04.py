@@ -1,0 +1,351 @@
+"""Lab 4 — loss functions and their gradients, averaged over the batch.
+
+Questions: ``q1`` mean squared error and its gradient, ``q2`` the Huber loss
+with threshold delta, ``q3`` binary cross-entropy from probabilities (clipped,
+so that log 0 never occurs), ``q4`` categorical cross-entropy from logits
+(scores) with the log-sum-exp trick, and its gradient ``(p - y) / n``.
+
+Every function returns the pair ``(L, dL/dy_hat)``: the loss, one number, and
+its gradient, an array of the shape of the predictions.
+"""
+
+import numpy as np
+
+from ._question import FunctionQuestion, Mistake
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+_rng = np.random.default_rng(404)
+
+# Regression: predictions and targets of shape (n, K); 4 samples x 3 outputs, and 5 samples x 1 output.
+_Y_PRED_43 = _rng.normal(0.0, 2.0, size=(4, 3))
+_Y_TRUE_43 = _rng.normal(0.0, 2.0, size=(4, 3))
+_Y_PRED_51 = np.array([[2.5], [0.0], [2.1], [7.8], [-6.0]])   # the chapter's four, and one far below
+_Y_TRUE_51 = np.array([[3.0], [-0.5], [2.0], [5.0], [-1.0]])
+
+# Binary cross-entropy: probabilities of shape (n, K), some of them exactly 0 or 1.
+_EPS = np.finfo(float).eps
+_P_43 = _rng.uniform(0.02, 0.98, size=(4, 3))
+_Y_43 = (_rng.uniform(size=(4, 3)) < 0.5).astype(float)
+_P_EDGE = np.array([[0.9], [0.2], [0.6], [0.01], [0.0], [1.0], [0.0]])
+_Y_EDGE = np.array([[1.0], [0.0], [1.0], [1.0], [0.0], [1.0], [1.0]])
+
+# Categorical cross-entropy: scores (logits) of shape (n, K) and integer labels of shape (n,).
+_Z_43 = _rng.normal(0.0, 2.0, size=(4, 3))
+_LABELS_43 = np.array([0, 2, 2, 1])
+_Z_LARGE = np.array([[1000.0, 1001.0, 999.0, 0.0], [-1000.0, 5.0, 3.0, 2.0],
+                     [2.0, 1.0, 0.5, -1.0], [50.0, -50.0, 800.0, 10.0], [0.0, 0.0, 0.0, 0.0]])
+_LABELS_LARGE = np.array([1, 0, 3, 2, 2])
+
+
+# -- reference solutions ------------------------------------------------------------------------------
+
+def mse(y_pred, y_true):
+    """Mean squared error over all N = n*K entries, and its gradient 2 r / N with r = y_pred - y_true."""
+    r = y_pred - y_true
+    N = r.size
+    L = np.sum(r ** 2) / N
+    grad = 2.0 * r / N
+    return L, grad
+
+
+def huber(y_pred, y_true, delta):
+    """Huber loss with threshold delta, averaged over all N entries, and its gradient (r clipped) / N."""
+    r = y_pred - y_true
+    N = r.size
+    small = np.abs(r) <= delta
+    per_element = np.where(small, 0.5 * r ** 2, delta * (np.abs(r) - 0.5 * delta))
+    L = np.sum(per_element) / N
+    grad = np.where(small, r, delta * np.sign(r)) / N    # the same as np.clip(r, -delta, delta) / N
+    return L, grad
+
+
+def bce(p, y):
+    """Binary cross-entropy of probabilities p (clipped to [eps, 1 - eps]), mean over all N entries."""
+    eps = np.finfo(float).eps
+    p = np.clip(p, eps, 1.0 - eps)
+    N = p.size
+    L = -np.sum(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)) / N
+    grad = (p - y) / (p * (1.0 - p)) / N
+    return L, grad
+
+
+def cce_from_logits(Z, labels):
+    """Categorical cross-entropy of the softmax of the scores Z (n, K) with integer labels (n,): mean over samples.
+
+    Returns the loss and its gradient with respect to the scores, (softmax(Z) - one_hot(labels)) / n.
+    """
+    n, K = Z.shape
+    shifted = Z - Z.max(axis=1, keepdims=True)                   # log-sum-exp trick: largest exponent is 0
+    log_sum = np.log(np.exp(shifted).sum(axis=1))                # log sum_k e^(z_ik) - max_k z_ik
+    rows = np.arange(n)
+    L = np.mean(log_sum - shifted[rows, labels])                 # -log p_{i, c_i}, averaged over the n samples
+    P = np.exp(shifted - log_sum[:, None])                       # softmax(Z)
+    Y = np.zeros((n, K))
+    Y[rows, labels] = 1.0                                        # one-hot rows
+    grad = (P - Y) / n
+    return L, grad
+
+
+# -- typical wrong answers ----------------------------------------------------------------------------
+
+def _mse_sum(y_pred, y_true):
+    r = y_pred - y_true
+    return np.sum(r ** 2), 2.0 * r
+
+
+def _mse_no_two(y_pred, y_true):
+    r = y_pred - y_true
+    return np.mean(r ** 2), r / r.size
+
+
+def _mse_flipped(y_pred, y_true):
+    r = y_pred - y_true
+    return np.mean(r ** 2), 2.0 * (y_true - y_pred) / r.size
+
+
+def _mse_per_sample(y_pred, y_true):
+    r = y_pred - y_true
+    n = r.shape[0]
+    return np.sum(r ** 2) / n, 2.0 * r / n
+
+
+def _huber_parts(r, delta, small):
+    return np.where(small, 0.5 * r ** 2, delta * (np.abs(r) - 0.5 * delta)), np.where(small, r, delta * np.sign(r))
+
+
+def _huber_swapped(y_pred, y_true, delta):
+    r = y_pred - y_true
+    big = np.abs(r) > delta
+    value = np.where(big, 0.5 * r ** 2, delta * (np.abs(r) - 0.5 * delta))
+    grad = np.where(big, r, delta * np.sign(r))
+    return np.mean(value), grad / r.size
+
+
+def _huber_no_half(y_pred, y_true, delta):
+    r = y_pred - y_true
+    small = np.abs(r) <= delta
+    value = np.where(small, r ** 2, delta * (np.abs(r) - 0.5 * delta))
+    grad = np.where(small, 2.0 * r, delta * np.sign(r))
+    return np.mean(value), grad / r.size
+
+
+def _huber_no_offset(y_pred, y_true, delta):
+    r = y_pred - y_true
+    small = np.abs(r) <= delta
+    value = np.where(small, 0.5 * r ** 2, delta * np.abs(r))
+    grad = np.where(small, r, delta * np.sign(r))
+    return np.mean(value), grad / r.size
+
+
+def _huber_no_abs(y_pred, y_true, delta):
+    r = y_pred - y_true
+    value, grad = _huber_parts(r, delta, r <= delta)
+    return np.mean(value), grad / r.size
+
+
+def _huber_threshold_one(y_pred, y_true, delta):
+    r = y_pred - y_true
+    value, grad = _huber_parts(r, delta, np.abs(r) <= 1.0)
+    return np.mean(value), grad / r.size
+
+
+def _huber_sum(y_pred, y_true, delta):
+    r = y_pred - y_true
+    value, grad = _huber_parts(r, delta, np.abs(r) <= delta)
+    return np.sum(value), grad
+
+
+def _clipped(p, eps=_EPS):
+    return np.clip(p, eps, 1.0 - eps)
+
+
+def _bce_sign(p, y):
+    L, grad = bce(p, y)
+    return -L, -grad
+
+
+def _bce_sum(p, y):
+    L, grad = bce(p, y)
+    return L * p.size, grad * p.size
+
+
+def _bce_grad_not_averaged(p, y):
+    L, grad = bce(p, y)
+    return L, grad * p.size
+
+
+def _bce_swapped(p, y):
+    q = _clipped(p)
+    return -np.mean(y * np.log(1.0 - q) + (1.0 - y) * np.log(q)), (y - q) / (q * (1.0 - q)) / q.size
+
+
+def _bce_keras_eps(p, y):
+    q = _clipped(p, 1e-7)
+    return -np.mean(y * np.log(q) + (1.0 - y) * np.log(1.0 - q)), (q - y) / (q * (1.0 - q)) / q.size
+
+
+def _bce_unclipped(p, y):
+    return -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)), (p - y) / (p * (1.0 - p)) / p.size
+
+
+def _one_hot(labels, K):
+    Y = np.zeros((labels.size, K))
+    Y[np.arange(labels.size), labels] = 1.0
+    return Y
+
+
+def _cce_sum(Z, labels):
+    L, grad = cce_from_logits(Z, labels)
+    n = Z.shape[0]
+    return L * n, grad * n
+
+
+def _cce_all_entries(Z, labels):
+    L, grad = cce_from_logits(Z, labels)
+    K = Z.shape[1]
+    return L / K, grad / K
+
+
+def _cce_sign(Z, labels):
+    L, grad = cce_from_logits(Z, labels)
+    return L, -grad
+
+
+def _cce_labels_as_targets(Z, labels):
+    L, grad = cce_from_logits(Z, labels)
+    n = Z.shape[0]
+    P = grad * n + _one_hot(labels, Z.shape[1])
+    return L, (P - labels[:, None]) / n
+
+
+def _cce_columns(Z, labels):
+    L, grad = cce_from_logits(Z, labels)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_sum = np.log(np.exp(shifted).sum(axis=1))
+    return np.mean(log_sum[:, None] - shifted[:, labels]), grad
+
+
+def _cce_no_softmax(Z, labels):
+    L, _ = cce_from_logits(Z, labels)
+    return L, (Z - _one_hot(labels, Z.shape[1])) / Z.shape[0]
+
+
+def _cce_unshifted(Z, labels):
+    n = Z.shape[0]
+    e = np.exp(Z)
+    P = e / e.sum(axis=1, keepdims=True)
+    L = -np.mean(np.log(P[np.arange(n), labels]))
+    return L, (P - _one_hot(labels, Z.shape[1])) / n
+
+
+# -- the questions --------------------------------------------------------------------------------------
+
+_NAMES = ("loss L", "gradient ∂L/∂ŷ")
+
+q1 = FunctionQuestion(
+    "Lab 4, question 1 (mean squared error)", mse,
+    [(_Y_PRED_43, _Y_TRUE_43), (_Y_PRED_51, _Y_TRUE_51)], n_outputs=2, output_names=_NAMES,
+    mistakes=[
+        Mistake("Your loss and gradient are summed, not averaged: divide by N, the number of entries "
+                "(y_pred.size). With the sum, the gradient grows with the batch and the learning rate would "
+                "have to change with the batch size.", _mse_sum),
+        Mistake("Your loss is right, but the gradient misses the factor 2: d/dŷ (ŷ − y)² = 2(ŷ − y), so "
+                "∂L/∂ŷ_j = 2 r_j / N.", _mse_no_two),
+        Mistake("Your loss is right, but the gradient has the wrong sign: with r = ŷ − y, ∂L/∂ŷ = +2r/N. "
+                "(y − ŷ) points the wrong way: a prediction that is too large must be pushed down.",
+                _mse_flipped),
+        Mistake("You averaged over the n samples (rows) only, but MSE averages over all N = n·K entries: "
+                "divide by y_pred.size, not len(y_pred). With 3 outputs per sample yours is 3 times too large.",
+                _mse_per_sample),
+    ],
+    examples=[(lambda p, t: (np.mean((p - t) ** 2), 2 * (p - t).T / p.size), "transpose")],
+    hints=["Compute the residual r = y_pred − y_true first; L = (1/N) Σ r², with N the number of entries.",
+           "∂L/∂ŷ_j = 2 r_j / N: only the j-th term of the sum depends on ŷ_j. N is y_pred.size (= n·K).",
+           "r = y_pred - y_true; N = r.size; return np.sum(r**2) / N, 2 * r / N"],
+)
+
+q2 = FunctionQuestion(
+    "Lab 4, question 2 (Huber loss)", huber,
+    [(_Y_PRED_43, _Y_TRUE_43, 1.0), (_Y_PRED_51, _Y_TRUE_51, 1.0), (_Y_PRED_43, _Y_TRUE_43, 2.0),
+     (_Y_PRED_51, _Y_TRUE_51, 0.3)],
+    n_outputs=2, output_names=_NAMES,
+    mistakes=[
+        Mistake("The two branches are swapped: Huber is quadratic, ½r², for SMALL residuals |r| ≤ δ and linear, "
+                "δ(|r| − ½δ), for large ones; that is what makes it robust to outliers.", _huber_swapped),
+        Mistake("The quadratic branch misses the ½: for |r| ≤ δ, ℓ_δ(r) = ½r² with derivative r (not r² and 2r). "
+                "With the ½ both branches meet at |r| = δ with value ½δ² and slope ±δ.", _huber_no_half),
+        Mistake("The linear branch misses the offset: for |r| > δ, ℓ_δ(r) = δ(|r| − ½δ), not δ|r|. Without the "
+                "−½δ² the loss jumps at |r| = δ (from ½δ² to δ²).", _huber_no_offset),
+        Mistake("The threshold compares r itself with δ; it must compare |r|: large NEGATIVE residuals belong "
+                "to the linear branch too.", _huber_no_abs),
+        Mistake("Your threshold is 1 whatever δ is: use |r| ≤ delta (the parameter), in the value and in the "
+                "gradient.", _huber_threshold_one),
+        Mistake("Your loss and gradient are summed, not averaged over the N entries: divide by y_pred.size.",
+                _huber_sum),
+    ],
+    hints=["r = y_pred − y_true; small = np.abs(r) <= delta selects the quadratic branch. np.where(small, A, B) "
+           "picks A or B element by element.",
+           "Per element: ½r² if |r| ≤ δ, else δ(|r| − ½δ). Its derivative is r if |r| ≤ δ, else δ·sign(r) — "
+           "the residual clipped to [−δ, δ]. Average both over N = y_pred.size.",
+           "per = np.where(small, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta)); "
+           "return per.mean(), np.clip(r, -delta, delta) / r.size"],
+)
+
+q3 = FunctionQuestion(
+    "Lab 4, question 3 (binary cross-entropy)", bce,
+    [(_P_43, _Y_43), (_P_EDGE, _Y_EDGE)], n_outputs=2, output_names=("loss L", "gradient ∂L/∂p"),
+    mistakes=[
+        Mistake("Your loss is negative: the sign is flipped. BCE is ℓ = −[y log p + (1 − y) log(1 − p)]; log p "
+                "is negative for p < 1, so the minus makes the loss positive.", _bce_sign),
+        Mistake("Your loss and gradient are summed over the entries, not averaged: divide both by N = p.size.",
+                _bce_sum),
+        Mistake("Your loss is right, but the gradient is not divided by N: ∂L/∂p_j = (p_j − y_j) / (p_j(1 − p_j)) "
+                "/ N, because L is a mean.", _bce_grad_not_averaged),
+        Mistake("y and 1 − y are swapped: a target y = 1 costs −log p (small when p is near 1), a target 0 "
+                "costs −log(1 − p).", _bce_swapped),
+        Mistake("You clipped with ε = 1e-7 (Keras' choice); here, as in nnlearn, clip to [ε, 1 − ε] with ε = "
+                "np.finfo(float).eps ≈ 2.2e-16, so that −log ε ≈ 36.04.", _bce_keras_eps),
+    ],
+    overflow_message="Your loss computes log(0) (−inf, and 0·log 0 = nan) for a probability of exactly 0 or 1. "
+                     "Clip first: p = np.clip(p, eps, 1 - eps) with eps = np.finfo(float).eps, and use the "
+                     "clipped p in the gradient too.",
+    examples=[(_bce_unclipped, "Clip first")],
+    hints=["ℓ(p, y) = −[y log p + (1 − y) log(1 − p)], averaged over all N = p.size entries. Probabilities of "
+           "exactly 0 or 1 occur: clip them before taking logs.",
+           "eps = np.finfo(float).eps; p = np.clip(p, eps, 1 - eps). The gradient of the mean is "
+           "(p − y) / (p (1 − p)) / N, with the clipped p.",
+           "p = np.clip(p, eps, 1 - eps); N = p.size; "
+           "return -np.sum(y*np.log(p) + (1-y)*np.log(1-p)) / N, (p - y) / (p * (1 - p)) / N"],
+)
+
+q4 = FunctionQuestion(
+    "Lab 4, question 4 (categorical cross-entropy from logits)", cce_from_logits,
+    [(_Z_43, _LABELS_43), (_Z_LARGE, _LABELS_LARGE)], n_outputs=2, output_names=("loss L", "gradient ∂L/∂z"),
+    mistakes=[
+        Mistake("Your loss and gradient are summed over the batch, not averaged: L_CCE = (1/n) Σ_i ℓ_i and "
+                "∂L/∂z = (p − y)/n. The course notes' −Σ_k y_k log ŷ_k is the loss of ONE sample.", _cce_sum),
+        Mistake("You divided by n·K (all entries); categorical cross-entropy sums over the K classes of a "
+                "sample and averages over the n samples only: divide by n = Z.shape[0].", _cce_all_entries),
+        Mistake("Your loss is right, but the gradient has the wrong sign: ∂L/∂z = (p − y)/n, not (y − p)/n.",
+                _cce_sign),
+        Mistake("Your gradient subtracts the integer labels from every column (p − labels[:, None]). The target "
+                "y must be one-hot: y_ik = 1 only for k = c_i. Build it with Y = np.zeros((n, K)); "
+                "Y[np.arange(n), labels] = 1.", _cce_labels_as_targets),
+        Mistake("Your loss picks whole columns: Z[:, labels] is an (n, n) array. Pick one score per row, the "
+                "true class's: Z[np.arange(n), labels].", _cce_columns),
+        Mistake("Your gradient is (z − y)/n: the softmax is missing. It is (softmax(z) − y)/n.", _cce_no_softmax),
+    ],
+    overflow_message="Your function breaks down for large scores (rows like [1000, 1001, 999, 0] or "
+                     "[−1000, 5, 3, 2]): either e^1000 overflows to inf, or a probability underflows to 0 and "
+                     "log 0 = −inf. Use log-sum-exp: log Σ_k e^(z_k) = m + log Σ_k e^(z_k − m) with "
+                     "m = max_k z_k, and ℓ_i = log Σ_k e^(z_ik) − z_ic_i, without taking the log of a softmax.",
+    examples=[(_cce_unshifted, "Use log-sum-exp")],
+    hints=["For sample i with true class c_i: ℓ_i = −log p_ic_i = log Σ_k e^(z_ik) − z_ic_i. L is the mean over "
+           "the n samples; the gradient with respect to the scores is (softmax(Z) − Y)/n, Y one-hot.",
+           "Log-sum-exp: shifted = Z − Z.max(axis=1, keepdims=True); log Σ_k e^(z_ik) − max = "
+           "np.log(np.exp(shifted).sum(axis=1)). The true class's score of each row is shifted[np.arange(n), labels].",
+           "lse = np.log(np.exp(shifted).sum(axis=1)); L = np.mean(lse - shifted[np.arange(n), labels]); "
+           "P = np.exp(shifted - lse[:, None]); Y = np.zeros((n, K)); Y[np.arange(n), labels] = 1; "
+           "return L, (P - Y) / n"],
+)

@@ -1,0 +1,343 @@
+"""Lab 5 — gradient descent and optimizers: update rules written by hand.
+
+Questions: ``q1`` one gradient-descent step for a linear model trained with
+the mean squared error, ``q2`` one step of the heavy ball (momentum), ``q3``
+one Adam step with bias correction, ``q4`` the largest stable learning rate
+2 / lambda_max of gradient descent on a linear least-squares problem.
+"""
+
+import numpy as np
+
+from ._question import FunctionQuestion, Incorrect, Mistake
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+_rng = np.random.default_rng(505)
+
+# q1: a linear model y_hat = X @ W + b, X of shape (n, d), W of shape (d, 1), b of shape (1,), y of shape (n, 1).
+_X_ONE, _Y_ONE = np.array([[-2.0]]), np.array([[1.0]])            # the chapter's single sample
+_W_ONE, _B_ONE = np.array([[0.5]]), np.array([0.0])
+_X_43 = _rng.normal(size=(4, 3))
+_Y_41 = _rng.normal(size=(4, 1))
+_W_31 = _rng.normal(size=(3, 1))
+_B_1 = np.array([0.3])
+
+# q2, q3: parameters and optimizer state of shape (3, 2).
+_THETA = _rng.normal(size=(3, 2))
+_G = _rng.normal(size=(3, 2))
+_BUF = _rng.normal(size=(3, 2))
+_M = 0.1 * _rng.normal(size=(3, 2))
+_V = _rng.uniform(0.01, 0.2, size=(3, 2))
+_G_SMALL = 1e-3 * _rng.normal(size=(3, 2))                        # where epsilon matters
+_ZEROS = np.zeros((3, 2))
+
+# q4: data matrices, not square, one of them badly scaled.
+_XA = _rng.normal(size=(4, 3))
+_XB = _rng.normal(size=(6, 2)) * np.array([1.0, 10.0])
+_XC = np.array([[1.0], [2.0], [-1.0], [0.5], [3.0]])
+
+
+# -- reference solutions ------------------------------------------------------------------------------
+
+def gd_step(X, y, W, b, lr):
+    """One gradient-descent step on L = mean((X @ W + b - y)**2); returns the new (W, b)."""
+    n = X.shape[0]
+    y_hat = X @ W + b
+    dL_dyhat = 2.0 * (y_hat - y) / n          # shape (n, 1), one entry per sample
+    dL_dW = X.T @ dL_dyhat                    # chain rule, shape (d, 1) like W
+    dL_db = dL_dyhat.sum(axis=0)              # shape (1,) like b
+    return W - lr * dL_dW, b - lr * dL_db
+
+
+def momentum_step(theta, buf, g, lr, mu):
+    """One heavy-ball step as in nnlearn and PyTorch: b = mu b + g, theta = theta - lr b; returns (theta, b)."""
+    buf = mu * buf + g
+    theta = theta - lr * buf
+    return theta, buf
+
+
+def adam_step(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam's step number t (t = 1 for the first step); returns the new (theta, m, v)."""
+    m = beta1 * m + (1.0 - beta1) * g
+    v = beta2 * v + (1.0 - beta2) * g ** 2
+    m_hat = m / (1.0 - beta1 ** t)            # bias correction
+    v_hat = v / (1.0 - beta2 ** t)
+    theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return theta, m, v
+
+
+def max_stable_lr(X):
+    """The threshold 2 / lambda_max of gradient descent on L(w) = mean((X @ w - y)**2), whose Hessian is 2 X^T X / n."""
+    n = X.shape[0]
+    H = 2.0 * X.T @ X / n
+    lam_max = np.linalg.eigvalsh(H)[-1]       # eigenvalues in increasing order
+    return 2.0 / lam_max
+
+
+# -- typical wrong answers ----------------------------------------------------------------------------
+
+def _gd_parts(X, y, W, b):
+    n = X.shape[0]
+    d = 2.0 * (X @ W + b - y) / n
+    return d, X.T @ d, d.sum(axis=0)
+
+
+def _gd_plus(X, y, W, b, lr):
+    _, gW, gb = _gd_parts(X, y, W, b)
+    return W + lr * gW, b + lr * gb
+
+
+def _gd_no_lr(X, y, W, b, lr):
+    _, gW, gb = _gd_parts(X, y, W, b)
+    return W - gW, b - gb
+
+
+def _gd_sum(X, y, W, b, lr):
+    n = X.shape[0]
+    _, gW, gb = _gd_parts(X, y, W, b)
+    return W - lr * n * gW, b - lr * n * gb
+
+
+def _gd_no_bias(X, y, W, b, lr):
+    _, gW, _ = _gd_parts(X, y, W, b)
+    return W - lr * gW, b
+
+
+def _gd_no_two(X, y, W, b, lr):
+    _, gW, gb = _gd_parts(X, y, W, b)
+    return W - lr * gW / 2, b - lr * gb / 2
+
+
+def _gd_notes(X, y, W, b, lr):
+    d, _, gb = _gd_parts(X, y, W, b)
+    return W - lr * d, b - lr * gb          # the course notes' rule: dL/dy_hat in place of dL/dW
+
+
+def _mom_velocity(theta, buf, g, lr, mu):
+    v = mu * buf - lr * g                   # the other convention: v = mu v - lr g, theta = theta + v
+    return theta + v, v
+
+
+def _mom_beta_on_grad(theta, buf, g, lr, mu):
+    buf = buf + mu * g
+    return theta - lr * buf, buf
+
+
+def _mom_ema(theta, buf, g, lr, mu):
+    buf = mu * buf + (1.0 - mu) * g
+    return theta - lr * buf, buf
+
+
+def _mom_old_buffer(theta, buf, g, lr, mu):
+    return theta - lr * buf, mu * buf + g
+
+
+def _mom_plus(theta, buf, g, lr, mu):
+    buf = mu * buf + g
+    return theta + lr * buf, buf
+
+
+def _mom_in_place(theta, buf, g, lr, mu):
+    buf *= mu                               # changes the caller's array
+    buf += g
+    return theta - lr * buf, buf
+
+
+def _mom_grad_only(theta, buf, g, lr, mu):
+    return theta - lr * g, mu * buf + g
+
+
+def _adam_no_correction(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    return theta - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def _adam_eps_inside(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / np.sqrt(v_hat + eps), m, v
+
+
+def _adam_t_minus_one(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    m_hat, v_hat = m / (1 - beta1 ** (t - 1)), v / (1 - beta2 ** (t - 1))
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_t_plus_one(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    return adam_step(theta, m, v, g, t + 1, lr, beta1, beta2, eps)
+
+
+def _adam_returns_hats(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
+def _adam_g_not_squared(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * np.abs(g)
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (v_hat + eps), m, v
+
+
+def _adam_swapped_weights(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = (1 - beta1) * m + beta1 * g
+    v = (1 - beta2) * v + beta2 * g ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _hessian(X):
+    return 2.0 * X.T @ X / X.shape[0]
+
+
+def _lr_one_over(X):
+    return 1.0 / np.linalg.eigvalsh(_hessian(X))[-1]
+
+
+def _lr_lambda_min(X):
+    return 2.0 / np.linalg.eigvalsh(_hessian(X))[0]
+
+
+def _lr_no_two(X):
+    return 2.0 / np.linalg.eigvalsh(X.T @ X / X.shape[0])[-1]
+
+
+def _lr_no_n(X):
+    return 2.0 / np.linalg.eigvalsh(2.0 * X.T @ X)[-1]
+
+
+def _lr_gram(X):
+    return 2.0 / np.linalg.eigvalsh(X.T @ X)[-1]
+
+
+def _lr_sigma(X):
+    return 2.0 / (2.0 * np.linalg.norm(X, 2) / X.shape[0])
+
+
+# -- the questions --------------------------------------------------------------------------------------
+
+class _StepQuestion(FunctionQuestion):
+    """A FunctionQuestion that explains a broadcasting error of the update of W (dL/dy_hat used for dL/dW)."""
+
+    def _judge_function(self, answer):
+        try:
+            super()._judge_function(answer)
+        except Incorrect as exc:
+            text = str(exc)
+            if "broadcast" in text:
+                raise Incorrect(
+                    text + " This usually means that W was updated with ∂L/∂ŷ, which has one entry per sample, "
+                    "shape (n, 1), instead of ∂L/∂W, shape (d, 1) like W. The course notes' rule "
+                    "w ← w − η ∂L/∂ŷ is wrong (for the chapter's sample x = −2, y = 1 it even raises the loss from 4 "
+                    "to 5.76): use the chain rule, ∂L/∂W = Xᵀ ∂L/∂ŷ.") from None
+            raise
+
+
+q1 = _StepQuestion(
+    "Lab 5, question 1 (one gradient-descent step)", gd_step,
+    [(_X_ONE, _Y_ONE, _W_ONE, _B_ONE, 0.1), (_X_43, _Y_41, _W_31, _B_1, 0.05), (_X_43, _Y_41, _W_31, _B_1, 0.3)],
+    n_outputs=2, output_names=("new W", "new b"),
+    mistakes=[
+        Mistake("You stepped uphill: the update is θ ← θ − η ∇L (minus), for W and for b. With + the loss grows.",
+                _gd_plus),
+        Mistake("The learning rate is missing: the step is −η ∂L/∂W, not −∂L/∂W.", _gd_no_lr),
+        Mistake("Your gradient is summed over the samples, not averaged: L is the MEAN of the squared errors, so "
+                "∂L/∂ŷ = 2(ŷ − y)/n.", _gd_sum),
+        Mistake("The bias was not updated: b ← b − η ∂L/∂b with ∂L/∂b = Σ_i ∂L/∂ŷ_i (a sum over the samples, "
+                "shape (1,)).", _gd_no_bias),
+        Mistake("The gradient misses the factor 2 of d/dŷ (ŷ − y)² = 2(ŷ − y).", _gd_no_two),
+    ],
+    examples=[(_gd_notes, "∂L/∂W = Xᵀ ∂L/∂ŷ")],
+    hints=["Three lines: the prediction ŷ = X @ W + b, the derivative ∂L/∂ŷ = 2(ŷ − y)/n, then the chain rule to "
+           "get the derivatives with respect to the parameters.",
+           "∂L/∂W = X.T @ dL_dyhat has the shape (d, 1) of W; ∂L/∂b = dL_dyhat.sum(axis=0) has the shape (1,) of b. "
+           "Then step against them: W − η ∂L/∂W, b − η ∂L/∂b.",
+           "d = 2 * (X @ W + b - y) / X.shape[0]; return W - lr * (X.T @ d), b - lr * d.sum(axis=0)"],
+)
+
+q2 = FunctionQuestion(
+    "Lab 5, question 2 (momentum)", momentum_step,
+    [(_THETA, _ZEROS, _G, 0.1, 0.9), (_THETA, _BUF, _G, 0.1, 0.9), (_THETA, _BUF, _G, 0.05, 0.5)],
+    n_outputs=2, output_names=("new θ", "new buffer b"),
+    mistakes=[
+        Mistake("You used the other momentum convention, v ← μv − ηg, θ ← θ + v. It moves θ the same way, but the "
+                "buffer it stores is −η b: here, as in nnlearn and PyTorch, the buffer is b ← μb + g (no η, no "
+                "minus sign) and θ ← θ − ηb.", _mom_velocity),
+        Mistake("μ multiplies the old buffer, not the gradient: b ← μ b + g (you computed b + μ g).",
+                _mom_beta_on_grad),
+        Mistake("That is an exponential moving average, b ← μb + (1 − μ)g (Adam's first moment). The heavy ball "
+                "adds the whole gradient: b ← μb + g, so that a constant gradient builds up to g/(1 − μ).", _mom_ema),
+        Mistake("You moved θ with the OLD buffer: first update b ← μb + g, then θ ← θ − ηb with the new b.",
+                _mom_old_buffer),
+        Mistake("You stepped uphill: θ ← θ − η b (minus).", _mom_plus),
+        Mistake("θ moved by the gradient alone (θ − ηg); with momentum it moves by the updated buffer, θ − ηb.",
+                _mom_grad_only),
+    ],
+    examples=[(_mom_in_place, "in place")],
+    hints=["The chapter's heavy ball: b_t = μ b_{t−1} + g_t, θ_t = θ_{t−1} − η b_t. Return both the new θ and "
+           "the new b (the optimizer's state for the next step).",
+           "Update the buffer first, then use the NEW buffer to move θ. Do not change the arrays you are given: "
+           "compute new ones.",
+           "buf = mu * buf + g; return theta - lr * buf, buf"],
+)
+
+q3 = FunctionQuestion(
+    "Lab 5, question 3 (Adam)", adam_step,
+    [(_THETA, _ZEROS, _ZEROS, _G, 1, 0.01), (_THETA, _M, _V, _G, 5, 0.01), (_THETA, _M, _V, _G, 3, 0.1, 0.8, 0.99),
+     (_ZEROS, _ZEROS, _ZEROS, _G_SMALL, 1, 0.001),
+     (_ZEROS, 1e-3 * _M, 1e-6 * _V, _G_SMALL, 2, 0.001, 0.9, 0.999, 1e-6)],
+    n_outputs=3, output_names=("new θ", "new m", "new v"),
+    mistakes=[
+        Mistake("The bias correction is missing: divide by 1 − β₁ᵗ and 1 − β₂ᵗ, m̂ = m/(1 − β₁ᵗ), "
+                "v̂ = v/(1 − β₂ᵗ), and step with m̂/(√v̂ + ε). Without it the first steps are about 3.2 times too "
+                "long (and for other β's, wrong by other factors).", _adam_no_correction),
+        Mistake("ε is inside the square root: the step is η m̂ / (√v̂ + ε), with ε added AFTER the square root.",
+                _adam_eps_inside),
+        Mistake("Your bias correction uses t − 1: here t is the number of THIS step, 1 for the first one, so "
+                "divide by 1 − β₁ᵗ (for t = 1 you divided by 1 − β₁⁰ = 0).", _adam_t_minus_one),
+        Mistake("Your bias correction uses t + 1: t is already the number of this step (1 for the first one); "
+                "use 1 − β₁ᵗ and 1 − β₂ᵗ.", _adam_t_plus_one),
+        Mistake("θ is right, but you returned m̂ and v̂ as the new state. The moving averages m and v are the "
+                "state; the corrected m̂, v̂ are recomputed from them at every step.", _adam_returns_hats),
+        Mistake("v must average the SQUARED gradients, v ← β₂v + (1 − β₂)g², and the step divides by its "
+                "square root.", _adam_g_not_squared),
+        Mistake("The weights of the moving averages are swapped: m ← β₁m + (1 − β₁)g keeps most of the OLD "
+                "average (β₁ = 0.9) and adds a little of the new gradient.", _adam_swapped_weights),
+    ],
+    hints=["Follow the chapter's three lines: update m and v, correct them (m̂, v̂), then step "
+           "θ ← θ − η m̂/(√v̂ + ε). t is the number of this step, starting at 1.",
+           "m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁**t); v̂ = v/(1 − β₂**t). Return θ, m and v "
+           "(not m̂, v̂).",
+           "m = beta1*m + (1-beta1)*g; v = beta2*v + (1-beta2)*g**2; "
+           "theta = theta - lr * (m/(1-beta1**t)) / (np.sqrt(v/(1-beta2**t)) + eps); return theta, m, v"],
+)
+
+q4 = FunctionQuestion(
+    "Lab 5, question 4 (the largest stable learning rate)", max_stable_lr,
+    [(_XA,), (_XB,), (_XC,)],
+    output_names=("learning rate",),
+    mistakes=[
+        Mistake("That is 1/λ_max: the learning rate at which the steepest direction reaches its minimum in one "
+                "step. Gradient descent still converges (oscillating) up to 2/λ_max.", _lr_one_over),
+        Mistake("You used the smallest eigenvalue. The steepest direction, λ_max, limits the learning rate: "
+                "η < 2/λ_max for |1 − ηλ_i| < 1 to hold for every i.", _lr_lambda_min),
+        Mistake("You used the eigenvalues of XᵀX/n, but the Hessian of L(w) = (1/n)‖Xw − y‖² is 2XᵀX/n: the "
+                "square contributes a factor 2. Your threshold is twice too large.", _lr_no_two),
+        Mistake("The 1/n of the mean is missing: the Hessian is 2XᵀX/n, not 2XᵀX.", _lr_no_n),
+        Mistake("You used the eigenvalues of XᵀX; the Hessian of the MEAN squared error is 2XᵀX/n.", _lr_gram),
+        Mistake("The eigenvalues of XᵀX are the SQUARED singular values of X: λ_max(2XᵀX/n) = 2σ_max²/n, not "
+                "2σ_max/n.", _lr_sigma),
+    ],
+    examples=[(lambda X: 2.0 / np.linalg.eigvalsh(_hessian(X))[0], "smallest eigenvalue")],
+    hints=["Gradient descent on a quadratic converges iff η < 2/λ_max, with λ_max the largest eigenvalue of the "
+           "Hessian. First find the Hessian of L(w) = (1/n) Σ_i (x_i·w − y_i)².",
+           "∇L(w) = (2/n) Xᵀ(Xw − y), so the Hessian is H = 2XᵀX/n, a (d, d) symmetric matrix; "
+           "np.linalg.eigvalsh(H) returns its eigenvalues in increasing order.",
+           "H = 2 * X.T @ X / X.shape[0]; return 2 / np.linalg.eigvalsh(H)[-1]"],
+)

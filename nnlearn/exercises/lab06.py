@@ -1,0 +1,282 @@
+"""Lab 6 — backpropagation: a dense layer's backward pass, the sigmoid's, the 2-2-1 network, gradient checking.
+
+Questions: ``q1`` the backward pass of a dense layer (dL/dW, dL/db, dL/dX from delta),
+``q2`` the backward pass of a sigmoid layer from its output A, ``q3`` the gradient of the
+loss of the chapter's 2-2-1 network with respect to the hidden weights w¹ᵢⱼ, ``q4`` a
+central-difference numerical gradient for gradient checking.
+"""
+
+import numpy as np
+
+from ..activations import sigmoid as _stable_sigmoid
+from ._question import FunctionQuestion, Mistake
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+_rng = np.random.default_rng(6)
+
+# q1: n samples differ from d; W square (d = m) so that a missing transpose runs and is recognised by its
+# values, as in the chapter's exercise with the "forgetful" dense layer.
+_X1, _W1, _D1 = _rng.normal(size=(5, 3)), _rng.normal(size=(3, 3)), _rng.normal(size=(5, 3))
+_X2, _W2, _D2 = _rng.normal(size=(4, 2)), _rng.normal(size=(2, 2)), _rng.normal(size=(4, 2))
+
+# q2: activations in (0, 1), a batch of 4 samples with 3 units.
+_A1 = _stable_sigmoid(_rng.normal(scale=2.0, size=(4, 3)))
+_DA1 = _rng.normal(size=(4, 3))
+_A2 = np.array([[0.5, 0.7310585786300049, 0.999], [1e-4, 0.25, 0.9]])
+_DA2 = np.array([[-1.2310585786300049, 0.6155292893150024, 2.0], [1.0, -3.0, 0.5]])
+
+# q3: the chapter's worked example, and two others.
+_EXAMPLE = (np.array([0.5, 1.0]), 1.0, np.array([[0.4, 0.6], [-0.2, 0.5]]), np.array([0.0, 0.2]),
+            np.array([[1.0], [-0.5]]), np.array([0.25]))
+_OTHER = (_rng.normal(size=2), -0.5, _rng.normal(size=(2, 2)), _rng.normal(size=2), _rng.normal(size=(2, 1)),
+          _rng.normal(size=1))
+_THIRD = (np.array([2.0, -1.0]), 0.3, np.array([[1.5, -0.7], [0.3, 0.9]]), np.array([-0.1, 0.4]),
+          np.array([[0.8], [2.0]]), np.array([-0.3]))
+
+# q4: functions with large second derivatives (so that a one-sided difference is visibly less accurate),
+# on a vector and on a matrix.
+_T = _rng.normal(size=(4, 2))
+_XG = _rng.normal(size=(4, 3))
+
+
+def _f_exp(x):
+    return float(np.sum(np.exp(3.0 * x)))
+
+
+def _f_matrix(W):
+    """A squared-error loss of a 'layer' with a tanh output: L(W) = sum((tanh(X W) - T)^2)."""
+    return float(np.sum((np.tanh(_XG @ W) - _T) ** 2) + np.sum(W ** 4))
+
+
+_V = np.array([0.3, -0.8, 1.1, 0.0])
+_M = _rng.normal(size=(3, 2))
+
+
+# -- reference solutions ------------------------------------------------------------------------------
+def dense_backward(X, W, delta):
+    """Backward pass of Z = X W + b: delta = dL/dZ, shape (n, m) -> (dL/dW, dL/db, dL/dX)."""
+    dW = X.T @ delta               # (d, n) @ (n, m) = (d, m), like W
+    db = delta.sum(axis=0)         # column sums: b is used by every sample
+    dX = delta @ W.T               # (n, m) @ (m, d) = (n, d), like X
+    return dW, db, dX
+
+
+def sigmoid_backward(dA, A):
+    """dL/dZ from dL/dA for A = sigmoid(Z): sigma'(Z) = A (1 - A), element by element."""
+    return dA * A * (1.0 - A)
+
+
+def grad_W1(x, y, W1, b1, W2, b2):
+    """dL/dW1 of the 2-2-1 network (sigmoid hidden units, linear output, L = (y_hat - y)^2)."""
+    O1 = x @ W1 + b1                           # (O11, O12)
+    a1 = 1.0 / (1.0 + np.exp(-O1))             # (a11, a12)
+    y_hat = a1 @ W2[:, 0] + b2[0]              # O21, the linear output
+    delta21 = 2.0 * (y_hat - y)                # dL/dO21 = dL/dy_hat
+    dL_da1 = delta21 * W2[:, 0]                # dL/da1j = delta21 w2_j1
+    delta1 = sigmoid_backward(dL_da1, a1)      # delta1j = dL/da1j sigma'(O1j)
+    return np.outer(x, delta1)                 # dL/dw1_ij = x1i delta1j
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Central differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for every entry i of x."""
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        original = x[i]
+        x[i] = original + eps
+        f_plus = f(x)
+        x[i] = original - eps
+        f_minus = f(x)
+        x[i] = original                        # restore: x is unchanged on return
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+# -- wrong answers for q3 and q4 --------------------------------------------------------------------
+def _grad_W1_with(x, y, W1, b1, W2, b2, *, factor=2.0, prime="a", outer="x,delta"):
+    O1 = x @ W1 + b1
+    a1 = 1.0 / (1.0 + np.exp(-O1))
+    y_hat = a1 @ W2[:, 0] + b2[0]
+    delta21 = factor * (y_hat - y)
+    dL_da1 = delta21 * W2[:, 0]
+    if prime == "a":
+        delta1 = dL_da1 * a1 * (1 - a1)
+    elif prime == "sigma(a)":
+        s = 1.0 / (1.0 + np.exp(-a1))
+        delta1 = dL_da1 * s * (1 - s)
+    elif prime == "O":
+        delta1 = dL_da1 * O1 * (1 - O1)
+    else:                                       # no sigma' at all
+        delta1 = dL_da1
+    return np.outer(delta1, x) if outer == "delta,x" else np.outer(x, delta1)
+
+
+def _numerical_with(f, x, eps=1e-6, *, kind="central"):
+    x = np.array(x, dtype=float, copy=True)
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        original = x[i]
+        if kind == "forward":
+            x[i] = original + eps
+            grad[i] = (f(x) - f(_restored(x, i, original))) / eps
+        elif kind == "backward":
+            x[i] = original - eps
+            grad[i] = (f(_restored(x, i, original)) - f(x)) / eps
+        elif kind == "eps":
+            x[i] = original + eps
+            f_plus = f(x)
+            x[i] = original - eps
+            f_minus = f(x)
+            grad[i] = (f_plus - f_minus) / eps
+        else:                                   # "no restore": central differences, entries never restored
+            x[i] = original + eps
+            f_plus = f(x)
+            x[i] = original - eps
+            f_minus = f(x)
+            grad[i] = (f_plus - f_minus) / (2 * eps)
+        x[i] = original if kind != "no restore" else x[i]
+    return grad
+
+
+def _restored(x, i, original):
+    y = x.copy()
+    y[i] = original
+    return y
+
+
+def _numerical_in_place_no_restore(f, x, eps=1e-6):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        original = x[i]
+        x[i] = original + eps
+        f_plus = f(x)
+        x[i] = original - eps
+        f_minus = f(x)
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def _numerical_rows_only(f, x, eps=1e-6):
+    x = np.array(x, dtype=float, copy=True)
+    grad = np.zeros(x.shape)
+    for i in range(len(x)):
+        original = x[i].copy()
+        x[i] = original + eps
+        f_plus = f(x)
+        x[i] = original - eps
+        f_minus = f(x)
+        x[i] = original
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+# -- the questions -----------------------------------------------------------------------------------
+q1 = FunctionQuestion(
+    "Lab 6, question 1 (backward pass of a dense layer)", dense_backward,
+    [(_X1, _W1, _D1), (_X2, _W2, _D2)], n_outputs=3, output_names=("dL/dW", "dL/db", "dL/dX"),
+    mistakes=[
+        Mistake("Your dL/dW is δᵀX, the transpose of the right answer: ∂L/∂W_ij = Σ_s X_si δ_sj = (Xᵀδ)_ij. "
+                "It must have the shape of W, (d, m); here W is square, so the shapes could not warn you.",
+                lambda X, W, d: (d.T @ X, d.sum(axis=0), d @ W.T)),
+        Mistake("Your dL/db is the mean of δ over the batch. The bias is used by every sample, so the "
+                "contributions of the samples add: ∂L/∂b = 1ᵀδ, the column sums (δ already carries the loss's 1/n).",
+                lambda X, W, d: (X.T @ d, d.mean(axis=0), d @ W.T)),
+        Mistake("Your dL/db sums δ over everything (a single number). Sum over the batch only, one entry per "
+                "unit: delta.sum(axis=0), shape (m,).",
+                lambda X, W, d: (X.T @ d, d.sum(), d @ W.T)),
+        Mistake("Your dL/db is δ itself, shape (n, m): the bias has shape (m,), and the contributions of the "
+                "n samples must be summed: delta.sum(axis=0).",
+                lambda X, W, d: (X.T @ d, d, d @ W.T)),
+        Mistake("Your dL/db sums each row of δ (axis=1, one number per sample); sum each column instead "
+                "(axis=0, one number per unit).",
+                lambda X, W, d: (X.T @ d, d.sum(axis=1), d @ W.T)),
+        Mistake("Your dL/dX is δW, without the transpose: ∂L/∂X_si = Σ_j δ_sj W_ij = (δWᵀ)_si. With a square W "
+                "this runs and is silently wrong — the bug of the chapter's \"forgetful\" dense layer.",
+                lambda X, W, d: (X.T @ d, d.sum(axis=0), d @ W)),
+        Mistake("Your dL/dW is averaged over the batch (divided by n). The loss's 1/n is already inside δ; the "
+                "samples' contributions simply add: ∂L/∂W = Xᵀδ.",
+                lambda X, W, d: (X.T @ d / len(X), d.sum(axis=0), d @ W.T)),
+    ],
+    examples=[(lambda X, W, d: (X.T @ d, d.sum(axis=0)), "3 values"),
+              (lambda X, W, d: (X.T @ d, d.sum(axis=0), W @ d.T), "transpose")],
+    hints=["Write Z_sj = Σ_i X_si W_ij + b_j and ask, for each parameter, in which entries of Z it appears "
+           "and with which local derivative. Where several entries (samples, units) use it, the contributions add.",
+           "The gradient of anything has the shape of that thing: dL/dW is (d, m), dL/db is (m,), dL/dX is "
+           "(n, d). Only one arrangement of X, δ and W (with transposes) gives each shape.",
+           "dW = X.T @ delta; db = delta.sum(axis=0); dX = delta @ W.T; return dW, db, dX"],
+)
+
+q2 = FunctionQuestion(
+    "Lab 6, question 2 (backward pass of a sigmoid layer)", sigmoid_backward, [(_DA1, _A1), (_DA2, _A2)],
+    mistakes=[
+        Mistake("You applied the derivative formula to A as if it were Z: σ(A)(1 − σ(A)). A is already the "
+                "output σ(Z), and σ'(Z) = A(1 − A) — no second sigmoid.",
+                lambda dA, A: dA * _stable_sigmoid(A) * (1 - _stable_sigmoid(A))),
+        Mistake("You returned σ'(Z) = A(1 − A) alone; the chain rule multiplies it by the incoming gradient: "
+                "∂L/∂Z = ∂L/∂A ⊙ A(1 − A).", lambda dA, A: A * (1 - A)),
+        Mistake("The factor (1 − A) is missing: σ'(Z) = A(1 − A).", lambda dA, A: dA * A),
+        Mistake("That is A(1 + A); the sigmoid's derivative is A(1 − A).", lambda dA, A: dA * A * (1 + A)),
+        Mistake("That is the derivative of tanh, 1 − A²; for the sigmoid it is A(1 − A).",
+                lambda dA, A: dA * (1 - A ** 2)),
+        Mistake("You returned ∂L/∂A unchanged: the activation's derivative A(1 − A) is missing.",
+                lambda dA, A: dA),
+    ],
+    examples=[(lambda dA, A: dA @ (A * (1 - A)).T, "shape")],
+    hints=["An activation layer acts entry by entry, so ∂L/∂Z = ∂L/∂A ⊙ f'(Z): no matrix product, no sum.",
+           "For the sigmoid, f'(Z) = σ(Z)(1 − σ(Z)), and σ(Z) is exactly the A you are given.",
+           "return dA * A * (1 - A)"],
+)
+
+q3 = FunctionQuestion(
+    "Lab 6, question 3 (the 2-2-1 network: dL/dw¹ᵢⱼ)", grad_W1, [_EXAMPLE, _OTHER, _THIRD],
+    mistakes=[
+        Mistake("Your matrix is the transpose of dL/dW1: entry [i-1, j-1] is ∂L/∂w¹ᵢⱼ = δ₁ⱼ x₁ᵢ (input i, hidden "
+                "unit j), i.e. np.outer(x, delta1), not np.outer(delta1, x).",
+                lambda *a: _grad_W1_with(*a, outer="delta,x")),
+        Mistake("The factor 2 of ∂L/∂ŷ = 2(ŷ − y) is missing.", lambda *a: _grad_W1_with(*a, factor=1.0)),
+        Mistake("The sigmoid's derivative is missing: δ₁ⱼ = ∂L/∂a₁ⱼ · σ'(O₁ⱼ) with σ'(O₁ⱼ) = a₁ⱼ(1 − a₁ⱼ).",
+                lambda *a: _grad_W1_with(*a, prime="none")),
+        Mistake("You took σ'(O₁ⱼ) as σ(a₁ⱼ)(1 − σ(a₁ⱼ)), a sigmoid too many: σ'(O₁ⱼ) = a₁ⱼ(1 − a₁ⱼ).",
+                lambda *a: _grad_W1_with(*a, prime="sigma(a)")),
+        Mistake("You used O₁ⱼ(1 − O₁ⱼ) for σ'(O₁ⱼ): the formula σ' = a(1 − a) is in the output a₁ⱼ = σ(O₁ⱼ), "
+                "not in the pre-activation.", lambda *a: _grad_W1_with(*a, prime="O")),
+        Mistake("Every entry is ∂L/∂ŷ = 2(ŷ − y): that is the course notes' update rule, which uses the same number "
+                "for every weight. Each weight needs its own ∂L/∂w¹ᵢⱼ = ∂L/∂ŷ · w²ⱼ₁ · σ'(O₁ⱼ) · x₁ᵢ.",
+                lambda x, y, W1, b1, W2, b2: np.full((2, 2), 2 * (
+                    (1 / (1 + np.exp(-(x @ W1 + b1)))) @ W2[:, 0] + b2[0] - y))),
+    ],
+    examples=[(lambda *a: -_grad_W1_with(*a), "constant factor")],
+    hints=["Forward first: O₁ = x W1 + b1, a₁ = σ(O₁), ŷ = O₂₁ = a₁ · w² + b₂₁. Then walk back one local "
+           "derivative at a time: ∂L/∂ŷ, δ₂₁, ∂L/∂a₁ⱼ, δ₁ⱼ, ∂L/∂w¹ᵢⱼ.",
+           "δ₂₁ = 2(ŷ − y) (linear output), ∂L/∂a₁ⱼ = δ₂₁ w²ⱼ₁ = delta21 * W2[:, 0], δ₁ⱼ = ∂L/∂a₁ⱼ · a₁ⱼ(1 − a₁ⱼ) "
+           "(your sigmoid_backward of question 2), and ∂L/∂w¹ᵢⱼ = δ₁ⱼ x₁ᵢ. For the chapter's example, entry "
+           "[0, 0] is −0.1539.",
+           "a1 = 1 / (1 + np.exp(-(x @ W1 + b1))); y_hat = a1 @ W2[:, 0] + b2[0]; "
+           "delta1 = sigmoid_backward(2 * (y_hat - y) * W2[:, 0], a1); return np.outer(x, delta1)"],
+)
+
+q4 = FunctionQuestion(
+    "Lab 6, question 4 (a numerical gradient for gradient checking)", numerical_gradient,
+    [(_f_exp, _V), (_f_matrix, _M), (_f_exp, _V, 1e-4)], rtol=1e-7, atol=1e-9,
+    mistakes=[
+        Mistake("That is the one-sided (forward) difference (f(x + ε) − f(x)) / ε. Its error is of order ε, "
+                "against ε² for the central difference (f(x + ε) − f(x − ε)) / 2ε: use the central one.",
+                lambda f, x, eps=1e-6: _numerical_with(f, x, eps, kind="forward")),
+        Mistake("That is the one-sided (backward) difference (f(x) − f(x − ε)) / ε, accurate only to order ε; "
+                "use the central difference (f(x + ε) − f(x − ε)) / 2ε.",
+                lambda f, x, eps=1e-6: _numerical_with(f, x, eps, kind="backward")),
+        Mistake("You divide by ε, but x + ε and x − ε are 2ε apart: divide by 2ε (your gradient is twice too large).",
+                lambda f, x, eps=1e-6: _numerical_with(f, x, eps, kind="eps")),
+        Mistake("You never put the entries back: after nudging entry i, set it to its original value again "
+                "before you move on, or every later derivative is taken at a shifted point.",
+                lambda f, x, eps=1e-6: _numerical_with(f, x, eps, kind="no restore")),
+        Mistake("For the matrix input you nudged a whole row at once (a loop over range(len(x))). Nudge one entry "
+                "at a time: loop over np.ndindex(x.shape).", _numerical_rows_only),
+    ],
+    examples=[(_numerical_in_place_no_restore, "in place")],
+    hints=["For each entry x_i: evaluate f with x_i + ε and with x_i − ε (all other entries unchanged), and take "
+           "(f₊ − f₋) / 2ε. The result has the shape of x.",
+           "for i in np.ndindex(x.shape): remember original = x[i], set x[i] = original + eps, compute f(x), set "
+           "x[i] = original - eps, compute f(x), then restore x[i] = original.",
+           "grad = np.zeros(x.shape); in the loop grad[i] = (f_plus - f_minus) / (2 * eps); return grad"],
+)

@@ -1,0 +1,246 @@
+"""Lab 8 — preparing data: standardisation, min-max scaling, mean imputation, stratified splits.
+
+Questions: ``q1`` standardise training and test set with the training set's statistics,
+``q2`` min-max scaling fitted on the training set, ``q3`` mean imputation of missing values
+with training means, ``q4`` the class counts of a stratified test set.
+"""
+
+import numpy as np
+
+from ._question import FunctionQuestion, Mistake
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+_rng = np.random.default_rng(8)
+# 6 training and 4 test examples of 3 features in very different units (area, rooms, a probability)
+_SCALES = np.array([100.0, 3.0, 0.5])
+_X_TRAIN = _rng.normal(1.0, 0.4, (6, 3)) * _SCALES
+_X_TEST = _rng.normal(1.2, 0.5, (4, 3)) * _SCALES
+_X_TRAIN_B = _rng.normal(0.0, 1.0, (8, 3)) * np.array([1.0, 1000.0, 0.01]) + np.array([5.0, -2000.0, 0.0])
+_X_TEST_B = _rng.normal(0.0, 1.0, (5, 3)) * np.array([1.0, 1000.0, 0.01]) + np.array([5.0, -2000.0, 0.0])
+
+
+def _with_holes(X, holes):
+    X = X.copy()
+    for i, j in holes:
+        X[i, j] = np.nan
+    return X
+
+
+_M_TRAIN = _with_holes(_X_TRAIN, [(0, 1), (3, 1), (4, 0), (5, 2)])
+_M_TEST = _with_holes(_X_TEST, [(0, 0), (1, 1), (2, 2)])
+_M_TRAIN_B = _with_holes(_X_TRAIN_B, [(1, 0), (2, 1), (6, 1), (7, 2)])
+_M_TEST_B = _with_holes(_X_TEST_B, [(0, 1), (4, 0), (4, 2)])
+
+_Y_RARE = np.array([0] * 384 + [1] * 16)            # the chapter's 400 examples with 16 positives
+_Y_THREE = np.repeat([2, 0, 1], [16, 53, 31])       # three classes, 53, 31 and 16 examples
+
+
+def standardise(X_train, X_test):
+    """Standardise both sets with the mean and standard deviation of each column of the training set."""
+    mu = X_train.mean(axis=0)              # one mean per feature (column), training set only
+    s = X_train.std(axis=0)                # one standard deviation per feature
+    return (X_train - mu) / s, (X_test - mu) / s
+
+
+def min_max_scale(X_train, X_test):
+    """Map each column's training range [min_j, max_j] onto [0, 1]; the test set uses the same min and max."""
+    lo = X_train.min(axis=0)
+    hi = X_train.max(axis=0)
+    return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)
+
+
+def impute_mean(X_train, X_test):
+    """Replace every NaN by the mean of the observed training values of its column."""
+    means = np.nanmean(X_train, axis=0)    # the mean of each column, ignoring the missing entries
+    return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)
+
+
+def stratified_test_counts(y, test_fraction):
+    """How many examples of each class (in the order of np.unique(y)) a stratified test set holds."""
+    _, counts = np.unique(y, return_counts=True)      # n_c for each class, in sorted order
+    return np.round(counts * test_fraction).astype(int)
+
+
+# -- wrong answers -------------------------------------------------------------------------------
+def _standardise_all_data(X_train, X_test):
+    X_all = np.vstack([X_train, X_test])
+    mu, s = X_all.mean(axis=0), X_all.std(axis=0)
+    return (X_train - mu) / s, (X_test - mu) / s
+
+
+def _standardise_rows(X_train, X_test):
+    def rows(X):
+        return (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
+    return rows(X_train), rows(X_test)
+
+
+def _standardise_variance(X_train, X_test):
+    mu, v = X_train.mean(axis=0), X_train.var(axis=0)
+    return (X_train - mu) / v, (X_test - mu) / v
+
+
+def _standardise_each_own(X_train, X_test):
+    return (X_train - X_train.mean(axis=0)) / X_train.std(axis=0), (X_test - X_test.mean(axis=0)) / X_test.std(axis=0)
+
+
+def _standardise_ddof1(X_train, X_test):
+    mu, s = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
+    return (X_train - mu) / s, (X_test - mu) / s
+
+
+def _standardise_centre_only(X_train, X_test):
+    mu = X_train.mean(axis=0)
+    return X_train - mu, X_test - mu
+
+
+def _minmax_swapped(X_train, X_test):
+    lo, hi = X_train.min(axis=0), X_train.max(axis=0)
+    return (X_train - hi) / (hi - lo), (X_test - hi) / (hi - lo)
+
+
+def _minmax_no_range(X_train, X_test):
+    lo, hi = X_train.min(axis=0), X_train.max(axis=0)
+    return (X_train - lo) / hi, (X_test - lo) / hi
+
+
+def _minmax_divide_max(X_train, X_test):
+    hi = X_train.max(axis=0)
+    return X_train / hi, X_test / hi
+
+
+def _minmax_each_own(X_train, X_test):
+    def scale(X):
+        return (X - X.min(axis=0)) / (X.max(axis=0) - X.min(axis=0))
+    return scale(X_train), scale(X_test)
+
+
+def _minmax_global(X_train, X_test):
+    lo, hi = X_train.min(), X_train.max()
+    return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)
+
+
+def _impute_drop_rows(X_train, X_test):
+    return X_train[~np.isnan(X_train).any(axis=1)], X_test[~np.isnan(X_test).any(axis=1)]
+
+
+def _impute_zeros(X_train, X_test):
+    return np.nan_to_num(X_train, nan=0.0), np.nan_to_num(X_test, nan=0.0)
+
+
+def _impute_test_means(X_train, X_test):
+    return (np.where(np.isnan(X_train), np.nanmean(X_train, axis=0), X_train),
+            np.where(np.isnan(X_test), np.nanmean(X_test, axis=0), X_test))
+
+
+def _impute_all_means(X_train, X_test):
+    means = np.nanmean(np.vstack([X_train, X_test]), axis=0)
+    return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)
+
+
+def _impute_plain_mean(X_train, X_test):
+    means = X_train.mean(axis=0)
+    return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)
+
+
+def _impute_row_means(X_train, X_test):
+    def rows(X):
+        return np.where(np.isnan(X), np.nanmean(X, axis=1, keepdims=True), X)
+    return rows(X_train), rows(X_test)
+
+
+# -- the questions -------------------------------------------------------------------------------
+q1 = FunctionQuestion(
+    "Lab 8, question 1 (standardisation)", standardise,
+    [(_X_TRAIN, _X_TEST), (_X_TRAIN_B, _X_TEST_B)], n_outputs=2,
+    output_names=("standardised training set", "standardised test set"),
+    mistakes=[
+        Mistake("Your μ_j and s_j include the test examples (you fitted the scaler on all the data): that is "
+                "data leakage. Compute them from X_train only and apply the same ones to both sets.",
+                _standardise_all_data),
+        Mistake("The test set is scaled with its own mean and standard deviation. It must be transformed with the "
+                "training set's μ_j and s_j, exactly like new data at prediction time (a scaler is fitted once).",
+                _standardise_each_own),
+        Mistake("You standardised each row (each example) instead of each column (each feature): use axis=0, "
+                "so that μ_j and s_j are one number per feature.", _standardise_rows),
+        Mistake("You divided by the variance s_j²; standardisation divides by the standard deviation s_j "
+                "(np.std, not np.var).", _standardise_variance),
+        Mistake("You used the sample standard deviation (ddof=1). StandardScaler, and the chapter, divide by the "
+                "count: use X_train.std(axis=0), whose default is ddof=0.", _standardise_ddof1),
+        Mistake("You only centred the features; also divide by each feature's standard deviation s_j.",
+                _standardise_centre_only),
+    ],
+    hints=["Compute one mean μ_j and one standard deviation s_j per feature (column) from X_train, then apply "
+           "x' = (x − μ_j) / s_j to both sets.",
+           "mu = X_train.mean(axis=0) and s = X_train.std(axis=0) have shape (n_features,) and broadcast over rows.",
+           "return (X_train - mu) / s, (X_test - mu) / s"],
+)
+
+q2 = FunctionQuestion(
+    "Lab 8, question 2 (min-max scaling)", min_max_scale,
+    [(_X_TRAIN, _X_TEST), (_X_TRAIN_B, _X_TEST_B)], n_outputs=2,
+    output_names=("scaled training set", "scaled test set"),
+    mistakes=[
+        Mistake("Your min and max are swapped: you subtract the maximum, so the training values land in [−1, 0]. "
+                "Subtract min_j: x' = (x − min_j) / (max_j − min_j).", _minmax_swapped),
+        Mistake("You divide by max_j instead of the range max_j − min_j, so the training values do not end at 1: "
+                "x' = (x − min_j) / (max_j − min_j).", _minmax_no_range),
+        Mistake("x / max_j is not min-max scaling: subtract min_j first and divide by the range max_j − min_j, "
+                "so that each training column runs from 0 to 1.", _minmax_divide_max),
+        Mistake("The test set is scaled with its own min and max. Use the training set's min_j and max_j for both "
+                "(test values may then fall slightly outside [0, 1], and that is correct).", _minmax_each_own),
+        Mistake("You used one min and one max over the whole array; each feature (column) gets its own: "
+                "X_train.min(axis=0), X_train.max(axis=0).", _minmax_global),
+    ],
+    hints=["x'_j = (x_j − min_j) / (max_j − min_j), with min_j and max_j taken over the training set, column by column.",
+           "lo = X_train.min(axis=0); hi = X_train.max(axis=0) — then apply the same formula to X_train and X_test.",
+           "return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)"],
+)
+
+q3 = FunctionQuestion(
+    "Lab 8, question 3 (mean imputation)", impute_mean,
+    [(_M_TRAIN, _M_TEST), (_M_TRAIN_B, _M_TEST_B)], n_outputs=2,
+    output_names=("imputed training set", "imputed test set"),
+    mistakes=[
+        Mistake("You dropped the incomplete rows: the result has fewer examples. The task is to keep every example "
+                "and fill each hole with its column's training mean (and at prediction time you cannot drop an "
+                "example you are asked about).", _impute_drop_rows),
+        Mistake("You filled the holes with zeros. Use each column's mean over the observed training values "
+                "(np.nanmean(X_train, axis=0)).", _impute_zeros),
+        Mistake("The test set's holes are filled with the test set's own means: that uses test data to prepare "
+                "the test data. Use the training means for both sets.", _impute_test_means),
+        Mistake("Your means include the test examples (imputer fitted on all the data): that is data leakage. "
+                "Compute the means from X_train only.", _impute_all_means),
+        Mistake("Your result still contains NaN: X_train.mean(axis=0) is NaN for every column with a hole. "
+                "np.nanmean ignores the missing entries.", _impute_plain_mean),
+        Mistake("You filled each hole with the mean of its row (axis=1); use the mean of its column — the same "
+                "feature in other examples (axis=0).", _impute_row_means),
+    ],
+    hints=["Compute one mean per column of X_train, ignoring the NaNs, and put it wherever that column has a NaN, "
+           "in both sets.",
+           "means = np.nanmean(X_train, axis=0); np.isnan(X) marks the holes, and np.where(condition, a, b) "
+           "chooses element by element (a row vector of means broadcasts over the rows).",
+           "return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)"],
+)
+
+q4 = FunctionQuestion(
+    "Lab 8, question 4 (stratified test counts)", stratified_test_counts,
+    [(_Y_RARE, 0.2), (_Y_THREE, 0.3), (_Y_THREE, 0.2)],
+    mistakes=[
+        Mistake("Those are the training set's counts: the test set gets the fraction test_fraction of each class, "
+                "the training set the rest.",
+                lambda y, f: np.round(np.unique(y, return_counts=True)[1] * (1 - f)).astype(int)),
+        Mistake("You truncated n_c · test_fraction (int or floor); round it to the nearest whole number instead: "
+                "76.8 examples become 77.",
+                lambda y, f: np.floor(np.unique(y, return_counts=True)[1] * f).astype(int)),
+        Mistake("Those are the class proportions of the whole data set; the question asks for the number of test "
+                "examples of each class.", lambda y, f: np.unique(y, return_counts=True)[1] / len(y)),
+        Mistake("Counts of examples are whole numbers: round n_c · test_fraction (np.round) before returning.",
+                lambda y, f: np.unique(y, return_counts=True)[1] * f),
+    ],
+    hints=["A stratified split puts the same fraction of every class into the test set. Count the examples n_c of "
+           "each class first.",
+           "classes, counts = np.unique(y, return_counts=True) gives n_c in sorted class order; the test set holds "
+           "about n_c · test_fraction of each, rounded.",
+           "return np.round(counts * test_fraction).astype(int)"],
+)

@@ -1,0 +1,232 @@
+"""Lab 12 — the playground: the feature map, the L1 and L2 penalty gradients, and a network for the circle.
+
+Questions: ``q1`` the playground's seven scaled features ψ(x) in the chapter's order, ``q2`` the gradient of
+the data loss plus the L1 and L2 penalties (weights only, never the biases), ``q3`` settings of the playground
+(features, layers, optimizer, learning rate, ...) that reach 95% test accuracy on the circle within 20 epochs —
+judged by training them with the playground's engine.
+"""
+
+import numpy as np
+
+from ._question import FunctionQuestion, Incorrect, Mistake, Question
+
+__all__ = ["q1", "q2", "q3"]
+
+_rng = np.random.default_rng(12)
+
+# -- q1: points (n_samples, 2) in the square [-6, 6]²
+_P_A = np.array([[3.0, -6.0], [0.0, 0.0], [1.5, 2.0], [-6.0, 6.0], [-2.5, 4.0]])
+_P_B = _rng.uniform(-6, 6, (8, 2))
+_FEATURE_CASES = [(_P_A,), (_P_B,)]
+
+# -- q2: a layer with 4 inputs and 3 units (W has an exact zero), and one with 2 inputs and 5 units
+_W_A = _rng.normal(0, 0.5, (4, 3))
+_W_A[1, 2] = 0.0
+_PEN_A = (_W_A, _rng.normal(0, 0.5, 3), _rng.normal(0, 0.1, (4, 3)), _rng.normal(0, 0.1, 3), 0.01, 0.0)
+_PEN_B = (_rng.normal(0, 1.0, (2, 5)), _rng.normal(1.0, 0.5, 5), _rng.normal(0, 0.1, (2, 5)),
+          _rng.normal(0, 0.1, 5), 0.003, 0.03)
+_PEN_C = (_W_A, _PEN_A[1], _PEN_A[2], _PEN_A[3], 0.1, 0.02)
+_PEN_D = (_PEN_B[0], _PEN_B[1], _PEN_B[2], _PEN_B[3], 0.0, 0.05)
+_PENALTY_CASES = [_PEN_A, _PEN_B, _PEN_C, _PEN_D]
+
+
+def features(X):
+    """ψ(x) = (x1/6, x2/6, x1²/36, x2²/36, x1x2/36, sin x1, sin x2) for every row of X, shape (n_samples, 7)."""
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 36, x2 ** 2 / 36, x1 * x2 / 36, np.sin(x1), np.sin(x2)])
+
+
+def penalty_gradients(W, b, dW, db, l1, l2):
+    """Gradients of L + (l2/2)||W||² + l1 Σ|W_ij| with respect to W and b (the biases are not penalised)."""
+    return dW + l2 * W + l1 * np.sign(W), db
+
+
+def circle_settings():
+    """Playground settings that learn the circle: a linear model on the squared features (one of many answers)."""
+    return {"features": ("x1^2", "x2^2"), "hidden": (), "optimizer": "adam", "lr": 0.03}
+
+
+# -- wrong answers -------------------------------------------------------------------------------
+def _feat_unscaled(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1, x2, x1 ** 2, x2 ** 2, x1 * x2, np.sin(x1), np.sin(x2)])
+
+
+def _feat_product_first(X):
+    F = features(X)
+    return F[:, [0, 1, 4, 2, 3, 5, 6]]
+
+
+def _feat_square_for_product(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 36, x2 ** 2 / 36, x1 * x1 / 36, np.sin(x1), np.sin(x2)])
+
+
+def _feat_swapped_coordinates(X):
+    return features(X[:, ::-1])
+
+
+def _feat_sines_scaled(X):
+    F = features(X)
+    F[:, 5:] /= 6
+    return F
+
+
+def _feat_squares_by_6(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 6, x2 ** 2 / 6, x1 * x2 / 6, np.sin(x1), np.sin(x2)])
+
+
+def _pen_bias_too(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * np.sign(W), db + l2 * b + l1 * np.sign(b)
+
+
+def _pen_l1_as_w(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * W, db
+
+
+def _pen_half_l2(W, b, dW, db, l1, l2):
+    return dW + 0.5 * l2 * W + l1 * np.sign(W), db
+
+
+def _pen_double_l2(W, b, dW, db, l1, l2):
+    return dW + 2 * l2 * W + l1 * np.sign(W), db
+
+
+def _pen_minus(W, b, dW, db, l1, l2):
+    return dW - l2 * W - l1 * np.sign(W), db
+
+
+def _pen_abs(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * np.abs(W), db
+
+
+def _pen_sign_zero(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * np.where(W >= 0, 1.0, -1.0), db
+
+
+def _pen_swapped(W, b, dW, db, l1, l2):
+    return dW + l1 * W + l2 * np.sign(W), db
+
+
+def _pen_no_data(W, b, dW, db, l1, l2):
+    return l2 * W + l1 * np.sign(W), db
+
+
+# -- q3: the judge trains the learner's settings with the playground's engine ---------------------
+_EPOCHS = 20
+_SEEDS = (0, 1, 2)
+_TARGET = 0.95
+_FIXED = ("dataset", "noise", "train_ratio", "n_samples", "seed")
+
+
+def _judge_circle(answer):
+    from nnlearn.explore.playground import Playground
+
+    if not callable(answer):
+        raise Incorrect(f"Pass your function itself, e.g. check(circle_settings), not {type(answer).__name__}.")
+    try:
+        settings = answer()
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        raise Incorrect(f"Your function raised {type(exc).__name__}: {exc}.") from None
+    if settings is None:
+        raise Incorrect("Your function returned None: did you forget the `return` of the settings dict?")
+    if not isinstance(settings, dict):
+        raise Incorrect(f"Return a dict of playground settings, e.g. {{'hidden': (4,), 'lr': 0.1}}; "
+                        f"got {type(settings).__name__}.")
+    fixed = sorted(set(settings) & set(_FIXED))
+    if fixed:
+        raise Incorrect(f"Leave the data alone: {fixed} are fixed by the check (dataset='circle', no noise, "
+                        "the default split, seeds 0, 1 and 2). Choose features, layers, activation, loss, "
+                        "optimizer, lr, batch_size, l1, l2 or dropout.")
+    accuracies = []
+    for seed in _SEEDS:
+        try:
+            pg = Playground(dataset="circle", seed=seed, **settings)
+        except (TypeError, ValueError) as exc:
+            raise Incorrect(f"The playground refused your settings: {exc}") from None
+        pg.run_epochs(_EPOCHS)
+        if pg.diverged:
+            raise Incorrect(f"Training diverged (seed {seed}): the loss became infinite or NaN. Lower the "
+                            "learning rate.")
+        accuracies.append(pg.accuracy())
+    shown = ", ".join(f"{a:.1%}" for a in accuracies)
+    if min(accuracies) >= _TARGET:
+        return
+    features_ = tuple(settings.get("features", ("x1", "x2")))
+    hidden = settings.get("hidden", (4, 4))
+    if hidden in ((), "", []) and not {"x1^2", "x2^2", "sin_x1", "sin_x2"} & set(features_):
+        raise Incorrect(f"Test accuracy after {_EPOCHS} epochs for seeds 0, 1, 2: {shown}. Without hidden layers "
+                        f"and with the features {features_}, the boundary is a straight line, and no line separates "
+                        "a disc from the ring around it. Add hidden layers, or better: features whose linear "
+                        "combination can draw a circle.")
+    raise Incorrect(f"Test accuracy after {_EPOCHS} epochs for seeds 0, 1, 2: {shown}; every seed needs at least "
+                    f"{_TARGET:.0%}. The network learns too slowly (or not at all) in {_EPOCHS} epochs: think about "
+                    "the learning rate and the optimizer (plain SGD with lr 0.03 is slow), or about features that "
+                    "make the circle easy for a simple model.")
+
+
+q1 = FunctionQuestion(
+    "Lab 12, question 1 (the feature map ψ)", features, _FEATURE_CASES,
+    mistakes=[
+        Mistake("Your features are not scaled: the playground divides x1, x2 by 6 and the products x1², x2², "
+                "x1x2 by 36 (the largest magnitude on the square [−6, 6]²), so that every input lies in [−1, 1].",
+                _feat_unscaled),
+        Mistake("The features are in the wrong order: the chapter's ψ is (x1, x2, x1², x2², x1x2, sin x1, sin x2) "
+                "— the squares come before the product.", _feat_product_first),
+        Mistake("Your fifth feature is x1·x1 = x1², not the product x1·x2.", _feat_square_for_product),
+        Mistake("Your x1 and x2 are swapped: x1 is the first column of X, X[:, 0].", _feat_swapped_coordinates),
+        Mistake("The sines are already in [−1, 1]: their scale is 1, not 6.", _feat_sines_scaled),
+        Mistake("The products x1², x2², x1x2 reach 36 on the square, so they are divided by 36, not by 6.",
+                _feat_squares_by_6),
+    ],
+    examples=[(lambda X: features(X).T, "transpose")],
+    hints=["x1 = X[:, 0] and x2 = X[:, 1] are the columns; each feature is one column of the result, in the order "
+           "x1, x2, x1², x2², x1x2, sin x1, sin x2.",
+           "Divide each feature by the largest magnitude it takes on [−6, 6]²: 6 for x1 and x2, 36 for x1², x2² "
+           "and x1x2, 1 for the sines. np.column_stack puts the seven columns side by side.",
+           "return np.column_stack([x1 / 6, x2 / 6, x1**2 / 36, x2**2 / 36, x1 * x2 / 36, np.sin(x1), np.sin(x2)])"],
+)
+
+q2 = FunctionQuestion(
+    "Lab 12, question 2 (L1 and L2 penalty gradients)", penalty_gradients, _PENALTY_CASES, n_outputs=2,
+    output_names=("weight gradient", "bias gradient"),
+    mistakes=[
+        Mistake("You penalised the biases too. The playground's penalties act on the weight matrices only: the bias "
+                "gradient stays dL/db.", _pen_bias_too),
+        Mistake("Your L1 term is λ1·W, which is the L2 pull. The derivative of λ1|w| is λ1·sign(w): the same "
+                "force for every nonzero weight.", _pen_l1_as_w),
+        Mistake("Your L2 term is (λ2/2)·W. The penalty (λ2/2)·||W||² has the gradient λ2·W: the ½ cancels "
+                "against the 2 of the square.", _pen_half_l2),
+        Mistake("Your L2 term is 2λ2·W; the penalty is (λ2/2)·||W||², whose gradient is λ2·W.", _pen_double_l2),
+        Mistake("The penalty terms have the wrong sign: they are ADDED to the gradient (+λ2·W + λ1·sign(W)), so that "
+                "the descent step shrinks the weights.", _pen_minus),
+        Mistake("You added λ1·|W|, the penalty itself; its gradient is λ1·sign(W).", _pen_abs),
+        Mistake("For a weight that is exactly 0 your L1 term is +λ1; the chapter uses sign(0) = 0 (np.sign), so a "
+                "zero weight gets no L1 pull.", _pen_sign_zero),
+        Mistake("λ1 and λ2 are swapped: L2 adds l2 * W, L1 adds l1 * np.sign(W).", _pen_swapped),
+        Mistake("You returned only the penalty's gradient; add it to the data gradient dW.", _pen_no_data),
+    ],
+    hints=["∂L_reg/∂W = ∂L/∂W + λ2·W + λ1·sign(W); the biases have no penalty.",
+           "np.sign gives −1, 0 or +1 element by element. The bias gradient is returned unchanged.",
+           "return dW + l2 * W + l1 * np.sign(W), db"],
+)
+
+q3 = Question(
+    "Lab 12, question 3 (settings that learn the circle)", _judge_circle, reference=circle_settings,
+    examples=[
+        (lambda: {}, "learns too slowly"),
+        (lambda: {"hidden": (), "optimizer": "adam", "lr": 0.03}, "straight line"),
+        (lambda: {"dataset": "xor", "hidden": (4,)}, "Leave the data alone"),
+        (lambda: {"hidden": (8,), "optimizer": "sgd", "lr": 1e-4}, "learns too slowly"),
+        (lambda: {"hiden": (4,)}, "refused your settings"),
+        (lambda: [("hidden", (4,))], "Return a dict"),
+    ],
+    hints=["With the default settings (x1, x2, two hidden layers of 4 tanh units, SGD with lr 0.03) the circle "
+           "needs far more than 20 epochs. Two levers: the features, and the optimizer and its learning rate.",
+           "Experiment 1 of the chapter: a linear model (hidden=()) on x1² and x2² draws a circle, "
+           "z = (w1 x1² + w2 x2²)/36 + b. Adam with lr 0.03 trains it quickly.",
+           "return {'features': ('x1^2', 'x2^2'), 'hidden': (), 'optimizer': 'adam', 'lr': 0.03}"],
+)

@@ -1,0 +1,259 @@
+"""Lab 13 — beyond the MLP: convolution output sizes, a 2-D cross-correlation, parameter counts, one RNN step.
+
+Questions: ``q1`` the output size ⌊(H + 2p − k)/s⌋ + 1 of a convolution, ``q2`` a valid, single-channel 2-D
+cross-correlation (what libraries call convolution), ``q3`` the parameters of a convolution layer and of the dense
+layer with the same inputs and outputs, ``q4`` one step h_t = tanh(x_t W_xh + h_{t−1} W_hh + b_h) of a recurrent
+layer, batch-first.
+"""
+
+import numpy as np
+
+from ._question import FunctionQuestion, Mistake
+
+__all__ = ["q1", "q2", "q3", "q4"]
+
+_rng = np.random.default_rng(13)
+
+# -- q1: (H, k, s, p)
+_SIZE_CASES = [(8, 3, 1, 0), (32, 5, 2, 2), (28, 3, 1, 1), (7, 3, 2, 0), (10, 4, 3, 1), (224, 7, 2, 3)]
+
+# -- q2: an image (H, W) and a kernel (k_h, k_w), non-square so that transposing shows
+_X_A = np.arange(20, dtype=float).reshape(4, 5) % 7
+_K_A = np.array([[1.0, 0.0, -1.0], [2.0, 0.5, -2.0]])
+_X_B = _rng.normal(0, 1, (6, 8))
+_K_B = _rng.normal(0, 1, (3, 3))
+_X_C = _rng.normal(0, 1, (5, 7))
+_K_C = _rng.normal(0, 1, (2, 4))
+_XCORR_CASES = [(_X_A, _K_A), (_X_B, _K_B), (_X_C, _K_C)]
+
+# -- q3: (c_in, size, c_out, k) for a square image, stride 1, no padding
+_PARAM_CASES = [(1, 8, 8, 3), (3, 32, 16, 5), (1, 28, 4, 3), (2, 10, 6, 4)]
+
+# -- q4: a batch of inputs x_t (n, d), previous states h_{t-1} (n, H), W_xh (d, H), W_hh (H, H), b (H,)
+def _rnn_case(n, d, H, scale=0.5):
+    return (_rng.normal(0, 1, (n, d)), np.tanh(_rng.normal(0, 1, (n, H))), _rng.normal(0, scale, (d, H)),
+            _rng.normal(0, scale, (H, H)), _rng.normal(0, 0.3, H))
+
+
+_RNN_CASES = [_rnn_case(4, 3, 5), _rnn_case(2, 1, 3), _rnn_case(5, 2, 4, scale=20.0)]
+
+
+def conv_output_size(H, k, s=1, p=0):
+    """Output height of a convolution: floor((H + 2p - k) / s) + 1."""
+    return (H + 2 * p - k) // s + 1
+
+
+def cross_correlate(X, K):
+    """Valid 2-D cross-correlation: Z[i, j] = sum_{u, v} K[u, v] X[i + u, j + v], shape (H - k_h + 1, W - k_w + 1)."""
+    kh, kw = K.shape
+    H_out, W_out = X.shape[0] - kh + 1, X.shape[1] - kw + 1
+    Z = np.zeros((H_out, W_out))
+    for i in range(H_out):
+        for j in range(W_out):
+            Z[i, j] = np.sum(K * X[i:i + kh, j:j + kw])
+    return Z
+
+
+def conv_and_dense_params(c_in, size, c_out, k):
+    """Parameters of Conv2D(c_in, c_out, k) on size x size images, and of a Dense layer with the same in/outputs."""
+    out = size - k + 1                                   # stride 1, no padding
+    n_conv = c_out * (c_in * k * k + 1)                  # one kernel and one bias per output channel
+    n_dense = (c_in * size * size + 1) * (c_out * out * out)
+    return n_conv, n_dense
+
+
+def rnn_step(x_t, h_prev, W_xh, W_hh, b):
+    """One step of an Elman layer for a batch: h_t = tanh(x_t W_xh + h_{t-1} W_hh + b), shape (n, H)."""
+    return np.tanh(x_t @ W_xh + h_prev @ W_hh + b)
+
+
+# -- wrong answers -------------------------------------------------------------------------------
+def _size_no_plus_one(H, k, s=1, p=0):
+    return (H + 2 * p - k) // s
+
+
+def _size_pad_once(H, k, s=1, p=0):
+    return (H + p - k) // s + 1
+
+
+def _size_no_stride(H, k, s=1, p=0):
+    return H + 2 * p - k + 1
+
+
+def _size_no_floor(H, k, s=1, p=0):
+    return (H + 2 * p - k) / s + 1
+
+
+def _size_ceil(H, k, s=1, p=0):
+    return -(-(H + 2 * p - k) // s) + 1
+
+
+def _size_stride_all(H, k, s=1, p=0):
+    return (H + 2 * p - k + 1) // s
+
+
+def _xcorr_flipped(X, K):
+    return cross_correlate(X, K[::-1, ::-1])
+
+
+def _xcorr_transposed(X, K):
+    return cross_correlate(X.T, K.T)
+
+
+def _xcorr_one_short(X, K):
+    return cross_correlate(X, K)[:-1, :-1]
+
+
+def _xcorr_kernel_transposed(X, K):
+    return cross_correlate(X, K.T)
+
+
+def _params_no_bias(c_in, size, c_out, k):
+    out = size - k + 1
+    return c_out * c_in * k * k, c_in * size * size * c_out * out * out
+
+
+def _params_conv_per_position(c_in, size, c_out, k):
+    out = size - k + 1
+    n_conv, n_dense = conv_and_dense_params(c_in, size, c_out, k)
+    return n_conv * out * out, n_dense
+
+
+def _params_conv_times_image(c_in, size, c_out, k):
+    n_conv, n_dense = conv_and_dense_params(c_in, size, c_out, k)
+    return n_conv * size * size, n_dense
+
+
+def _params_dense_c_out(c_in, size, c_out, k):
+    n_conv, _ = conv_and_dense_params(c_in, size, c_out, k)
+    return n_conv, (c_in * size * size + 1) * c_out
+
+
+def _params_no_c_in(c_in, size, c_out, k):
+    out = size - k + 1
+    return c_out * (k * k + 1), (size * size + 1) * c_out * out * out
+
+
+def _params_dense_full_size(c_in, size, c_out, k):
+    n_conv, _ = conv_and_dense_params(c_in, size, c_out, k)
+    return n_conv, (c_in * size * size + 1) * c_out * size * size
+
+
+def _rnn_wxh_transposed_hh(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh + h_prev @ W_hh.T + b)
+
+
+def _rnn_no_state(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh + b)
+
+
+def _rnn_sigmoid(x_t, h_prev, W_xh, W_hh, b):
+    a = x_t @ W_xh + h_prev @ W_hh + b
+    return 1 / (1 + np.exp(-np.clip(a, -500, 500)))
+
+
+def _rnn_no_bias(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh + h_prev @ W_hh)
+
+
+def _rnn_no_tanh(x_t, h_prev, W_xh, W_hh, b):
+    return x_t @ W_xh + h_prev @ W_hh + b
+
+
+def _rnn_tanh_inside(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh) + h_prev @ W_hh + b
+
+
+def _rnn_elementwise_state(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh + h_prev + b)
+
+
+# -- the questions -------------------------------------------------------------------------------
+q1 = FunctionQuestion(
+    "Lab 13, question 1 (output size of a convolution)", conv_output_size, _SIZE_CASES,
+    mistakes=[
+        Mistake("The + 1 is missing: an 8-pixel row and a 3-pixel kernel give 6 positions (0 to 5), "
+                "⌊(H + 2p − k)/s⌋ + 1.", _size_no_plus_one),
+        Mistake("You counted the padding once; p rows of zeros go on EVERY side, so H becomes H + 2p.",
+                _size_pad_once),
+        Mistake("You ignored the stride: with stride s the kernel moves s pixels at a time, so divide "
+                "(H + 2p − k) by s (rounding down) before adding 1.", _size_no_stride),
+        Mistake("Your result is not an integer: the kernel only fits at whole steps, so round DOWN, "
+                "⌊(H + 2p − k)/s⌋ (integer division //), then add 1.", _size_no_floor),
+        Mistake("You rounded up; the last step only counts if the whole kernel still fits, so round down "
+                "(integer division //).", _size_ceil),
+        Mistake("Divide only (H + 2p − k) by s and add the 1 afterwards: ⌊(H + 2p − k)/s⌋ + 1.", _size_stride_all),
+    ],
+    hints=["Count the positions of the kernel's top row: the first is 0, the last is the largest multiple of s "
+           "that still leaves room for k rows in the padded height H + 2p.",
+           "The padded height is H + 2p; the kernel fits at rows 0, s, 2s, …, up to H + 2p − k.",
+           "return (H + 2 * p - k) // s + 1"],
+)
+
+q2 = FunctionQuestion(
+    "Lab 13, question 2 (2-D cross-correlation)", cross_correlate, _XCORR_CASES,
+    mistakes=[
+        Mistake("You flipped the kernel: that is the convolution of signal processing, Σ K[u, v] X[i − u, j − v]. "
+                "Neural networks compute the cross-correlation, Σ K[u, v] X[i + u, j + v], with the kernel as it is.",
+                _xcorr_flipped),
+        Mistake("Your output is the transpose of the expected one (rows and columns swapped): rows come first, "
+                "Z[i, j] uses X[i + u, j + v] with u the kernel's row and v its column.", _xcorr_transposed),
+        Mistake("Your output is one row and one column short: the last position is i = H − k_h, so there are "
+                "H − k_h + 1 rows (range(H - kh + 1)).", _xcorr_one_short),
+        Mistake("You transposed the kernel: K[u, v] multiplies X[i + u, j + v], u along the rows and v along the "
+                "columns, so K is used as it is (shape (k_h, k_w)).", _xcorr_kernel_transposed),
+    ],
+    examples=[(lambda X, K: cross_correlate(X, K).T, "transpose")],
+    hints=["The output has (H − k_h + 1) × (W − k_w + 1) entries; entry (i, j) multiplies the kernel with the "
+           "window X[i:i + k_h, j:j + k_w] entry by entry and adds the products.",
+           "Two loops over i and j: Z[i, j] = np.sum(K * X[i:i + kh, j:j + kw]). Do not flip K.",
+           "kh, kw = K.shape; Z = np.zeros((X.shape[0] - kh + 1, X.shape[1] - kw + 1)); fill Z[i, j] = "
+           "np.sum(K * X[i:i+kh, j:j+kw]) in two loops; return Z"],
+)
+
+q3 = FunctionQuestion(
+    "Lab 13, question 3 (parameters: convolution against dense)", conv_and_dense_params, _PARAM_CASES, n_outputs=2,
+    output_names=("convolution's count", "dense layer's count"),
+    mistakes=[
+        Mistake("You forgot the biases: a convolution has one bias per output channel, C_out (C_in k² + 1); the "
+                "dense layer one per output unit, (C_in H W + 1) · (number of outputs).", _params_no_bias),
+        Mistake("You multiplied the convolution's count by the number of output positions. Weight sharing: the "
+                "same C_out (C_in k² + 1) numbers are used at every position, whatever the image size.",
+                _params_conv_per_position),
+        Mistake("You multiplied the convolution's count by the image size. Its kernels are shared across "
+                "positions: C_out (C_in k² + 1), independent of H and W.", _params_conv_times_image),
+        Mistake("Your dense layer has only C_out outputs; to match the convolution it must produce the whole "
+                "output, C_out · H_out · W_out numbers, with H_out = H − k + 1.", _params_dense_c_out),
+        Mistake("The input channels are missing: each kernel has C_in · k · k weights (one k × k slice per input "
+                "channel), and the dense layer sees C_in · H · W inputs.", _params_no_c_in),
+        Mistake("The output of a valid convolution is (H − k + 1) × (W − k + 1), not H × W: use H_out = size − k + 1 "
+                "for the dense layer's outputs.", _params_dense_full_size),
+    ],
+    hints=["A kernel has C_in · k · k weights and one bias, and there are C_out kernels. The dense layer maps "
+           "C_in · H · W inputs to C_out · H_out · W_out outputs, with a weight per pair and a bias per output.",
+           "With stride 1 and no padding H_out = W_out = size − k + 1.",
+           "out = size - k + 1; return c_out * (c_in * k * k + 1), (c_in * size * size + 1) * c_out * out * out"],
+)
+
+q4 = FunctionQuestion(
+    "Lab 13, question 4 (one step of a recurrent layer)", rnn_step, _RNN_CASES,
+    mistakes=[
+        Mistake("You used W_hh transposed. Batch-first, the states are rows: h_{t−1} W_hh (h_prev @ W_hh), as the "
+                "input term is x_t W_xh.", _rnn_wxh_transposed_hh),
+        Mistake("Your step ignores the previous state h_{t−1}: without the term h_{t−1} W_hh the layer has no "
+                "memory.", _rnn_no_state),
+        Mistake("That is a sigmoid; the Elman layer of the chapter uses tanh, so states lie in (−1, 1).",
+                _rnn_sigmoid),
+        Mistake("The bias b_h is missing inside the tanh.", _rnn_no_bias),
+        Mistake("The tanh is missing: h_t = tanh(x_t W_xh + h_{t−1} W_hh + b_h).", _rnn_no_tanh),
+        Mistake("The tanh goes around the whole pre-activation x_t W_xh + h_{t−1} W_hh + b_h, not only the input "
+                "term.", _rnn_tanh_inside),
+        Mistake("You added h_{t−1} itself; it must go through the recurrent weights: h_{t−1} W_hh.",
+                _rnn_elementwise_state),
+    ],
+    examples=[(lambda x_t, h_prev, W_xh, W_hh, b: rnn_step(x_t, h_prev, W_xh, W_hh, b).T, "transpose")],
+    hints=["Batch-first: x_t has shape (n, d) and W_xh (d, H), so x_t @ W_xh has shape (n, H); the same holds "
+           "for h_prev @ W_hh.",
+           "Add the two products and the bias (broadcast over the rows), then apply np.tanh.",
+           "return np.tanh(x_t @ W_xh + h_prev @ W_hh + b)"],
+)

@@ -1,0 +1,193 @@
+"""Every lab in a real JupyterLab, driven in Debian's Chromium by Playwright.
+
+The test starts JupyterLab on 127.0.0.1 with a token (as root it needs ``--allow-root``), opens each lab (the
+instructor version, so every check has something to check), runs all cells, and then, in the browser:
+
+* every explorer's widget is rendered (its controls and its figure);
+* moving one control per explorer changes the figure it shows;
+* no cell shows an error or anything on stderr.
+
+The server is stopped by its PID at the end.  Skipped when JupyterLab, Playwright or Chromium is missing,
+unless NNLEARN_REQUIRE_BROWSER is set (as `make test` and CI do), in which case that is a failure.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .book_checks import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+def _require(condition, reason):
+    if not condition:
+        if os.environ.get("NNLEARN_REQUIRE_BROWSER"):
+            pytest.fail(f"{reason} (NNLEARN_REQUIRE_BROWSER is set)")
+        pytest.skip(reason)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    try:
+        import jupyterlab  # noqa: F401
+    except ImportError:
+        _require(False, "JupyterLab is not installed")
+    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    root = tmp_path_factory.mktemp("labs")
+    for lab in LABS:
+        shutil.copy(lab, root / lab.name)
+    settings = root / ".settings"
+    # No news or update checks (no requests leave the machine) and every cell kept in the page.
+    for plugin, values in {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                                           "checkForUpdates": False},
+                           "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"}}.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    token, port = secrets.token_hex(16), _free_port()
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(root / ".ws"),
+               MPLBACKEND="Agg")
+    env.pop("NNLEARN_EXPECT", None)
+    log = open(root / ".server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+         "--ServerApp.disable_check_xsrf=False"],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited: {(root / '.server.log').read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 120 s")
+        yield url, token
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+    assert server.poll() is not None
+
+
+@pytest.fixture(scope="module")
+def browser(jupyterlab):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "Playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+KERNEL_STATUS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const session = panel && panel.sessionContext && panel.sessionContext.session;
+  return session && session.kernel ? session.kernel.status : null;
+}"""
+RUN_ALL = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+STATE = """() => {
+  const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+  const prompts = cells.map(c => (c.querySelector('.jp-InputPrompt') || {}).textContent || '');
+  return {n: cells.length, done: prompts.filter(t => /\\[\\d+\\]/.test(t)).length,
+          busy: prompts.filter(t => t.includes('*')).length};
+}"""
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
+def test_lab_runs_in_jupyterlab_with_live_explorers(lab, jupyterlab, browser):
+    url, token = jupyterlab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
+                  or route.request.url.startswith(("data:", "blob:")) else (outside.append(route.request.url),
+                                                                           route.abort()))
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/lab/tree/{lab.name}?token={token}")
+        page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-CodeCell')",
+                               timeout=60_000)
+        # Accept the kernel dialog if JupyterLab asks, wait for the kernel, then run everything.
+        deadline = time.time() + 90
+        while page.evaluate(KERNEL_STATUS) != "idle":
+            accept = page.locator(".jp-Dialog button.jp-mod-accept")
+            if accept.count():
+                accept.first.click()
+            assert time.time() < deadline, "the kernel did not start"
+            time.sleep(0.5)
+        page.evaluate(RUN_ALL)
+        deadline = time.time() + 180
+        while True:
+            state = page.evaluate(STATE)
+            if state["done"] == state["n"] and state["busy"] == 0:
+                break
+            assert time.time() < deadline, f"cells did not finish running: {state}"
+            time.sleep(0.5)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
+                              ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert errors.count() == 0, errors.first.inner_text()[:2000]
+        # Each explorer: a widget with controls and a figure (an <img> fed by the kernel).
+        widgets = page.locator(".jp-OutputArea-output .widget-vbox:has(.widget-image)")
+        assert widgets.count() >= 1, "no explorer widget rendered"
+        for i in range(widgets.count()):
+            widget = widgets.nth(i)
+            if widget.locator(".widget-vbox:has(.widget-image)").count():
+                continue  # an outer box: its inner explorer is checked on its own
+            image = widget.locator("img.widget-image").first
+            image.wait_for(state="visible", timeout=30_000)
+            before = image.get_attribute("src")
+            _move_one_control(widget)
+            page.wait_for_function("([img, before]) => img.getAttribute('src') !== before",
+                                   arg=[image.element_handle(), before], timeout=30_000)
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
+        assert not outside, f"requests outside the server: {outside[:5]}"
+    finally:
+        context.close()
+
+
+def _move_one_control(widget):
+    """Change the first control of an explorer the way a learner would."""
+    select = widget.locator(".widget-dropdown select")
+    if select.count():
+        options = select.first.locator("option").all_inner_texts()
+        current = select.first.input_value()
+        choice = next(o for o in options if o != current)
+        select.first.select_option(label=choice)
+        return
+    handle = widget.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle")
+    if handle.count():
+        handle.first.focus()
+        handle.first.press("ArrowRight")
+        handle.first.press("ArrowRight")
+        return
+    toggle = widget.locator(".widget-toggle-button, .widget-checkbox input, button")
+    assert toggle.count(), "the explorer has no control the test knows how to move"
+    toggle.first.click()
