@@ -132,7 +132,8 @@ def test_lab_runs_in_jupyterlab_with_live_explorers(lab, jupyterlab, browser):
                                                                            route.abort()))
     page = context.new_page()
     try:
-        page.goto(f"{url}/lab/tree/{lab.name}?token={token}")
+        # A workspace of its own, reset: only this lab is open, and it is the current panel.
+        page.goto(f"{url}/lab/workspaces/{lab.stem}/tree/{lab.name}?reset&token={token}")
         page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-CodeCell')",
                                timeout=60_000)
         # Accept the kernel dialog if JupyterLab asks, wait for the kernel, then run everything.
@@ -171,6 +172,17 @@ def test_lab_runs_in_jupyterlab_with_live_explorers(lab, jupyterlab, browser):
         assert not outside, f"requests outside the server: {outside[:5]}"
     finally:
         context.close()
+        _shut_down_kernels(url, token)
+
+
+def _shut_down_kernels(url, token):
+    """Delete every session (and its kernel) through the REST API, so labs do not pile up kernels."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions", headers=headers)) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{url}/api/sessions/{session['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request).close()
 
 
 def _move_one_control(widget):
@@ -182,11 +194,14 @@ def _move_one_control(widget):
         choice = next(o for o in options if o != current)
         select.first.select_option(label=choice)
         return
-    handle = widget.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle")
-    if handle.count():
-        handle.first.focus()
-        handle.first.press("ArrowRight")
-        handle.first.press("ArrowRight")
+    slider = widget.locator(".widget-slider:has(.noUi-handle), .widget-hslider:has(.noUi-handle)")
+    if slider.count():
+        handle, readout = slider.first.locator(".noUi-handle").first, slider.first.locator(".widget-readout")
+        before = readout.inner_text() if readout.count() else None
+        handle.focus()
+        handle.press("ArrowRight")
+        if readout.count() and readout.inner_text() == before:  # already at its maximum
+            handle.press("ArrowLeft")
         return
     toggle = widget.locator(".widget-toggle-button, .widget-checkbox input, button")
     assert toggle.count(), "the explorer has no control the test knows how to move"
