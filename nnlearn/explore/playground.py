@@ -12,7 +12,7 @@ The module has two layers:
   :meth:`~Playground.update` builds data, features and network when a
   structural parameter changes and returns the current state, and whose
   :meth:`~Playground.step` trains for some epochs;
-* the widget (:meth:`Playground.widget`): one control per parameter, a
+* the widget (:meth:`~nnlearn.explore.explorer.Explorer.widget`): one control per parameter, a
   heatmap of the network's prediction over the plane with the train and test
   points on it, the two loss curves, and Play / Step / Reset.
 
