@@ -11,6 +11,7 @@ The server is stopped by its PID at the end.  Skipped when JupyterLab, Playwrigh
 unless NNLEARN_REQUIRE_BROWSER is set (as `make test` and CI do), in which case that is a failure.
 """
 
+import concurrent.futures
 import json
 import os
 import secrets
@@ -98,14 +99,28 @@ def jupyterlab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(jupyterlab):
+    """Run ``fn(browser, *args)`` in the one thread that owns Playwright and Chromium.
+
+    Playwright's sync API refuses to run in a thread where an asyncio loop is running (which other
+    tests' libraries may leave behind in the main thread), so all browser work happens in a thread
+    of its own.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _require(False, "Playwright is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+
+    def start():
+        playwright = sync_playwright().start()
+        return playwright, playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    playwright, chromium = pool.submit(start).result()
+    try:
+        yield lambda fn, *args: pool.submit(fn, chromium, *args).result()
+    finally:
+        pool.submit(lambda: (chromium.close(), playwright.stop())).result()
+        pool.shutdown()
 
 
 KERNEL_STATUS = """() => {
@@ -124,7 +139,10 @@ STATE = """() => {
 
 @pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
 def test_lab_runs_in_jupyterlab_with_live_explorers(lab, jupyterlab, browser):
-    url, token = jupyterlab
+    browser(_run_lab, *jupyterlab, lab)
+
+
+def _run_lab(browser, url, token, lab):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside = []
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
