@@ -91,6 +91,17 @@ def test_generic_feedback_constant_factor_shape_exception_and_none():
     assert "Pass your function itself" in DOUBLE.evaluate(3).message
 
 
+def test_a_mistake_that_crashes_is_recognised_by_its_error():
+    def transposed(x):
+        return 2 * (x.T @ np.ones((3, 3)))  # (3, 5) @ (3, 3): fails, with its own message
+
+    q = FunctionQuestion("Q", _double, [(np.ones((5, 3)),)], mistakes=[
+        Mistake("You multiplied by the all-ones matrix.", lambda x: 2 * (x @ np.ones((5, 5)))),  # also fails
+        Mistake("You transposed x before the product.", transposed)])
+    result = q.evaluate(transposed)
+    assert result.message.startswith("You transposed x") and "ValueError" in result.message
+
+
 def test_inputs_changed_in_place_are_reported():
     def doubles_in_place(x):
         x *= 2

@@ -270,6 +270,16 @@ def _copy_args(args):
     return tuple(copy.deepcopy(a) if isinstance(a, (np.ndarray, list, tuple, dict)) else a for a in args)
 
 
+def _raises_same(func, args, exc):
+    """True if ``func(*args)`` raises an exception of the same type and message as ``exc``."""
+    try:
+        with np.errstate(all="ignore"):
+            func(*_copy_args(args))
+    except Exception as other:
+        return type(other) is type(exc) and str(other) == str(exc)
+    return False
+
+
 def _unchanged(before, after):
     if isinstance(before, np.ndarray):
         return np.array_equal(before, after, equal_nan=True)
@@ -325,6 +335,8 @@ class FunctionQuestion(Question):
         Names of the returned values, used in feedback.
     rtol, atol : float
         Tolerances of the comparison (``numpy.allclose``).
+    in_place_message : str, optional
+        Feedback when the function changes an input array and does not restore it.
     overflow_message : str, optional
         Feedback when the function overflows (or divides by zero, or makes a
         NaN) where the reference does not; the test inputs should include
@@ -332,7 +344,8 @@ class FunctionQuestion(Question):
     """
 
     def __init__(self, label, reference, cases, *, mistakes=(), hints=(), solution=None, n_outputs=1,
-                 output_names=None, rtol=1e-6, atol=1e-9, overflow_message=None, examples=()):
+                 output_names=None, rtol=1e-6, atol=1e-9, overflow_message=None, in_place_message=None,
+                 examples=()):
         if not callable(reference):
             raise TypeError(f"`reference` must be callable, got {type(reference).__name__}.")
         cases = [tuple(c) for c in cases]
@@ -349,6 +362,9 @@ class FunctionQuestion(Question):
             self.output_names = tuple(f"returned value number {i + 1}" for i in range(n_outputs))
         self.rtol = rtol
         self.atol = atol
+        self.in_place_message = in_place_message or (
+            "Your function changed its input array in place; compute a new array instead "
+            "(e.g. `np.maximum(0, z)`, not `z[z < 0] = 0`).")
         self.overflow_message = overflow_message or (
             "Your function overflows (or divides by zero, or makes a NaN) for some inputs, "
             "e.g. very large or very negative ones; rewrite it in a numerically stable form.")
@@ -394,14 +410,16 @@ class FunctionQuestion(Question):
             except NotImplementedError:
                 raise
             except Exception as exc:
-                raise Incorrect(f"Your function raised {type(exc).__name__}: {exc} "
-                                f"(for the input {_format_args(args)}).") from None
+                error = f"Your function raised {type(exc).__name__}: {exc} (for the input {_format_args(args)})."
+                for mistake in self.mistakes:  # a known mistake that fails in exactly the same way
+                    if _raises_same(mistake.answer, args, exc):
+                        raise Incorrect(f"{mistake.message} ({error})") from None
+                raise Incorrect(error) from None
             if out is None:
                 raise Incorrect("Your function returned None: did you forget the `return` statement?")
             for before, after in zip(originals, inputs):
                 if not _unchanged(before, after):
-                    raise Incorrect("Your function changed its input array in place; compute a new array "
-                                    "instead (e.g. `np.maximum(0, z)`, not `z[z < 0] = 0`).")
+                    raise Incorrect(self.in_place_message)
             outputs.append(_as_tuple(out, self.n_outputs))
         mismatch = None
         for args, got, expected in zip(self.cases, outputs, self._expected):

@@ -273,7 +273,9 @@ q4 = FunctionQuestion(
         Mistake("For the matrix input you nudged a whole row at once (a loop over range(len(x))). Nudge one entry "
                 "at a time: loop over np.ndindex(x.shape).", _numerical_rows_only),
     ],
-    examples=[(_numerical_in_place_no_restore, "in place")],
+    in_place_message="Your function leaves x changed in place: nudging x[i] is fine, but put every entry back to "
+                     "its original value (x[i] = original) before moving on, so that x is unchanged on return.",
+    examples=[(_numerical_in_place_no_restore, "changed in place")],
     hints=["For each entry x_i: evaluate f with x_i + ε and with x_i − ε (all other entries unchanged), and take "
            "(f₊ − f₋) / 2ε. The result has the shape of x.",
            "for i in np.ndindex(x.shape): remember original = x[i], set x[i] = original + eps, compute f(x), set "
