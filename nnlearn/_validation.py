@@ -173,3 +173,14 @@ def unknown_name(kind, name, valid):
     if close:
         msg += f" Did you mean {close[0]!r}?"
     return ValueError(msg)
+
+
+def check_grad_output(layer, grad_output):
+    """The public ``backward``'s check for a layer that kept the shape of its last output in ``_out_shape``."""
+    if layer._out_shape is None:
+        raise RuntimeError(f"{layer!r}: call forward() before backward().")
+    grad_output = check_array(grad_output, "grad_output", ndim=len(layer._out_shape))
+    if grad_output.shape != layer._out_shape:
+        raise ValueError(f"`grad_output` must have the shape of the last forward output "
+                         f"{layer._out_shape}, got {grad_output.shape}.")
+    return grad_output

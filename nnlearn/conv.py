@@ -35,7 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import init as initializers
-from ._validation import check_array, check_float_dtype, check_int, check_rng
+from ._validation import check_array, check_float_dtype, check_grad_output, check_int, check_rng
 from .layers import Layer, Parameters
 
 __all__ = ["Conv2D", "MaxPool2D", "Flatten", "conv_output_size"]
@@ -50,17 +50,6 @@ def conv_output_size(size, kernel_size, stride=1, padding=0):
     (6, 8, 3)
     """
     return (size + 2 * padding - kernel_size) // stride + 1
-
-
-def _check_grad(layer, grad_output):
-    """The public backward's checks for layers whose output is not 2-D."""
-    if layer._out_shape is None:
-        raise RuntimeError(f"{layer!r}: call forward() before backward().")
-    grad_output = check_array(grad_output, "grad_output", ndim=len(layer._out_shape))
-    if grad_output.shape != layer._out_shape:
-        raise ValueError(f"`grad_output` must have the shape of the last forward output "
-                         f"{layer._out_shape}, got {grad_output.shape}.")
-    return grad_output
 
 
 def _check_images(X, channels, name="X"):
@@ -191,7 +180,7 @@ class Conv2D(Layer):
 
     def backward(self, grad_output):
         """Check ``grad_output`` (shape of the last output), store dL/dW and dL/db, return dL/dX."""
-        return self._backward(_check_grad(self, grad_output))
+        return self._backward(check_grad_output(self, grad_output))
 
     def _forward(self, X):
         n = X.shape[0]
@@ -276,7 +265,7 @@ class MaxPool2D(Layer):
 
     def backward(self, grad_output):
         """Check ``grad_output`` and return dL/dX (the gradient goes to each block's maximum)."""
-        return self._backward(_check_grad(self, grad_output))
+        return self._backward(check_grad_output(self, grad_output))
 
     def _blocks(self, X):
         k = self.size

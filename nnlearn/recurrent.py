@@ -15,7 +15,7 @@ that unrolled network, *backpropagation through time* (Werbos, 1990).
 import numpy as np
 
 from . import init as initializers
-from ._validation import check_array, check_float_dtype, check_int, check_rng
+from ._validation import check_array, check_float_dtype, check_grad_output, check_int, check_rng
 from .layers import Layer, Parameters
 
 __all__ = ["SimpleRNN"]
@@ -126,13 +126,7 @@ class SimpleRNN(Layer):
 
     def backward(self, grad_output):
         """Check ``grad_output`` (shape of the last output), store the parameter gradients, return dL/dX."""
-        if self._out_shape is None:
-            raise RuntimeError(f"{self!r}: call forward() before backward().")
-        grad_output = check_array(grad_output, "grad_output", ndim=len(self._out_shape))
-        if grad_output.shape != self._out_shape:
-            raise ValueError(f"`grad_output` must have the shape of the last forward output "
-                             f"{self._out_shape}, got {grad_output.shape}.")
-        return self._backward(grad_output)
+        return self._backward(check_grad_output(self, grad_output))
 
     def _forward(self, X):
         n, T, _ = X.shape

@@ -146,7 +146,7 @@ class Explorer:
 
     def render(self):
         """Draw the current result into the figure and return it as PNG bytes."""
-        fig = self.figure()
+        self.figure()
         self._draw(self.result)
         buffer = io.BytesIO()
         # print_png draws once; fig.savefig would lay the frozen figure out and draw it twice.
