@@ -84,6 +84,8 @@ def check_gradients(model, loss, X, y, eps=1e-6):
     loss : str or Loss
         The loss, e.g. ``"mse"`` or ``losses.get("cce", from_logits=True)``.
     X : ndarray, shape (n_samples, n_features)
+        Or whatever the model's first layer takes, e.g. ``(n_samples, channels, height, width)``
+        for a :class:`~nnlearn.conv.Conv2D`.
     y : ndarray
         Targets in the form the loss expects.
     eps : float, default 1e-6
@@ -104,7 +106,9 @@ def check_gradients(model, loss, X, y, eps=1e-6):
     True
     """
     loss = get_loss(loss)
-    X = check_array(X, "X", ndim=2)
+    # The first layer knows what input it takes: (n, features) for Dense, (n, C, H, W) for Conv2D, ...
+    layers = getattr(model, "layers", None)
+    X = layers[0]._check_input(X) if layers else check_array(X, "X", ndim=2)
     model.backward(loss.gradient(model.forward(X), y))
     analytic = {name: grad.copy() for name, _, grad in model.named_parameters()}
 

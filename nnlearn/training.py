@@ -448,7 +448,7 @@ def _progress_bar(epochs, progress):
 def evaluate(model, X, y, *, loss, metrics=()):
     """Loss (and metrics) of ``model`` on ``(X, y)`` in evaluation mode; returns a dict."""
     loss = get_loss(loss)
-    X = check_array(X, "X", ndim=2)
+    X = _check_input_named(model, X, "X")  # the first layer's check: 2-D for Dense, 4-D for Conv2D, ...
     out = model.predict(X)
     results = {"loss": loss(out, y)}
     logits = getattr(loss, "from_logits", False)

@@ -11,7 +11,8 @@ from nnlearn.layers import Activation, Dense
 from nnlearn.losses import get as get_loss
 from nnlearn.network import Sequential
 from nnlearn.optim import Adam
-from nnlearn.training import fit
+from nnlearn.gradcheck import check_gradients
+from nnlearn.training import evaluate, fit
 
 CONFIGS = [  # (in_channels, out_channels, kernel_size, stride, padding, image shape)
     (1, 2, 3, 1, 0, (5, 6)),
@@ -89,6 +90,12 @@ def test_fit_trains_a_conv_net(rng):
     hist = fit(net, X, y, loss=get_loss("cce", from_logits=True), optimizer=Adam(lr=0.01), epochs=40,
                batch_size=20, rng=0, progress=False)
     assert hist["loss"][-1] < 0.3 * hist["loss"][0]
+    # evaluate and check_gradients take images too (the first layer checks the input).
+    report = evaluate(net, X, y, loss=get_loss("cce", from_logits=True), metrics=["accuracy"])
+    assert report["accuracy"] > 0.8
+    assert max(check_gradients(net, get_loss("cce", from_logits=True), X[:5], y[:5]).values()) < 1e-6
+    with pytest.raises(ValueError, match=r"X.reshape\(60, 1, 6, 6\)"):
+        evaluate(net, X.reshape(60, 36), y, loss="cce")
 
 
 def test_same_seed_same_weights():

@@ -11,7 +11,8 @@ from nnlearn.losses import get as get_loss
 from nnlearn.network import Sequential
 from nnlearn.optim import Adam
 from nnlearn.recurrent import SimpleRNN
-from nnlearn.training import fit
+from nnlearn.gradcheck import check_gradients
+from nnlearn.training import evaluate, fit
 
 
 def randomised(rnn, rng):
@@ -141,3 +142,12 @@ def test_matches_torch_rnn(rng):
     np.testing.assert_allclose(rnn.grads["W_hh"], ref.weight_hh_l0.grad.numpy().T, rtol=0, atol=1e-12)
     np.testing.assert_allclose(rnn.grads["b_h"], ref.bias_ih_l0.grad.numpy(), rtol=0, atol=1e-12)
     np.testing.assert_allclose(rnn.grads["b_h"], ref.bias_hh_l0.grad.numpy(), rtol=0, atol=1e-12)
+
+
+def test_evaluate_and_check_gradients_take_sequences(rng):
+    net = Sequential([SimpleRNN(2, 5, rng=0), Dense(5, 1, rng=1)])
+    X, y = rng.normal(size=(6, 4, 2)), rng.normal(size=(6, 1))
+    assert evaluate(net, X, y, loss="mse")["loss"] == pytest.approx(get_loss("mse")(net.forward(X), y))
+    assert max(check_gradients(net, "mse", X, y).values()) < 1e-6
+    with pytest.raises(ValueError, match="n_steps"):
+        evaluate(net, X.reshape(6, 8), y, loss="mse")
