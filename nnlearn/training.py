@@ -46,7 +46,7 @@ class History:
     ``history["val_loss"]`` the validation loss after each epoch, and
     ``history[name]`` / ``history["val_" + name]`` each requested metric,
     all as 1-D arrays of length :attr:`n_epochs`.  The training loss is the
-    data loss alone; an L2 penalty is recorded separately as ``"l2_penalty"``.
+    data loss alone; L2 and L1 penalties are recorded separately as ``"l2_penalty"`` and ``"l1_penalty"``.
 
     Attributes
     ----------
@@ -172,7 +172,7 @@ class EarlyStopping:
 
 
 def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, validation_data=None,
-        early_stopping=None, l2=0.0, metrics=(), rng=None, progress=True, callbacks=()):
+        early_stopping=None, l2=0.0, l1=0.0, metrics=(), rng=None, progress=True, callbacks=()):
     r"""Train ``model`` on ``(X, y)`` by gradient descent; returns a :class:`History`.
 
     Parameters
@@ -202,6 +202,12 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, 
     l2 : float, default 0
         L2 regularisation strength :math:`\lambda`: adds :math:`\frac{\lambda}{2}\sum \lVert W\rVert^2`
         over the weight matrices (not the biases) to the loss, i.e. :math:`\lambda W` to their gradients.
+        Weight matrices are the parameters whose key starts with ``W`` (``W`` of Dense and Conv2D,
+        ``W_xh`` and ``W_hh`` of SimpleRNN).
+    l1 : float, default 0
+        L1 regularisation strength :math:`\lambda_1`: adds :math:`\lambda_1 \sum \lvert W_{ij}\rvert` over the
+        weight matrices to the loss, i.e. :math:`\lambda_1 \operatorname{sign}(W)` to their gradients
+        (a subgradient, 0 at 0).
     metrics : sequence of str or callable
         Extra per-epoch numbers, e.g. ``("accuracy",)`` (see :mod:`nnlearn.metrics`).
     rng : None, int or numpy.random.Generator
@@ -221,7 +227,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, 
         As soon as the loss or a parameter becomes NaN or infinite, naming the epoch and the likely cause.
     """
     run = _Run(model, X, y, loss, optimizer, epochs, batch_size, shuffle, validation_data,
-               early_stopping, l2, metrics, rng, callbacks)
+               early_stopping, l2, l1, metrics, rng, callbacks)
     return run.train(progress)
 
 
@@ -229,7 +235,7 @@ class _Run:
     """One call of :func:`fit`: its checked arguments and the training loop."""
 
     def __init__(self, model, X, y, loss, optimizer, epochs, batch_size, shuffle, validation_data,
-                 early_stopping, l2, metrics, rng, callbacks):
+                 early_stopping, l2, l1, metrics, rng, callbacks):
         if not isinstance(model, Sequential):
             raise TypeError(f"`model` must be an nnlearn Sequential or MLP, got {type(model).__name__}.")
         if not isinstance(optimizer, Optimizer):
@@ -257,6 +263,7 @@ class _Run:
                              "`validation_data`; pass validation_data=(X_val, y_val).")
         self.early_stopping = early_stopping
         self.l2 = check_positive(l2, "l2", allow_zero=True)
+        self.l1 = check_positive(l1, "l1", allow_zero=True)
         self.metrics = {(m if isinstance(m, str) else getattr(m, "__name__", "metric")): metrics_module.get(m)
                         for m in metrics}
         self.rng = check_rng(rng)
@@ -304,12 +311,12 @@ class _Run:
             return lambda p, y: (p - y) * (1.0 / p.shape[0])
         return None
 
-    def _l2_mask(self, theta):
-        """The vector :math:`\\lambda` on the entries of weight matrices (``W``) and 0 on biases."""
+    def _weight_mask(self, theta, strength):
+        """The vector ``strength`` on the entries of weight matrices (keys ``W``, ``W_xh``, ...), 0 on biases."""
         mask = np.zeros_like(theta)
         for name, where in self.model._flat_slices.items():
-            if name.endswith(".W"):
-                mask[where] = self.l2
+            if name.rsplit(".", 1)[-1].startswith("W"):
+                mask[where] = strength
         return mask
 
     # -- the loop ------------------------------------------------------------------------------
@@ -319,7 +326,8 @@ class _Run:
         pairs = model.flat_parameters()
         theta, grad = pairs[0]
         optimizer._check_parameters(pairs)
-        l2_mask = self._l2_mask(theta) if self.l2 else None
+        l2_mask = self._weight_mask(theta, self.l2) if self.l2 else None
+        l1_mask = self._weight_mask(theta, self.l1) if self.l1 else None
         below = len(model.layers) - 1 if self.fused else None
         history = History()
         if self.early_stopping is not None:
@@ -349,10 +357,12 @@ class _Run:
                             model._backward(loss._gradient(out, yb), need_input_grad=False)
                         if l2_mask is not None:
                             grad += l2_mask * theta
+                        if l1_mask is not None:
+                            grad += l1_mask * np.sign(theta)
                         optimizer._step(pairs)
                     if not np.isfinite(theta).all():
                         raise self._diverged(epoch, None, "a parameter became NaN or infinite")
-                    self._record(history, epoch, total, sums, theta, l2_mask)
+                    self._record(history, epoch, total, sums, theta, l2_mask, l1_mask)
                     bar.update(history)
                     if self._stop(history, epoch, theta):
                         break
@@ -366,10 +376,12 @@ class _Run:
                 theta[...] = es.best_theta
         return history
 
-    def _record(self, history, epoch, total, sums, theta, l2_mask):
+    def _record(self, history, epoch, total, sums, theta, l2_mask, l1_mask):
         history._append("loss", total / self.n)
         if l2_mask is not None:
             history._append("l2_penalty", 0.5 * float(np.dot(l2_mask * theta, theta)))
+        if l1_mask is not None:
+            history._append("l1_penalty", float(np.dot(l1_mask, np.abs(theta))))
         for name, value in sums.items():
             history._append(name, value / self.n)
         if self.validation is not None:

@@ -120,6 +120,9 @@ def test_l1_adds_lambda_sign_w_to_the_weight_gradients_only():
     fit(pg.model, pg.F_train, pg.T_train, loss="bce", optimizer=SGD(0.1), epochs=1, progress=False)
     expected = pg._theta - 0.1 * 0.05 * pg._weight_mask * np.sign(theta0)
     np.testing.assert_allclose(with_l1, expected, rtol=1e-12, atol=1e-14)
+    pg.reset()
+    fit(pg.model, pg.F_train, pg.T_train, loss="bce", optimizer=SGD(0.1), epochs=1, l1=0.05, progress=False)
+    np.testing.assert_allclose(pg._theta, with_l1, rtol=1e-12, atol=1e-14)  # fit's own l1 agrees
     assert pg._weight_mask.sum() == sum(layer.params["W"].size for layer in pg.model if "W" in layer.params)
 
 

@@ -121,6 +121,44 @@ def test_l2_shrinks_the_weights_but_not_the_biases(moons):
     assert history["l2_penalty"][-1] == pytest.approx(0.5 * 0.05 * W_sq, rel=1e-12)
 
 
+def test_full_batch_epoch_with_l1_and_l2_equals_one_hand_written_step(moons):
+    X, y = moons
+    net, ref = small_net(), small_net()
+    history = fit(net, X, y, loss="bce", optimizer=SGD(0.5), epochs=1, progress=False, l2=0.1, l1=0.03)
+    loss = get_loss("bce")
+    ref.backward(loss.gradient(ref.forward(X), y))
+    for name, p, g in ref.named_parameters():
+        if name.endswith("W"):
+            g += 0.1 * p + 0.03 * np.sign(p)  # both penalties on the weights only
+        p -= 0.5 * g
+    for (a, _), (b, _) in zip(net.parameters(), ref.parameters()):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15)
+    l1_norm = sum(np.abs(layer.params["W"]).sum() for layer in net.layers if isinstance(layer, Dense))
+    assert history["l1_penalty"][-1] == pytest.approx(0.03 * l1_norm, rel=1e-12)
+
+
+def test_l1_makes_weights_sparse_where_l2_only_shrinks_them(moons):
+    X, y = moons
+    sparse, shrunk = small_net(), small_net()
+    fit(sparse, X, y, loss="bce", optimizer=SGD(0.2), epochs=300, l1=0.01, progress=False)
+    fit(shrunk, X, y, loss="bce", optimizer=SGD(0.2), epochs=300, l2=0.02, progress=False)
+    small = lambda net: np.mean(np.concatenate([np.abs(layer.params["W"]).ravel() for layer in net.layers  # noqa: E731
+                                                if isinstance(layer, Dense)]) < 1e-2)
+    assert small(sparse) > 2 * small(shrunk)
+
+
+def test_penalties_reach_every_weight_matrix_of_a_recurrent_layer(rng):
+    from nnlearn.recurrent import SimpleRNN
+
+    X, y = rng.normal(size=(8, 5, 2)), rng.normal(size=(8, 1))
+    net = Sequential([SimpleRNN(2, 4, rng=0), Dense(4, 1, rng=1)])
+    before = {name: p.copy() for name, p, _ in net.named_parameters()}
+    history = fit(net, X, y, loss="mse", optimizer=SGD(1e-9), epochs=1, l2=1.0, progress=False)
+    expected = 0.5 * sum(np.sum(p ** 2) for name, p in before.items() if name.rsplit(".", 1)[1].startswith("W"))
+    assert history["l2_penalty"][0] == pytest.approx(expected, rel=1e-6)
+    assert {"0.W_xh", "0.W_hh", "1.W"} <= set(before)
+
+
 def test_callbacks_see_every_epoch_and_can_stop(moons):
     X, y = moons
     seen = []
@@ -212,6 +250,8 @@ def test_input_errors(moons):
         fit(net, X, y, metrics=["acc"], **kw)
     with pytest.raises(ValueError, match="`l2` must be non-negative"):
         fit(net, X, y, l2=-1, **kw)
+    with pytest.raises(ValueError, match="`l1` must be non-negative"):
+        fit(net, X, y, l1=-0.1, **kw)
     softmax_net = MLP([2, 4, 3], output_activation="softmax", rng=0)
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\]"):
         fit(softmax_net, X, np.full(200, 3), loss="cce", optimizer=opt, epochs=1, progress=False)
