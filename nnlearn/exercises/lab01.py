@@ -155,8 +155,8 @@ q4 = FunctionQuestion(
                 "n_(l−1) · n_l + n_l for each layer l = 1, ..., D.", lambda s: sum(s)),
         Mistake("You gave the inputs biases too: the inputs compute nothing, only layers 1, ..., D have biases.",
                 lambda s: sum(a * b + b for a, b in zip(s[:-1], s[1:])) + s[0]),
-        Mistake("You counted one bias per input instead of one per neuron: layer l has (n_(l−1) + 1) · n_l "
-                "parameters.", lambda s: sum((b + 1) * a for a, b in zip(s[:-1], s[1:]))),
+        Mistake("You counted one bias per input instead of one per neuron: your count per layer is "
+                "(n_l + 1) · n_(l−1); it should be n_(l−1) · n_l weights plus n_l biases.", lambda s: sum((b + 1) * a for a, b in zip(s[:-1], s[1:]))),
         Mistake("You left out the last layer (off by one): the network [n_0, ..., n_D] has D layers of weights, "
                 "from n_0 → n_1 to n_(D−1) → n_D.",
                 lambda s: sum(a * b + b for a, b in zip(s[:-2], s[1:-1]))),

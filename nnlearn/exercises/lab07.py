@@ -249,16 +249,17 @@ q4 = FunctionQuestion(
     mistakes=[
         Mistake("You counted the weights only: each layer also has one bias per unit, n_l of them.",
                 lambda ws: sum(a * b for a, b in zip(ws[:-1], ws[1:]))),
-        Mistake("You gave each layer one bias per *input* (n_(l−1) + ... ): a layer has one bias per unit, so it "
-                "has n_(l−1) n_l weights and n_l biases.", lambda ws: sum(a * b + a for a, b in zip(ws[:-1], ws[1:]))),
+        Mistake("You gave each layer one bias per input: n_(l−1) n_l + n_(l−1). A layer has one bias per unit: "
+                "n_(l−1) n_l + n_l.",
+                lambda ws: sum(a * b + a for a, b in zip(ws[:-1], ws[1:]))),
         Mistake("The output layer is missing: count every dense layer, from the first hidden layer to the output.",
                 lambda ws: sum((a + 1) * b for a, b in zip(ws[:-2], ws[1:-1]))),
         Mistake("You counted units (neurons), not parameters.", lambda ws: sum(ws[1:])),
     ],
     hints=["A dense layer from n_(l−1) to n_l units has a weight matrix of shape (n_(l−1), n_l) and a bias of "
            "length n_l.",
-           "Add (n_(l−1) + 1) · n_l over consecutive pairs of widths; for one hidden layer with d inputs and m "
-           "units this is m(d + 2) + 1.",
+           "Add (n_(l−1) + 1) · n_l over consecutive pairs of widths; for one hidden layer with d inputs, m "
+           "units and one output this is m(d + 2) + 1.",
            "return sum((n_in + 1) * n_out for n_in, n_out in zip(widths[:-1], widths[1:]))"],
 )
 

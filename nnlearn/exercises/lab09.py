@@ -64,7 +64,8 @@ def _variances_no_fan_in(var_x, n_in, var_w, depth):
 
 
 def _variances_off_by_one(var_x, n_in, var_w, depth):
-    return relu_preactivation_variances(var_x, n_in, var_w, depth + 1)[1:]
+    # The ReLU factor ½ applied already to the input layer.
+    return relu_preactivation_variances(0.5 * var_x, n_in, var_w, depth)
 
 
 def _variances_with_input(var_x, n_in, var_w, depth):

@@ -57,19 +57,22 @@ def squared_distances(X, centres):
 
 def lloyd_iteration(X, centres):
     """Assignment step (closest centre), then update step (mean of each cluster); returns labels, new centres."""
-    labels = np.argmin(squared_distances(X, centres), axis=1)
+    d2 = np.sum((X[:, None, :] - centres[None, :, :]) ** 2, axis=2)   # (n_samples, k) squared distances
+    labels = np.argmin(d2, axis=1)
     new_centres = np.array([X[labels == j].mean(axis=0) for j in range(len(centres))])
     return labels, new_centres
 
 
 def inertia(X, centres):
     """J = sum over the points of the squared distance to the closest centre."""
-    return np.sum(np.min(squared_distances(X, centres), axis=1))
+    d2 = np.sum((X[:, None, :] - centres[None, :, :]) ** 2, axis=2)   # (n_samples, k) squared distances
+    return np.sum(np.min(d2, axis=1))
 
 
 def kmeanspp_probabilities(X, centres):
     """The probability D(x)² / sum D² of drawing each point as the next k-means++ centre."""
-    D2 = np.min(squared_distances(X, centres), axis=1)   # D(x)²: to the closest centre chosen so far
+    d2 = np.sum((X[:, None, :] - centres[None, :, :]) ** 2, axis=2)   # (n_samples, k) squared distances
+    D2 = np.min(d2, axis=1)                                            # D(x)²: to the closest centre so far
     return D2 / np.sum(D2)
 
 
@@ -238,6 +241,7 @@ q2 = FunctionQuestion(
            "for every centre j, the mean of the points whose label is j.",
            "Broadcasting gives all squared distances at once: X[:, None, :] − centres[None, :, :] has shape "
            "(n_samples, k, n_features); sum its square over the last axis and take np.argmin(…, axis=1).",
+           "d2 = np.sum((X[:, None, :] - centres[None, :, :]) ** 2, axis=2); "
            "labels = np.argmin(d2, axis=1); new_centres = np.array([X[labels == j].mean(axis=0) "
            "for j in range(len(centres))]); return labels, new_centres"],
 )
@@ -258,7 +262,7 @@ q3 = FunctionQuestion(
            "over the points.",
            "Compute the (n_samples, k) matrix of squared distances (as in question 2), take the minimum over "
            "axis=1, then sum.",
-           "return np.sum(np.min(squared_distances, axis=1)) with the matrix of question 2."],
+           "d2 = np.sum((X[:, None, :] - centres[None, :, :]) ** 2, axis=2); return np.sum(np.min(d2, axis=1))"],
 )
 
 q4 = FunctionQuestion(
@@ -277,5 +281,6 @@ q4 = FunctionQuestion(
     hints=["D(x) is the distance from x to the closest of the centres chosen so far; the probability of x is "
            "D(x)² divided by the sum of D² over all points.",
            "D² = np.min(squared distances, axis=1), shape (n_samples,); then normalise so that the result sums to 1.",
-           "D2 = np.min(d2, axis=1); return D2 / np.sum(D2)"],
+           "d2 = np.sum((X[:, None, :] - centres[None, :, :]) ** 2, axis=2); D2 = np.min(d2, axis=1); "
+           "return D2 / np.sum(D2)"],
 )
