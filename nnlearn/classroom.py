@@ -35,6 +35,7 @@ starts at column 0 (whose stub would stop the notebook) are errors.
 """
 
 import argparse
+import copy
 import re
 import sys
 from pathlib import Path
@@ -103,8 +104,6 @@ def student_source(source, *, cell_type="code", where="cell"):
 
 def student_notebook(nb, *, name="notebook"):
     """Return the student version of a notebook (an ``nbformat.NotebookNode``), outputs removed."""
-    import copy
-
     nb = copy.deepcopy(nb)
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index}"

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from . import metrics as metrics_module
-from ._validation import check_array, check_int, check_positive, check_rng
+from ._validation import check_int, check_positive, check_rng
 from .activations import Sigmoid, Softmax
 from .layers import Activation
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy

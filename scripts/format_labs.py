@@ -11,11 +11,13 @@ MyST markdown and converted) is dropped.
 """
 
 import argparse
-import json
+import copy
 import sys
 from pathlib import Path
 
 import nbformat
+
+from nnlearn.classroom import SOLUTION_TAG, strip_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -23,14 +25,13 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 
 def formatted(nb, stem):
     """Return the committed form of notebook ``nb`` whose file name is ``stem``.ipynb."""
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb = strip_outputs(copy.deepcopy(nb))
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     n_solution = 0
     for cell in nb.cells:
         meta = cell.metadata
-        meta.pop("execution", None)
         tags = meta.get("tags", [])
-        if "solution" in tags:
+        if SOLUTION_TAG in tags:
             n_solution += 1
             meta["nbgrader"] = {"grade": False, "grade_id": f"{stem}-solution-{n_solution}", "locked": False,
                                 "schema_version": 3, "solution": True, "task": False}
@@ -38,9 +39,6 @@ def formatted(nb, stem):
             meta.pop("nbgrader", None)
         if not tags:
             meta.pop("tags", None)
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
     return nb
 
 

@@ -8,16 +8,26 @@ import contextlib
 import functools
 import html.parser
 import http.server
+import os
 import pathlib
 import threading
 import urllib.parse
 
+import pytest
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require(available, reason):
+    """Skip the calling test when a browser tool is missing, or fail it if NNLEARN_REQUIRE_BROWSER is set."""
+    if not available:
+        if os.environ.get("NNLEARN_REQUIRE_BROWSER"):
+            pytest.fail(f"{reason} (NNLEARN_REQUIRE_BROWSER is set)")
+        pytest.skip(reason)
 
 
 def toc_pages():

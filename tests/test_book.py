@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from .book_checks import (CHROMIUM, CHROMIUM_ARGS, ROOT, broken_links, image_problems, math_problems,
+from .book_checks import (CHROMIUM, CHROMIUM_ARGS, ROOT, require, broken_links, image_problems, math_problems,
                           open_page, serve, toc_pages)
 
 VENDORED = ROOT / "_vendor" / "vendor"
@@ -89,17 +89,11 @@ def test_api_reference_is_generated_from_docstrings(site):
 
 @pytest.fixture(scope="session")
 def browser():
-    required = bool(os.environ.get("NNLEARN_REQUIRE_BROWSER"))
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        if required:
-            raise
-        pytest.skip("Playwright is not installed")
-    if not os.path.exists(CHROMIUM):
-        if required:
-            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-        pytest.skip("Chromium is not installed")
+        require(False, "Playwright is not installed")
+    require(os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

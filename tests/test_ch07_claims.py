@@ -8,7 +8,7 @@ from nnlearn import optim
 from nnlearn.activations import sigmoid
 from nnlearn.datasets import FUNCTIONS, function_samples, logic_gate
 from nnlearn.explore.approximation import (GRID, WIDTHS, ApproximationExplorer, approximation_error, fit_target,
-                                           train_one_hidden_layer, unit_contributions)
+                                           train_one_hidden_layer)
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
 

@@ -26,17 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from .book_checks import CHROMIUM, CHROMIUM_ARGS
+from .book_checks import CHROMIUM, CHROMIUM_ARGS, require
 
 ROOT = Path(__file__).resolve().parents[1]
 LABS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-
-
-def _require(condition, reason):
-    if not condition:
-        if os.environ.get("NNLEARN_REQUIRE_BROWSER"):
-            pytest.fail(f"{reason} (NNLEARN_REQUIRE_BROWSER is set)")
-        pytest.skip(reason)
 
 
 def _free_port():
@@ -50,8 +43,8 @@ def jupyterlab(tmp_path_factory):
     try:
         import jupyterlab  # noqa: F401
     except ImportError:
-        _require(False, "JupyterLab is not installed")
-    _require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+        require(False, "JupyterLab is not installed")
+    require(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
     root = tmp_path_factory.mktemp("labs")
     for lab in LABS:
         shutil.copy(lab, root / lab.name)
@@ -108,7 +101,7 @@ def browser(jupyterlab):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _require(False, "Playwright is not installed")
+        require(False, "Playwright is not installed")
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
 
     def start():

@@ -69,9 +69,7 @@ def test_lab_structure(lab):
 
 
 def _env(expect):
-    env = dict(os.environ, NNLEARN_EXPECT=expect, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    env.pop("NNLEARN_REQUIRE_BROWSER", None)
-    return env
+    return dict(os.environ, NNLEARN_EXPECT=expect, MPLBACKEND="Agg", PYTHONHASHSEED="0")
 
 
 def _nbval(paths, env, cwd):

@@ -369,7 +369,7 @@ class FunctionQuestion(Question):
             "Your function overflows (or divides by zero, or makes a NaN) for some inputs, "
             "e.g. very large or very negative ones; rewrite it in a numerically stable form.")
         with np.errstate(all="ignore"):
-            self._expected = [self._outputs(reference, args, check=False) for args in cases]
+            self._expected = [self._outputs(reference, args) for args in cases]
         super().__init__(label, self._judge_function, hints=hints, solution=solution, examples=examples,
                          reference=reference)
 
@@ -377,11 +377,10 @@ class FunctionQuestion(Question):
         """Every known wrong answer with a fragment of its feedback: the mistakes, then the examples."""
         return [(m.answer, m.message) for m in self.mistakes] + list(self.examples)
 
-    def _outputs(self, func, args, *, check):
+    def _outputs(self, func, args):
+        """What a trusted function (the reference, a known mistake) returns, as a tuple of outputs."""
         out = func(*_copy_args(args))
-        if check and out is None:
-            raise Incorrect("Your function returned None: did you forget the `return` statement?")
-        return _as_tuple(out, self.n_outputs) if check else (out if self.n_outputs > 1 else (out,))
+        return out if self.n_outputs > 1 else (out,)
 
     def _same(self, got, expected):
         for g, e in zip(got, expected):
@@ -454,7 +453,7 @@ class FunctionQuestion(Question):
     def _matches(self, mistake, outputs):
         try:
             with np.errstate(all="ignore"):
-                wrong = [self._outputs(mistake.answer, args, check=False) for args in self.cases]
+                wrong = [self._outputs(mistake.answer, args) for args in self.cases]
         except Exception:
             return False
         return all(self._same(got, w) for got, w in zip(outputs, wrong))

@@ -8,7 +8,7 @@ one Adam step with bias correction, ``q4`` the largest stable learning rate
 
 import numpy as np
 
-from ._question import FunctionQuestion, Incorrect, Mistake
+from ._question import FunctionQuestion, Mistake
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -222,24 +222,7 @@ def _lr_sigma(X):
 
 # -- the questions --------------------------------------------------------------------------------------
 
-class _StepQuestion(FunctionQuestion):
-    """A FunctionQuestion that explains a broadcasting error of the update of W (dL/dy_hat used for dL/dW)."""
-
-    def _judge_function(self, answer):
-        try:
-            super()._judge_function(answer)
-        except Incorrect as exc:
-            text = str(exc)
-            if "broadcast" in text:
-                raise Incorrect(
-                    text + " This usually means that W was updated with ∂L/∂ŷ, which has one entry per sample, "
-                    "shape (n, 1), instead of ∂L/∂W, shape (d, 1) like W. The course notes' rule "
-                    "w ← w − η ∂L/∂ŷ is wrong (for the chapter's sample x = −2, y = 1 it even raises the loss from 4 "
-                    "to 5.76): use the chain rule, ∂L/∂W = Xᵀ ∂L/∂ŷ.") from None
-            raise
-
-
-q1 = _StepQuestion(
+q1 = FunctionQuestion(
     "Lab 5, question 1 (one gradient-descent step)", gd_step,
     [(_X_ONE, _Y_ONE, _W_ONE, _B_ONE, 0.1), (_X_43, _Y_41, _W_31, _B_1, 0.05), (_X_43, _Y_41, _W_31, _B_1, 0.3)],
     n_outputs=2, output_names=("new W", "new b"),
@@ -252,8 +235,12 @@ q1 = _StepQuestion(
         Mistake("The bias was not updated: b ← b − η ∂L/∂b with ∂L/∂b = Σ_i ∂L/∂ŷ_i (a sum over the samples, "
                 "shape (1,)).", _gd_no_bias),
         Mistake("The gradient misses the factor 2 of d/dŷ (ŷ − y)² = 2(ŷ − y).", _gd_no_two),
+        # Fails with a broadcasting error for a batch; recognised by that exact error.
+        Mistake("W was updated with ∂L/∂ŷ, which has one entry per sample, shape (n, 1), instead of ∂L/∂W, "
+                "shape (d, 1) like W. The course notes' rule w ← w − η ∂L/∂ŷ is wrong (for the chapter's sample "
+                "x = −2, y = 1 it even raises the loss from 4 to 5.76): use the chain rule, ∂L/∂W = Xᵀ ∂L/∂ŷ.",
+                _gd_notes),
     ],
-    examples=[(_gd_notes, "∂L/∂W = Xᵀ ∂L/∂ŷ")],
     hints=["Three lines: the prediction ŷ = X @ W + b, the derivative ∂L/∂ŷ = 2(ŷ − y)/n, then the chain rule to "
            "get the derivatives with respect to the parameters.",
            "∂L/∂W = X.T @ dL_dyhat has the shape (d, 1) of W; ∂L/∂b = dL_dyhat.sum(axis=0) has the shape (1,) of b. "
