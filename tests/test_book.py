@@ -7,6 +7,7 @@ NNLEARN_REQUIRE_BROWSER is set (as `make test` and CI do).
 
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,15 @@ def test_bibliography_lists_the_original_papers(site):
     for author in ("Rosenblatt", "Rumelhart", "Cybenko", "Hornik", "Glorot", "Kingma", "Srivastava",
                    "Polyak", "Nesterov", "Lloyd", "Duchi"):
         assert author in text, author
+
+
+def test_bibliography_shows_no_raw_tex(site):
+    """pybtex does not typeset mathematics: a title with $...$ would show the dollars and backslashes."""
+    html = (site / "book/appendix/bibliography.html").read_text()
+    main = re.sub(r"<script.*?</script>", " ", html.split("<main", 1)[1].split("</main>", 1)[0], flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", main)
+    assert "$" not in body and "\\" not in body and "^{" not in body
+    assert "O(1/k²)" in body
 
 
 def test_api_reference_is_generated_from_docstrings(site):
