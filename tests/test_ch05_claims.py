@@ -53,14 +53,20 @@ def moons():
     return X, y, Y, L_star
 
 
+# Training claims hold for each of these seeds (the chapter runs seed 0). Their spread, measured over the
+# seeds and under the OpenBLAS kernels Prescott, Haswell, Sandybridge and this machine's default, is in a
+# comment next to each threshold; the kernels change only the last digits of this small model.
+SEEDS = range(5)
+
+
 @functools.lru_cache(maxsize=None)
-def train(batch_size, epochs=100, lr=0.1):
+def train(batch_size, epochs=100, lr=0.1, seed=0):
     """The chapter's run: full-data loss after every epoch and the number of steps (no timing)."""
     X, _, Y, _ = moons()
-    net = nnlearn.MLP([2, 1], output_activation="sigmoid", rng=0)
+    net = nnlearn.MLP([2, 1], output_activation="sigmoid", rng=seed)
     opt = optim.SGD(lr=lr)
     record = []
-    nnlearn.fit(net, X, Y, loss="bce", optimizer=opt, epochs=epochs, batch_size=batch_size, rng=0,
+    nnlearn.fit(net, X, Y, loss="bce", optimizer=opt, epochs=epochs, batch_size=batch_size, rng=seed,
                 progress=False,
                 callbacks=[lambda model, history: record.append(
                     nnlearn.evaluate(model, X, Y, loss="bce")["loss"])])
@@ -260,43 +266,49 @@ def test_minibatch_gradient_is_unbiased_and_its_error_falls_like_one_over_b():
 
 def test_batch_minibatch_sgd_steps_gaps_and_noise():
     _, _, _, L_star = moons()
-    assert round(L_star, 6) == 0.299357
-    runs = {name: train(bs) for name, bs in [("batch", None), ("mini", 32), ("sgd", 1)]}
-    assert {name: r[1] for name, r in runs.items()} == {"batch": 100, "mini": 700, "sgd": 20000}
-    gap = {name: r[0][-1] - L_star for name, r in runs.items()}
-    assert gap["sgd"] < gap["mini"] < gap["batch"]
-    rises = {name: int(np.sum(np.diff(r[0]) > 0)) for name, r in runs.items()}
-    assert rises["batch"] == 0 and rises["mini"] == 0 and rises["sgd"] > 30
-    assert rises["sgd"] == 43
-    # The printed numbers of the table.
-    assert f"{gap['batch']:.2e}" == "7.77e-02" and f"{gap['mini']:.2e}" == "1.05e-02"
+    assert abs(L_star - 0.299357) < 1e-6                 # a converged convex optimum
+    for seed in SEEDS:
+        runs = {name: train(bs, seed=seed) for name, bs in [("batch", None), ("mini", 32), ("sgd", 1)]}
+        assert {name: r[1] for name, r in runs.items()} == {"batch": 100, "mini": 700, "sgd": 20000}
+        gap = {name: r[0][-1] - L_star for name, r in runs.items()}
+        # Measured: sgd 3e-6..1.3e-3 < mini 8.6e-3..1.5e-2 < batch 7.8e-2..1.6e-1.
+        assert gap["sgd"] < gap["mini"] < gap["batch"], seed
+        rises = {name: int(np.sum(np.diff(r[0]) > 0)) for name, r in runs.items()}
+        # Measured: SGD's loss rose in 42-50 of 99 epochs; batch and mini-batch never rose.
+        assert rises["batch"] == 0 and rises["mini"] == 0 and rises["sgd"] > 30, seed
 
 
 def test_equal_steps_batch_and_minibatch_are_almost_equal():
     _, _, _, L_star = moons()
-    batch_700, steps = train(None, epochs=700)
-    mini = train(32)[0][-1] - L_star
-    assert steps == 700
-    assert abs(batch_700[-1] - L_star - mini) < 0.1 * mini
-    assert round(batch_700[-1] - L_star, 5) == 0.01029 and round(mini, 5) == 0.01055
+    for seed in SEEDS:
+        batch_700, steps = train(None, epochs=700, seed=seed)
+        mini = train(32, seed=seed)[0][-1] - L_star
+        assert steps == 700
+        # Measured: (batch after 700 steps) / (mini-batch after 700 steps) = 0.976 .. 1.037.
+        assert abs(batch_700[-1] - L_star - mini) < 0.1 * mini, seed
 
 
 def test_sgd_with_a_constant_rate_hovers_in_a_cloud_that_grows_with_eta():
     _, _, _, L_star = moons()
-    clouds = [np.mean(train(1, lr=lr)[0][50:] - L_star) for lr in (0.1, 0.3, 1.0)]
-    assert clouds[0] < clouds[1] < clouds[2] and clouds[0] > 1e-4
-    sgd = train(1)[0] - L_star
-    assert np.all(sgd[-6:-1] > 80 * sgd[-1])      # exercise: the last value is luck
+    for seed in range(3):
+        clouds = [np.mean(train(1, lr=lr, seed=seed)[0][50:] - L_star) for lr in (0.1, 0.3, 1.0)]
+        # Measured: mean gaps 1.0e-3..1.7e-3, 6.8e-3..1.0e-2, 4.5e-2..6.0e-2 for eta 0.1, 0.3, 1.
+        assert clouds[0] < clouds[1] < clouds[2] and clouds[0] > 1e-4, seed
+    for seed in SEEDS:
+        tail = train(1, seed=seed)[0][50:] - L_star
+        # Exercise: B = 1 ends anywhere in its cloud. Measured: max / min over the last 50 epochs 96..4,900.
+        assert tail.max() > 10 * tail.min(), seed
 
 
 def test_exercise_batch_size_sweep():
     _, _, _, L_star = moons()
-    results = {B: train(B) for B in [1, 8, 32, 100, None]}
-    assert [results[B][1] for B in [1, 8, 32, 100, None]] == [20000, 2500, 700, 200, 100]
-    assert [results[B][1] for B in [1, 8, 32, 100]] == [100 * int(np.ceil(200 / B)) for B in [1, 8, 32, 100]]
-    gaps = {B: results[B][0][-1] - L_star for B in results}
-    assert [f"{gaps[B]:.1e}" for B in [None, 100, 32, 8, 1]] == ["7.8e-02", "4.7e-02", "1.1e-02", "2.5e-04",
-                                                                   "3.5e-06"]
+    for seed in SEEDS:
+        results = {B: train(B, seed=seed) for B in [1, 8, 32, 100, None]}
+        assert [results[B][1] for B in [1, 8, 32, 100, None]] == [20000, 2500, 700, 200, 100]
+        assert [results[B][1] for B in [1, 8, 32, 100]] == [100 * int(np.ceil(200 / B)) for B in [1, 8, 32, 100]]
+        gaps = {B: results[B][0][-1] - L_star for B in results}
+        # Measured: full 7.8e-2..1.6e-1 > 100: 4.0e-2..8.6e-2 > 32: 8.6e-3..1.5e-2 > 8: 2.2e-4..3.4e-4.
+        assert gaps[None] > gaps[100] > gaps[32] > gaps[8], seed
 
 
 # -- momentum and Nesterov ---------------------------------------------------------------------------
@@ -354,6 +366,71 @@ def test_nesterov_torch_form_is_the_look_ahead_point_of_nesterovs_form():
     np.testing.assert_allclose(path, look_ahead, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("surface_name, eta, mu", [("rosenbrock", 0.0005, 0.9), ("beale", 0.001, 0.5),
+                                                    ("quadratic", 0.05, 0.99)])
+def test_velocity_averaging_and_pytorch_forms_of_momentum_are_one_algorithm(surface_name, eta, mu):
+    """The chapter's table: v = -eta b (same mu, eta); m = (1 - beta) b with beta = mu, eta' = eta / (1 - beta)."""
+    surface = surfaces.get(surface_name)
+    torch_path, _ = surfaces.trajectory(surface, SGD(lr=eta, momentum=mu), 50)
+    theta_vel, v = surface.start.astype(float), np.zeros(2)
+    theta_avg, m = surface.start.astype(float), np.zeros(2)
+    theta_raw, m_raw = surface.start.astype(float), np.zeros(2)        # averaging form without rescaling
+    vel, avg, raw, b = [theta_vel], [theta_avg], [theta_raw], np.zeros(2)
+    for t in range(50):
+        g = surface.gradient(theta_vel)
+        v = mu * v - eta * g
+        theta_vel = theta_vel + v
+        b = mu * b + g                                                 # PyTorch's buffer along the same path
+        np.testing.assert_allclose(v, -eta * b, rtol=1e-12, atol=1e-15)
+        m = mu * m + (1 - mu) * surface.gradient(theta_avg)
+        theta_avg = theta_avg - eta / (1 - mu) * m
+        m_raw = mu * m_raw + (1 - mu) * surface.gradient(theta_raw)
+        theta_raw = theta_raw - eta * m_raw
+        vel.append(theta_vel)
+        avg.append(theta_avg)
+        raw.append(theta_raw)
+    np.testing.assert_allclose(vel, torch_path, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(avg, torch_path, rtol=1e-10, atol=1e-12)
+    # Without the rescaling the first step is (1 - beta) times as long: a different algorithm.
+    np.testing.assert_allclose(raw[1] - raw[0], (1 - mu) * (torch_path[1] - torch_path[0]), rtol=1e-12)
+    assert not np.allclose(raw[-1], torch_path[-1])
+
+
+def spectral_radius(a, mu, nesterov):
+    if nesterov:
+        return np.abs(np.roots([1, -(1 + mu) * (1 - a), mu * (1 - a)])).max()
+    return np.abs(np.roots([1, -(1 + mu - a), mu])).max()
+
+
+def test_nesterov_damps_faster_at_moderate_rates_but_tolerates_only_smaller_learning_rates():
+    mu = 0.9
+    grid = np.linspace(0.005, 3.995, 400)
+    for a in grid:
+        hb, nest = spectral_radius(a, mu, False), spectral_radius(a, mu, True)
+        if a < 1.3:
+            assert nest < hb, a                          # the look-ahead damps the oscillation
+        assert (nest < 1) == (a < (2 + 2 * mu) / (1 + 2 * mu)), a
+        assert (hb < 1) == (a < 2 * (1 + mu)), a
+    assert (2 + 2 * mu) / (1 + 2 * mu) < 2 < 2 * (1 + mu)  # Nesterov's limit is below GD's and the heavy ball's
+    assert np.isclose(spectral_radius(0.5, mu, False), np.sqrt(mu))
+    assert np.isclose(spectral_radius(0.5, mu, True), np.sqrt(mu * 0.5))
+    # With nnlearn's optimizers on L = 10 x^2 / 2, and on the bowl of kappa = 10 (lambda_max = 10).
+    def run(eta, nesterov, steps=200):
+        opt, x, g = SGD(eta, momentum=mu, nesterov=nesterov), np.ones(1), np.zeros(1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(steps):
+                g[:] = 10.0 * x
+                opt.step([(x, g)])
+        return abs(x[0])
+    assert run(0.05, True) < 1e-3 * run(0.05, False)                 # a = 0.5: Nesterov far ahead
+    assert run(0.2, False) < 1e-3 and not run(0.2, True) < 1e3        # a = 2: only the heavy ball converges
+    bowl = surfaces.quadratic(10.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, heavy = surfaces.trajectory(bowl, SGD(0.2, momentum=mu), 500)
+        _, nest = surfaces.trajectory(bowl, SGD(0.2, momentum=mu, nesterov=True), 500)
+    assert heavy[-1] < 1e-6 * heavy[0] and not nest[-1] < nest[0]
+
+
 # -- adaptive methods ---------------------------------------------------------------------------------
 
 def test_adam_first_step_and_bias_correction_factor():
@@ -399,15 +476,16 @@ def conditioning_counts():
     return counts
 
 
-def test_ill_conditioning_table():
+def test_ill_conditioning_table_gradient_descent_equals_its_closed_form():
+    # With eta = 2 / (1 + kappa) both eigen-coordinates shrink by the same factor rho = (kappa - 1) / (kappa + 1)
+    # per step, so L_t = L_0 rho^(2t) on the axis-aligned and on the rotated bowl: the step count is a formula.
     c = conditioning_counts()
-    K = (10.0, 100.0, 1000.0)
-    assert [c["axis", "gd", k] for k in K] == [42, 466, 5213]
-    assert [c["axis", "heavy", k] for k in K] == [18, 71, 264]
-    assert [c["axis", "adam", k] for k in K] == [154, 158, 160]
-    assert [c["rotated", "gd", k] for k in K] == [46, 512, 5687]
-    assert [c["rotated", "heavy", k] for k in K] == [20, 76, 280]
-    assert [c["rotated", "adam", k] for k in K] == [372, 1663, 4842]
+    for shape, make in [("axis", surfaces.quadratic), ("rotated", rotated_quadratic)]:
+        for kappa in (10.0, 100.0, 1000.0):
+            s = make(kappa)
+            rho = (kappa - 1) / (kappa + 1)
+            predicted = int(np.ceil(np.log(s(s.start) / 1e-6) / (-2 * np.log(rho))))
+            assert abs(c[shape, "gd", kappa] - predicted) <= 1, (shape, kappa)
 
 
 def test_ill_conditioning_claims():
@@ -420,7 +498,7 @@ def test_ill_conditioning_claims():
     hb_rot = [c["rotated", "heavy", k] for k in (10.0, 100.0, 1000.0)]
     assert gd[1] / gd[0] > 9 and gd[2] / gd[1] > 9
     assert 2.5 < hb[1] / hb[0] < 5 and 2.5 < hb[2] / hb[1] < 5
-    assert max(ad) - min(ad) <= 10 and abs(np.mean(ad) - 155) < 5
+    assert max(ad) - min(ad) <= 10                      # "whatever kappa"
     assert hb[1] < ad[1] < gd[1]
     assert ad[2] < hb[2]                               # for kappa = 1000 Adam beats the tuned heavy ball
     assert ad[0] > gd[0]                               # for kappa = 10 GD is faster than Adam
@@ -438,20 +516,35 @@ def test_ill_conditioning_claims():
         assert abs(hessian[0, 1]) > 1                 # no longer diagonal
 
 
-def test_adam_with_the_papers_learning_rate_is_too_slow_here():
-    assert steps_to_tolerance(surfaces.quadratic(10.0), Adam(lr=0.001)) is None
-    path, _ = surfaces.trajectory(surfaces.quadratic(10.0), Adam(lr=0.001), 100)
-    steps = np.linalg.norm(np.diff(path, axis=0), axis=1)
-    assert steps.max() < 0.0015                        # about 0.001 per step, 4 units from the minimum
+def test_adam_with_the_papers_learning_rate_is_slow_because_its_steps_are_at_most_eta_and_shrink():
+    eta = 0.001
+    assert steps_to_tolerance(surfaces.quadratic(10.0), Adam(lr=eta)) is None      # not within 6,000 steps
+    path, losses = surfaces.trajectory(surfaces.quadratic(10.0), Adam(lr=eta), 10_000)
+    moves = np.abs(np.diff(path, axis=0))
+    reached = int(np.flatnonzero(losses <= 1e-6)[0])
+    # Steps of at most eta per coordinate, exactly eta at first, whatever the gradient (here 4 and 15):
+    np.testing.assert_allclose(moves[0], eta, rtol=1e-6)
+    assert moves.max() <= eta * (1 + 1e-9)
+    # So the four units along x take more than 4 / eta steps ...
+    assert reached > 4 / eta
+    # ... and x creeps towards 0 with ever shorter steps: monotone, never longer than the step before.
+    assert np.all(np.diff(path[:reached + 1, 0]) > 0) and np.all(np.diff(moves[:reached, 0]) <= 0)
+    three_units = int(np.flatnonzero(np.abs(path[:, 0]) <= 1)[0])
+    first_rate = 3 / three_units / eta
+    last_rate = (1 - abs(path[reached, 0])) / (reached - three_units) / eta
+    assert 0.7 < first_rate < 1 and last_rate < 0.5 * first_rate   # measured: 0.80 and 0.25
+    assert moves[reached - 1, 0] < 0.01 * eta                      # measured: 0.5 % of eta
+    assert 7000 < reached < 9000                                     # measured: 7,815 (no BLAS involved)
 
 
 def test_exercise_adagrad_rmsprop_conditioning():
-    for kappa in (10.0, 100.0, 1000.0):
-        assert steps_to_tolerance(surfaces.quadratic(kappa), AdaGrad(lr=1.0)) == 47
-        assert steps_to_tolerance(surfaces.quadratic(kappa), RMSprop(lr=0.01)) == 650
-    rot = {kappa: (steps_to_tolerance(rotated_quadratic(kappa), AdaGrad(lr=1.0)),
-                   steps_to_tolerance(rotated_quadratic(kappa), RMSprop(lr=0.01))) for kappa in (10.0, 100.0, 1000.0)}
-    assert rot == {10.0: (267, 935), 100.0: (2640, 1404), 1000.0: (None, None)}
+    for make in (lambda: AdaGrad(lr=1.0), lambda: RMSprop(lr=0.01)):
+        axis = [steps_to_tolerance(surfaces.quadratic(kappa), make()) for kappa in (10.0, 100.0, 1000.0)]
+        rot = [steps_to_tolerance(rotated_quadratic(kappa), make()) for kappa in (10.0, 100.0, 1000.0)]
+        assert len(set(axis)) == 1 and axis[0] is not None          # independent of kappa
+        assert rot[0] < rot[1] and rot[2] is None                   # slower as kappa grows, none at 1000
+        assert rot[0] > axis[0]
+    assert steps_to_tolerance(surfaces.quadratic(10.0), AdaGrad(lr=1.0)) == 47       # a short exact run
 
 
 # -- each optimizer against an independent implementation of its equations ---------------------------
