@@ -33,6 +33,7 @@ def test_a_stack_of_linear_layers_is_one_affine_map():
     (W1, b1), (W2, b2), (W3, b3) = [(d.params["W"], d.params["b"]) for d in dense]
     W, b = W1 @ W2 @ W3, (b1 @ W2 + b2) @ W3 + b3
     assert net.n_params == 105 and W.shape == (2, 1)
+    assert W.size + b.size == 3                                 # a plane w1 x1 + w2 x2 + b: three numbers
     assert np.abs(net.forward(X) - (X @ W + b)).max() < 1e-12
     # ... and a ReLU network of the same shape is not affine: the claim could fail.
     relu_net = nnlearn.MLP([2, 8, 8, 1], activation="relu", rng=0)
@@ -154,8 +155,15 @@ def test_tanh_outputs_are_centred_and_sigmoid_outputs_are_not():
     assert np.all(sigmoid(z) > 0)                                 # every sigmoid output is positive
 
 
-# -- dying ReLU: the chapter's run --------------------------------------------------------------------
+# -- dying ReLU: the chapter's run, and the same run for other seeds ----------------------------------
+#
+# The chapter trains with rng=0 and glues the counts. What it claims must hold whatever the seed (which sets
+# the initial weights and the mini-batch order) and the BLAS kernel. Measured for seeds 0-4 under the
+# default, Prescott, Haswell and Sandybridge kernels (identical there): ReLU units dead after the fast
+# epochs 8-39; leaky 0.01 pushed negative 7-41; leaky 0.1 at the end 5-25, always fewer than leaky 0.01;
+# median weight change of the pushed-negative units, leaky 0.1 / leaky 0.01 = 1.8-43.
 
+SEEDS = range(5)
 X_SIN, Y_SIN = datasets.function_samples("sin", 256, noise=0.1, rng=0)
 
 
@@ -163,70 +171,79 @@ def _switched_off(net):
     return np.all(net[0].forward(X_SIN) <= 0, axis=0)
 
 
-def _dying_run(activation):
+def _dying_run(activation, seed=0):
     """The chapter's dying_run (plus the final network and the mask, for further checks)."""
-    net = nnlearn.MLP([1, 64, 1], activation=activation, rng=0)
+    net = nnlearn.MLP([1, 64, 1], activation=activation, rng=seed)
     counts = [int(_switched_off(net).sum())]
 
     def count(model, history):
         counts.append(int(_switched_off(model).sum()))
 
-    settings = dict(loss="mse", batch_size=32, rng=0, progress=False, callbacks=[count])
+    settings = dict(loss="mse", batch_size=32, rng=seed, progress=False, callbacks=[count])
     fast = nnlearn.fit(net, X_SIN, Y_SIN, optimizer=optim.SGD(lr=0.3), epochs=30, **settings)
     off = _switched_off(net)
 
     def weights():
-        return [net[0].params["W"], net[0].params["b"], net[2].params["W"][:, 0]]
+        return np.vstack([net[0].params["W"], net[0].params["b"], net[2].params["W"][:, 0]])
 
-    frozen = [w.copy() for w in weights()]
+    frozen = weights().copy()
     slow = nnlearn.fit(net, X_SIN, Y_SIN, optimizer=optim.SGD(lr=0.05), epochs=300, **settings)
-    moved = max(np.abs(a - b)[..., off].max(initial=0.0) for a, b in zip(weights(), frozen))
+    change = np.abs(weights() - frozen).max(axis=0)[off]
     outputs = net[1].forward(net[0].forward(X_SIN))
     return {"counts": counts, "loss": np.concatenate([fast.loss, slow.loss]), "off_after_fast": int(off.sum()),
-            "revived": int((off & ~_switched_off(net)).sum()), "moved": moved,
+            "revived": int((off & ~_switched_off(net)).sum()), "moved": float(change.max(initial=0.0)),
+            "median_moved": float(np.median(change)) if change.size else 0.0,
             "zero_outputs": int(np.all(outputs == 0, axis=0).sum()), "off": off, "net": net}
 
 
 @pytest.fixture(scope="module")
 def dying_runs():
-    return {"relu": _dying_run("relu"), "leaky01": _dying_run(LeakyReLU(0.01)), "leaky1": _dying_run(LeakyReLU(0.1))}
+    """{seed: {"relu": run, "leaky01": run, "leaky1": run}} for the seeds 0-4; seed 0 is the chapter's."""
+    return {seed: {"relu": _dying_run("relu", seed), "leaky01": _dying_run(LeakyReLU(0.01), seed),
+                   "leaky1": _dying_run(LeakyReLU(0.1), seed)} for seed in SEEDS}
 
 
 def test_relu_units_die_at_a_large_learning_rate_and_stay_dead(dying_runs):
-    relu = dying_runs["relu"]
-    assert relu["counts"][0] == 0                                   # none at initialisation
-    assert relu["off_after_fast"] == 31 == relu["counts"][30]       # 31 of 64 after 30 epochs at lr 0.3
-    assert relu["counts"][-1] == 31 and relu["zero_outputs"] == 31  # all output 0 on every sample, at the end
-    assert relu["revived"] == 0 and relu["moved"] == 0.0           # frozen, bit for bit
-    assert min(relu["counts"][30:]) == max(relu["counts"][30:]) == 31   # the count never falls afterwards
-    assert 64 - relu["counts"][-1] == 33                            # working units left
-    assert len(relu["counts"]) == 331 and len(relu["loss"]) == 330
+    for seed, runs in dying_runs.items():
+        relu = runs["relu"]
+        assert relu["counts"][0] == 0, seed                                # none at initialisation
+        assert relu["off_after_fast"] > 0, seed                            # 8-39 die at lr 0.3
+        assert relu["off_after_fast"] == relu["counts"][30], seed
+        assert min(relu["counts"][30:]) == max(relu["counts"][30:]) == relu["off_after_fast"], seed
+        assert relu["zero_outputs"] == relu["off_after_fast"], seed       # all output 0 on every sample
+        assert relu["revived"] == 0 and relu["moved"] == 0.0, seed        # frozen, bit for bit
+        assert len(relu["counts"]) == 331 and len(relu["loss"]) == 330
+    # "How many units die depends on the seed"
+    assert len({runs["relu"]["off_after_fast"] for runs in dying_runs.values()}) > 1
 
 
 def test_dead_relu_units_receive_exactly_zero_gradient(dying_runs):
-    relu = dying_runs["relu"]
+    relu = dying_runs[0]["relu"]
     net, off = relu["net"], relu["off"]
     loss = nnlearn.losses.get("mse")
     out = net.forward(X_SIN)
     net.backward(loss.gradient(out, Y_SIN))
+    assert off.any()
     assert np.all(net[0].grads["W"][:, off] == 0) and np.all(net[0].grads["b"][off] == 0)
     assert np.all(net[2].grads["W"][off] == 0)
     assert np.abs(net[0].grads["W"][:, ~off]).max() > 0             # the living units do get gradients
 
 
 def test_leaky_relu_units_are_pushed_negative_but_not_dead(dying_runs):
-    leaky01, leaky1, relu = dying_runs["leaky01"], dying_runs["leaky1"], dying_runs["relu"]
-    assert leaky01["counts"][0] == leaky1["counts"][0] == 0
-    assert leaky01["off_after_fast"] == 32 and leaky01["counts"][-1] == 32
-    assert leaky01["zero_outputs"] == leaky1["zero_outputs"] == 0     # a leaky unit never outputs 0 everywhere
-    assert 0 < leaky01["moved"] < 0.01 and leaky01["revived"] == 0    # still moving, slowly; none back in 300 epochs
-    assert leaky1["moved"] > leaky01["moved"]
-    assert leaky1["counts"][-1] == 12
-    final = {name: r["loss"][-1] for name, r in dying_runs.items()}
-    assert final["leaky1"] < min(final["relu"], final["leaky01"])     # lowest final training loss of the three
-    np.testing.assert_allclose([final["relu"], final["leaky01"], final["leaky1"]], [0.0137, 0.0132, 0.0107],
-                               atol=5e-5)
-    assert relu["counts"][-1] == 31
+    for seed, runs in dying_runs.items():
+        leaky01, leaky1 = runs["leaky01"], runs["leaky1"]
+        assert leaky01["counts"][0] == leaky1["counts"][0] == 0, seed
+        assert leaky01["off_after_fast"] > 0, seed                          # pushed to the negative side
+        assert leaky01["zero_outputs"] == leaky1["zero_outputs"] == 0, seed  # never 0 on every sample
+        assert leaky01["moved"] > 0 and leaky1["moved"] > 0, seed            # not frozen
+        assert leaky1["counts"][-1] < leaky01["counts"][-1], seed            # "only ... units" with alpha 0.1
+        assert leaky1["median_moved"] > leaky01["median_moved"], seed        # a larger alpha moves them faster
+
+
+def test_which_run_ends_with_the_lowest_loss_depends_on_the_seed(dying_runs):
+    """The chapter says the table does not rank the activations by their final loss."""
+    best = {min(runs, key=lambda name: runs[name]["loss"][-1]) for runs in dying_runs.values()}
+    assert len(best) > 1
 
 
 def test_dying_run_is_deterministic():
@@ -238,7 +255,8 @@ def test_explorer_states_quoted_in_the_chapter():
     from nnlearn.explore.activations import ActivationExplorer
 
     explorer = ActivationExplorer(rng=0, activation="relu", mean=-1.0, std=1.0)
-    assert round(explorer.result["fraction_zero_derivative"], 2) == 0.84
+    phi_of_one = 0.5 * (1 + math.erf(1 / math.sqrt(2)))                  # P(z <= 0) for z ~ N(-1, 1)
+    assert abs(explorer.result["fraction_zero_derivative"] - phi_of_one) < 0.01
     best = explorer.update(activation="sigmoid", mean=0.0, std=1.0)["mean_derivative"]
     wide = explorer.update(activation="sigmoid", mean=0.0, std=3.0)
     assert wide["mean_derivative"] < 0.5 * 0.25 and wide["mean_derivative"] < best
@@ -383,14 +401,18 @@ def test_the_notes_sigmoid_is_decreasing():
 
 
 # -- the bad-bias exercise ----------------------------------------------------------------------------
+#
+# The solution glues the run with rng=0. Measured for seeds 0-4 (all kernels tried identical): ReLU loss /
+# variance of the targets 1.001-1.004; leaky ReLU 62-63 of 64 units still negative, loss 0.14-0.16 against
+# a variance of 0.506.
 
-def _bad_bias_run(activation):
-    net = nnlearn.MLP([1, 64, 1], activation=activation, rng=0)
+def _bad_bias_run(activation, seed=0):
+    net = nnlearn.MLP([1, 64, 1], activation=activation, rng=seed)
     net[0].params["b"][:] = -1.0
     W0 = net[0].params["W"].copy()
     before = int(np.all(net[0].forward(X_SIN) <= 0, axis=0).sum())
     history = nnlearn.fit(net, X_SIN, Y_SIN, loss="mse", optimizer=optim.SGD(lr=0.05), epochs=300,
-                          batch_size=32, rng=0, progress=False)
+                          batch_size=32, rng=seed, progress=False)
     after = int(np.all(net[0].forward(X_SIN) <= 0, axis=0).sum())
     return before, after, history.loss[-1], W0, net
 
@@ -398,13 +420,13 @@ def _bad_bias_run(activation):
 def test_bad_bias_exercise():
     assert math.sqrt(6 / 65) == pytest.approx(0.30, abs=0.01) and math.sqrt(6 / 65) * 3 < 1
     assert np.abs(X_SIN).max() <= 3
-    before, after, loss, W0, net = _bad_bias_run("relu")
-    assert np.abs(W0).max() <= math.sqrt(6 / 65)
-    assert before == after == 64
-    assert np.array_equal(net[0].params["W"], W0)                    # the hidden layer never learned
-    assert loss == pytest.approx(0.507, abs=5e-4) and Y_SIN.var() == pytest.approx(0.506, abs=5e-4)
-    assert loss > Y_SIN.var()
-    before, after, loss, W0, net = _bad_bias_run(LeakyReLU(0.01))
-    assert before == 64 and after == 63
-    assert loss == pytest.approx(0.163, abs=5e-4)
-    assert np.abs(net[0].params["W"] - W0).max() > 0.1               # the units are moving
+    for seed in (0, 1, 2):
+        before, after, loss, W0, net = _bad_bias_run("relu", seed)
+        assert np.abs(W0).max() <= math.sqrt(6 / 65)
+        assert before == after == 64, seed
+        assert np.array_equal(net[0].params["W"], W0), seed          # the hidden layer never learned
+        assert Y_SIN.var() < loss < 1.01 * Y_SIN.var(), seed        # a constant: just above the variance
+        before, after, loss, W0, net = _bad_bias_run(LeakyReLU(0.01), seed)
+        assert before == 64 and after < 64, seed                      # some have made it back
+        assert loss < 0.5 * Y_SIN.var(), seed                         # a line fits far better than a constant
+        assert np.abs(net[0].params["W"] - W0).max() > 0.1, seed      # the units are moving

@@ -35,7 +35,9 @@ class Pinball(Loss):
 
     def _gradient(self, y_pred, y_true):
         u = y_true - y_pred
-        return (np.where(u < 0, 1.0 - self.tau, 0.0) - np.where(u > 0, self.tau, 0.0)) / y_pred.size
+        too_high = np.where(u < 0, 1.0 - self.tau, 0.0)
+        too_low = np.where(u > 0, self.tau, 0.0)
+        return (too_high - too_low) / y_pred.size
 
 
 class LogCosh(Loss):
@@ -152,6 +154,39 @@ def test_reductions_over_elements_and_samples():
     assert losses.get("cce").gradient(*big).sum() == pytest.approx(losses.get("cce").gradient(P4, Y4).sum())
 
 
+def test_the_mean_fixes_the_gradient_scale_not_its_noise():
+    """What averaging over the batch does, and does not, do: a random batch's gradient has the same expected
+    value for every batch size (the full-data gradient), while the summed gradient grows with the batch;
+    the spread of the averaged gradient shrinks with the batch size, so the best learning rate may change."""
+    rng = np.random.default_rng(9)
+    n_data = 5000
+    X = rng.normal(size=(n_data, 3))
+    y = X @ np.array([[1.0], [-2.0], [0.5]]) + rng.normal(size=(n_data, 1))
+    w = np.zeros((3, 1))                                        # a linear model y_hat = X w, far from the optimum
+    mse = losses.get("mse")
+
+    def weight_gradient(rows, reduce):
+        dl_dyhat = mse.gradient(X[rows] @ w, y[rows])            # mean over the batch: 2 r / n
+        return (X[rows].T @ dl_dyhat).ravel() * (len(rows) if reduce == "sum" else 1)
+
+    full = weight_gradient(np.arange(n_data), "mean")
+    draws = 2000
+    stats = {}
+    for n in (10, 1000):
+        batches = [rng.choice(n_data, size=n, replace=False) for _ in range(draws)]
+        mean_grads = np.array([weight_gradient(rows, "mean") for rows in batches])
+        sum_grads = np.array([weight_gradient(rows, "sum") for rows in batches])
+        stats[n] = mean_grads.mean(axis=0), mean_grads.std(axis=0), sum_grads.mean(axis=0)
+        standard_error = mean_grads.std(axis=0) / np.sqrt(draws)
+        assert np.all(np.abs(stats[n][0] - full) < 5 * standard_error), n   # unbiased for every n
+        np.testing.assert_allclose(stats[n][2], n * stats[n][0])             # the sum grows with n
+    # same expected gradient at both sizes, within 2% of its size
+    assert np.abs(stats[10][0] - stats[1000][0]).max() < 0.02 * np.abs(full).max()
+    # the noise shrinks about like 1/sqrt(n): theory sqrt(100 (n_data - 10) / (n_data - 1000)) = 11.2
+    ratio = stats[10][1] / stats[1000][1]
+    assert np.all((ratio > 8) & (ratio < 15)), ratio
+
+
 # -- Maximum likelihood -------------------------------------------------------------------------
 
 def test_losses_are_negative_log_likelihoods():
@@ -215,20 +250,20 @@ def test_confidently_wrong_gradient_mse_versus_bce():
     assert abs(zs[k, 0] - np.log(0.5)) < 0.05 and abs(g_mse[k, 0] * zs.size) == pytest.approx(8 / 27, rel=1e-3)
 
 
-def _classification_data():
-    rng = np.random.default_rng(0)
+def _classification_data(seed=0):
+    rng = np.random.default_rng(seed)
     X = np.concatenate([rng.normal(-1.5, 1.0, size=(100, 1)), rng.normal(1.5, 1.0, size=(100, 1))])
     y = np.repeat([0.0, 1.0], 100).reshape(-1, 1)
     return X, y
 
 
-def _train_classifier(loss, confidently_wrong=True):
-    X, y = _classification_data()
-    net = nnlearn.MLP([1, 1], output_activation="sigmoid", rng=0)
+def _train_classifier(loss, confidently_wrong=True, seed=0):
+    X, y = _classification_data(seed)
+    net = nnlearn.MLP([1, 1], output_activation="sigmoid", rng=seed)
     if confidently_wrong:
         net[0].params["W"][...] = -4.0
     history = nnlearn.fit(net, X, y, loss=loss, optimizer=optim.SGD(lr=1.0), epochs=150,
-                          metrics=["accuracy", "mse"], rng=0, progress=False)
+                          metrics=["accuracy", "mse"], rng=seed, progress=False)
     return net, history
 
 
@@ -237,29 +272,42 @@ def _first_epoch_reaching(history, accuracy=0.9):
     return int(hits[0]) + 1 if hits.size else None
 
 
+# The chapter trains with seed 0 and glues the epochs. Measured for seeds 0-4 (data, initial bias, batch
+# order) under the default, Prescott, Haswell and Sandybridge kernels (identical there): from w = -4, BCE
+# reaches 90% accuracy at epoch 4 and MSE at epochs 68-79; at epoch 20 the MSE run's accuracy is
+# 0.045-0.08 and its error of p 14-24 times the BCE run's. From the drawn weight the MSE/BCE ratio of the
+# error of p at epoch 20 is 1.05-1.32.
+SEEDS = range(5)
+
+
 def test_mse_with_sigmoid_trains_slower_than_bce_from_a_confidently_wrong_start():
-    runs = {name: _train_classifier(name)[1] for name in ("mse", "bce")}
-    reach = {name: _first_epoch_reaching(h) for name, h in runs.items()}
-    assert reach == {"mse": 79, "bce": 4}                       # the numbers in the text and caption
-    assert runs["mse"]["mse"][19] > 10 * runs["bce"]["mse"][19]
-    assert round(runs["mse"]["accuracy"][19], 3) == 0.08 and round(runs["bce"]["accuracy"][19], 3) == 0.92
-    assert round(runs["mse"]["mse"][19], 3) == 0.85 and round(runs["bce"]["mse"][19], 3) == 0.059
-    # The plateau of the figure: the MSE run's loss is still within 20% of its start after 60 epochs.
-    assert runs["mse"].loss[59] > 0.8 * runs["mse"].loss[0]
+    mse_epochs = set()
+    for seed in SEEDS:
+        runs = {name: _train_classifier(name, seed=seed)[1] for name in ("mse", "bce")}
+        reach = {name: _first_epoch_reaching(h) for name, h in runs.items()}
+        mse_epochs.add(reach["mse"])
+        assert reach["bce"] <= 5, seed                                  # "recovers in a few"
+        assert reach["mse"] > 10 * reach["bce"], seed                   # "more than ten times as many"
+        assert reach["mse"] > 40, seed                                  # "a plateau for dozens of epochs"
+        assert runs["mse"]["accuracy"][19] < 0.5, seed                  # still wrong about most points
+        assert runs["mse"]["mse"][19] > 10 * runs["bce"]["mse"][19], seed
+    assert len(mse_epochs) > 1                                          # "with other seeds these epochs change"
     # Same seed, same numbers (the chapter runs twice identically).
-    again = _train_classifier("mse")[1]
-    np.testing.assert_array_equal(again.loss, runs["mse"].loss)
+    first, again = _train_classifier("mse")[1], _train_classifier("mse")[1]
+    np.testing.assert_array_equal(again.loss, first.loss)
 
 
 def test_default_initialisation_makes_the_two_losses_close():
-    """Exercise ex-default-init."""
-    results = {name: _train_classifier(name, confidently_wrong=False) for name in ("mse", "bce")}
+    """Exercise ex-default-init: from the drawn weight the two runs are close; from w = -4 they are not."""
     w0 = nnlearn.MLP([1, 1], output_activation="sigmoid", rng=0)[0].params["W"].item()
-    assert round(w0, 2) == 0.47
+    assert 0 < w0 < 1                                                   # small, of the right sign
+    results = {name: _train_classifier(name, confidently_wrong=False) for name in ("mse", "bce")}
     for name, (_, h) in results.items():
-        assert _first_epoch_reaching(h) == 1 and h["accuracy"][0] == 0.925
-    mse_run, bce_run = results["mse"][1]["mse"][19], results["bce"][1]["mse"][19]
-    assert abs(mse_run - bce_run) < 0.01 and (round(mse_run, 3), round(bce_run, 3)) == (0.065, 0.059)
+        assert _first_epoch_reaching(h) == 1, name                      # one step: a short computation
+    for seed in SEEDS:
+        close = {name: _train_classifier(name, confidently_wrong=False, seed=seed)[1]["mse"][19]
+                 for name in ("mse", "bce")}
+        assert close["mse"] < 1.5 * close["bce"], seed
 
 
 # -- Softmax with cross-entropy -----------------------------------------------------------------
@@ -317,32 +365,36 @@ def test_fit_starts_backpropagation_from_p_minus_y():
 
 # -- Outliers -----------------------------------------------------------------------------------
 
-def _outlier_fits():
+def _outlier_fits(seed=0):
     x, y, is_outlier = outlier_data(12.0, n_outliers=3)
     X, Y = x.reshape(-1, 1), y.reshape(-1, 1)
     fits = {}
     for name in ("mse", "mae", "huber"):
-        line = nnlearn.MLP([1, 1], rng=0)
+        line = nnlearn.MLP([1, 1], rng=seed)
         nnlearn.fit(line, X, Y, loss=name, optimizer=optim.SGD(lr=0.1), epochs=2000, progress=False)
         fits[name] = (line[0].params["W"].item(), line[0].params["b"].item())
     return x, y, is_outlier, fits
 
 
 def test_huber_and_mae_lines_are_closer_to_the_true_slope_than_mse():
-    x, y, is_outlier, fits = _outlier_fits()
-    slope_error = {name: abs(w - 2.0) for name, (w, b) in fits.items()}
-    assert slope_error["huber"] < slope_error["mse"] and slope_error["mae"] < slope_error["mse"]
-    assert slope_error["mse"] > 1.0 and max(slope_error["huber"], slope_error["mae"]) < 0.1
-    assert round(fits["mse"][0], 2) == 0.71 and round(fits["huber"][0], 2) == 1.92
-    assert round(fits["mae"][0], 2) == 2.02                     # the figure's legend (gradient descent)
-    # The exact minimisers that the flipbook draws are what gradient descent found.
-    exact = {name: fit_line(x, y, name) for name in fits}
-    gap = {name: max(abs(exact[name][k] - fits[name][k]) for k in (0, 1)) for name in fits}
-    assert gap["mse"] < 1e-9 and gap["huber"] < 1e-9 and gap["mae"] < 0.02
-    assert round(gap["mae"], 3) == 0.015
-    assert round(exact["mae"][0], 2) == 2.03                    # exercise ex-huber-delta
+    # Over the initial weights of rng=0-4 the MAE gap is 0.008-0.015 (gradient descent oscillates); MSE and
+    # Huber converge to the exact minimiser within 1e-14.
+    x, y, _ = outlier_data(12.0, n_outliers=3)
+    exact = {name: fit_line(x, y, name) for name in ("mse", "mae", "huber")}
+    for seed in SEEDS:
+        fits = _outlier_fits(seed)[3]
+        slope_error = {name: abs(w - 2.0) for name, (w, b) in fits.items()}
+        assert slope_error["huber"] < slope_error["mse"] and slope_error["mae"] < slope_error["mse"], seed
+        assert slope_error["mse"] > 1.0 and max(slope_error["huber"], slope_error["mae"]) < 0.1, seed
+        # The exact minimisers that the flipbook draws are what gradient descent found.
+        gap = {name: max(abs(exact[name][k] - fits[name][k]) for k in (0, 1)) for name in fits}
+        assert gap["mse"] < 1e-9 and gap["huber"] < 1e-9, seed
+        assert 1e-3 < gap["mae"] < 0.05, seed                   # "keeps stepping back and forth"
+    # The exact minimisers (closed form, best line through two points, IRLS) of the exercise and explorer.
+    assert round(exact["mse"][0], 2) == 0.71 and round(exact["huber"][0], 2) == 1.92
+    assert round(exact["mae"][0], 2) == 2.03
     # Same seed, same fit.
-    assert _outlier_fits()[3] == fits
+    assert _outlier_fits()[3] == _outlier_fits()[3]
 
 
 def test_outliers_supply_most_of_the_pull_only_under_mse():
@@ -350,6 +402,13 @@ def test_outliers_supply_most_of_the_pull_only_under_mse():
     r_true = (2.0 * x + 1.0) - y
     derivative = {"mse": 2 * r_true, "mae": np.sign(r_true), "huber": np.clip(r_true, -1.0, 1.0)}
     share = {name: np.abs(d * x)[is_outlier].sum() / np.abs(d * x).sum() for name, d in derivative.items()}
+    # "an outlier 12 below the line pulls with 2 * 12 = 24, a point 1 below with 2: 12 times harder"
+    r_two, zero = np.array([[12.0], [1.0]]), np.zeros((2, 1))
+    mse_pull = losses.get("mse").gradient(r_two, zero).ravel()
+    assert mse_pull[0] / mse_pull[1] == 12.0 and mse_pull[0] * 2 == 24.0    # (gradient is 2r/N, N = 2)
+    huber_pull = losses.get("huber").gradient(r_two, zero).ravel()
+    mae_pull = losses.get("mae").gradient(r_two, zero).ravel()
+    assert huber_pull[0] == huber_pull[1] and mae_pull[0] == mae_pull[1]     # capped / constant
     assert share["mse"] > 0.8 and share["huber"] < 0.5 and share["mae"] < 0.2
     assert share["mse"] > 0.5                                   # "outpull the other 27 points together"
     # the per-point derivatives are nnlearn's (times N)
@@ -445,7 +504,8 @@ def test_log_cosh_exercise():
     nnlearn.fit(line, x.reshape(-1, 1), y.reshape(-1, 1), loss=loss, optimizer=optim.SGD(lr=0.1), epochs=2000,
                 progress=False)
     w = line[0].params["W"].item()
-    assert round(w, 2) == 1.90 and abs(w - fit_line(x, y, "huber")[0]) < 0.05
+    assert abs(w - fit_line(x, y, "huber")[0]) < 0.05                     # "resembles Huber with delta = 1"
+    assert fit_line(x, y, "mse")[0] < w < fit_line(x, y, "mae")[0]
 
 
 # -- Common mistakes ----------------------------------------------------------------------------
