@@ -14,6 +14,10 @@ from nnlearn.network import Sequential
 
 TARGETS = ["sin", "abs", "step", "sawtooth"]
 X_FINE = np.linspace(-3, 3, 24001)
+# Training claims are checked for these seeds of train_one_hidden_layer (seed 0 is the chapter's, through
+# fit_target). Margins were chosen from seeds 0-4 under the OpenBLAS kernels default (this machine),
+# Prescott, Haswell and Sandybridge; the measured spread is written next to each threshold.
+SEEDS = (0, 1, 2)
 
 
 # -- the chapter's helpers, verbatim -------------------------------------------------------------------
@@ -101,6 +105,26 @@ def relu_fits():
     return fits, {n: e[:, 0] for n, e in errors.items()}, {n: e[:, 1] for n, e in errors.items()}
 
 
+@pytest.fixture(scope="module")
+def relu_tables(relu_fits):
+    """{seed: (rmse, max_err, lowest training loss per width)} for the regression experiment, per target.
+
+    Seed 0 is the chapter's table (fit_target); the other seeds run the same recipe with another rng.
+    """
+    fits, rmse, max_err = relu_fits
+    tables = {0: (rmse, max_err, {n: np.array([fits[n, m].train_loss for m in WIDTHS]) for n in TARGETS})}
+    for seed in SEEDS[1:]:
+        r, e, loss = {}, {}, {}
+        for name in TARGETS:
+            X, y = function_samples(name, 200, rng=0)
+            runs = [train_one_hidden_layer(X, y, m, rng=seed) for m in WIDTHS]
+            errors = np.array([approximation_error(net, name) for net, _ in runs])
+            r[name], e[name] = errors[:, 0], errors[:, 1]
+            loss[name] = np.array([losses.min() for _, losses in runs])
+        tables[seed] = (r, e, loss)
+    return tables
+
+
 # -- XOR ------------------------------------------------------------------------------------------------
 
 def trained_xor_net():
@@ -139,8 +163,9 @@ def test_the_xor_hidden_units_and_their_representation():
     assert nnlearn.Perceptron(rng=0).fit(H, y).converged_
     # ... while the inputs themselves are not.
     assert not nnlearn.Perceptron(max_epochs=200, rng=0).fit(X, y).converged_
-    # (0, 0) and (1, 1) land 0.013 apart near the corner (-1, -1); (0, 1) and (1, 0) at two other corners.
-    assert round(float(np.linalg.norm(H[0] - H[3])), 3) == 0.013
+    # (0, 0) and (1, 1) land close together near the corner (-1, -1) (0.0125 apart on four kernels);
+    # (0, 1) and (1, 0) at two other corners.
+    assert np.linalg.norm(H[0] - H[3]) < 0.02
     assert np.all(H[[0, 3]] < -0.95) and np.all(np.abs(H[[1, 2]]) > 0.95)
     assert H[1, 0] < 0 < H[1, 1] and H[2, 1] < 0 < H[2, 0]
     # The unit lines run on either side of the diagonal x2 = x1; the network predicts 0 in the band
@@ -153,18 +178,25 @@ def test_the_xor_hidden_units_and_their_representation():
     band = np.all(Z < 0, axis=1)
     differ = (net.predict(grid).ravel() >= 0.5) != ~band
     distance = (np.abs(Z) / np.linalg.norm(W1, axis=0)).min(axis=1)    # to the nearer unit line
-    assert np.mean(differ) < 0.02 and distance[differ].max() < 0.015       # the chapter: "within 0.013"
-    assert round(distance[differ].max(), 3) == 0.013
+    # Measured 1.3 % of the points, all within 0.0128 of a line, on four kernels (the chapter glues it).
+    assert np.mean(differ) < 0.02 and distance[differ].max() < 0.015
 
 
 def test_xor_success_counts_and_where_the_failures_get_stuck():
     runs = {width: [train_xor(width, seed) for seed in range(20)] for width in (2, 3, 4, 8)}
     counts = {width: sum(ok for ok, _ in results) for width, results in runs.items()}
-    assert counts == {2: 10, 3: 18, 4: 20, 8: 20}          # the chapter (2, 4) and its exercise (all four)
+    # Measured on four kernels: 10, 18, 20, 20 of 20. Failed runs end on a plateau (loss >= 0.347),
+    # successful ones below 0.004, so no run sits near the boundary. The chapter's claims: a large share of
+    # the two-unit runs fails, the success rate rises with the width, and four units always succeed.
+    assert 5 <= 20 - counts[2] <= 15
+    assert counts[2] < counts[3] <= counts[4] == counts[8] == 20
+    assert max(loss for results in runs.values() for ok, loss in results if ok) < 0.01
     stuck = np.array([loss for ok, loss in runs[2] if not ok])
     half, third = np.log(2) / 2, (2 * np.log(1.5) + np.log(3)) / 4
     assert round(half, 3) == 0.347 and round(third, 3) == 0.477
-    assert np.sum(np.abs(stuck - half) < 0.002) == 9 and np.sum(np.abs(stuck - third) < 0.002) == 1
+    # Every failure is on one of the two plateaus, and both occur (measured 9 and 1, within 0.0006).
+    n_half, n_third = np.sum(np.abs(stuck - half) < 0.002), np.sum(np.abs(stuck - third) < 0.002)
+    assert n_half + n_third == len(stuck) and n_half >= 1 and n_third >= 1
 
 
 def test_failed_xor_runs_predict_one_half_for_two_inputs():
@@ -281,30 +313,44 @@ def test_polynomial_activation_spans_only_quadratics():
 
 # -- function approximation as regression ---------------------------------------------------------
 
-def test_uat_error_falls_as_the_width_grows(relu_fits):
-    """What the chapter tests, in this precise form (required claim)."""
-    _, rmse, _ = relu_fits
+@pytest.mark.parametrize("seed", SEEDS)
+def test_uat_error_falls_as_the_width_grows(relu_tables, seed):
+    """What the chapter tests, in this precise form (required claim), for every seed."""
+    rmse, _, _ = relu_tables[seed]
     for name in TARGETS:
-        # never rises by more than 10 % plus 0.005 from one width to the next ...
+        # never rises by more than 10 % plus 0.005 from one width to the next (the largest rise measured
+        # stays 0.003 below that) ...
         assert np.all(rmse[name][1:] <= 1.1 * rmse[name][:-1] + 0.005), name
-    # ... and at 32 units is far below its one-unit value.
-    assert rmse["sin"][-1] < 0.02 * rmse["sin"][0] and rmse["abs"][-1] < 0.02 * rmse["abs"][0]
-    assert rmse["step"][-1] < 0.3 * rmse["step"][0] and rmse["sawtooth"][-1] < 0.4 * rmse["sawtooth"][0]
+    # ... and at 32 units is far below its one-unit value. Ratios measured: sin 0.015-0.022, |x|
+    # 0.0005-0.003, step 0.253-0.259, sawtooth 0.357-0.384.
+    assert rmse["sin"][-1] < 0.03 * rmse["sin"][0] and rmse["abs"][-1] < 0.03 * rmse["abs"][0]
+    assert rmse["step"][-1] < 0.3 * rmse["step"][0] and rmse["sawtooth"][-1] < 0.5 * rmse["sawtooth"][0]
 
 
-def test_the_numbers_of_the_regression_table(relu_fits):
-    _, rmse, max_err = relu_fits
-    assert round(rmse["sin"][0], 2) == 0.37 and round(rmse["sin"][-1], 3) == 0.006
-    assert round(rmse["abs"][0], 2) == 0.72 and rmse["abs"][1] < 0.01 and np.all(rmse["abs"][1:] < 0.01)
-    assert round(rmse["step"][0], 2) == 0.24 and np.all(np.abs(rmse["step"][2:] - 0.06) < 0.005)
-    assert round(rmse["sawtooth"][0], 2) == 0.53 and np.all(np.abs(rmse["sawtooth"][4:] - 0.19) < 0.01)
-    # abs: one ramp cannot bend twice; two units represent |x| = relu(x) + relu(-x).
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_numbers_of_the_regression_table(relu_tables, seed):
+    """What the chapter says of each target (it glues the values of seed 0), for every seed."""
+    rmse, max_err, _ = relu_tables[seed]
+    # sin improves (measured 0.366-0.370 at one unit, 0.0057-0.0080 at 32); the chapter's run, seed 0,
+    # "steadily", at every width on every kernel (smallest step 0.0141 -> 0.0118).
+    assert rmse["sin"][0] > 0.3 and rmse["sin"][-1] < 0.01 and rmse["sin"][-1] == rmse["sin"].min()
+    if seed == 0:
+        assert np.all(np.diff(rmse["sin"]) < 0)
+    # |x|: one ramp cannot bend twice (0.72-0.88); from two units on below 0.01 (largest 0.0075).
+    assert rmse["abs"][0] > 0.5 and np.all(rmse["abs"][1:] < 0.01)
     x = np.linspace(-3, 3, 101)
     two = one_hidden_layer_by_hand([1.0, -1.0], [0.0, 0.0], [1.0, 1.0], 0.0, "relu")
-    np.testing.assert_allclose(two.predict(x[:, None]).ravel(), np.abs(x))
+    np.testing.assert_allclose(two.predict(x[:, None]).ravel(), np.abs(x))     # |x| = relu(x) + relu(-x)
+    # The step stops improving: from 8 units on within 0.0031 of the 32-unit value (threshold 0.01), which
+    # is 0.060-0.062; the chapter's seed 0 is there from 4 units on (within 0.0031 on every kernel).
+    first = 2 if seed == 0 else 3
+    assert np.all(np.abs(rmse["step"][first:] - rmse["step"][-1]) < 0.01)
+    assert 0.05 < rmse["step"][-1] < 0.07
+    # The sawtooth stalls: at 16 and 32 units 0.187-0.206, the two within 0.016 of each other.
+    assert np.all((0.15 < rmse["sawtooth"][-2:]) & (rmse["sawtooth"][-2:] < 0.25))
+    assert abs(rmse["sawtooth"][-1] - rmse["sawtooth"][-2]) < 0.03
     # The jumps: every fit is off by at least half the jump on the grid.
     assert np.all(max_err["step"] >= 0.5) and np.all(max_err["sawtooth"] >= 1.0)
-    assert np.sum(max_err["sawtooth"] > 1.9) == 5          # "close to 2" for all widths but m = 4
 
 
 def test_every_continuous_fit_misses_the_step_by_half(relu_fits):
@@ -341,16 +387,19 @@ def test_the_step_error_sits_at_the_data_gap(relu_fits):
     assert squared[np.abs(GRID) <= 0.1].sum() / squared.sum() > 0.9
 
 
-def test_a_hand_made_sawtooth_beats_every_trained_network(relu_fits):
-    fits, rmse, _ = relu_fits
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_hand_made_sawtooth_beats_every_trained_network(relu_tables, seed):
+    rmse, _, train_loss = relu_tables[seed]
     X, y = function_samples("sawtooth", 200, rng=0)
     hand = sawtooth_by_hand()
     hand_loss = np.mean((hand.predict(X) - y) ** 2)
     hand_rmse = approximation_error(hand, "sawtooth")[0]
-    trained_losses = [fits["sawtooth", m].train_loss for m in WIDTHS]
     assert hand.n_params == 16 and hand_loss < 1e-20
-    assert round(min(trained_losses), 4) == 0.0089 and min(trained_losses) > 0.005
-    assert round(hand_rmse, 2) == 0.10 and hand_rmse < 0.6 * rmse["sawtooth"].min()
+    # Trained networks of 1 to 32 units stop at training losses of 0.0081-0.0138 at best ...
+    assert train_loss["sawtooth"].min() > 0.005
+    # ... and the hand-made one has about half the RMSE of the best (ratio 0.50-0.53 measured).
+    assert round(hand_rmse, 2) == 0.10                       # an exact construction
+    assert 0.4 < hand_rmse / rmse["sawtooth"].min() < 0.6
     # The hand network is the sawtooth outside the two ramps of width 0.02 (and the endpoint x = 3).
     x = np.linspace(-3, 3, 60001)
     outside = ~(((x > -1.02) & (x < -1)) | ((x > 0.98) & (x < 1)) | (x == 3))
@@ -421,7 +470,8 @@ def test_a_one_hidden_layer_relu_network_has_at_most_m_plus_one_pieces(seed):
     assert count_pieces(net.predict(x[:, None]).ravel(), x) <= m + 1
 
 
-def test_trained_shallow_networks_on_the_sawtooth_and_the_deep_trained_ones():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_trained_shallow_networks_on_the_sawtooth_and_the_deep_trained_ones(seed):
     x_tent = np.sort(np.random.default_rng(0).uniform(0, 1, 256))[:, None]
     u_grid = np.linspace(0, 1, 1025)[:, None]
 
@@ -434,25 +484,31 @@ def test_trained_shallow_networks_on_the_sawtooth_and_the_deep_trained_ones():
     runs = {}
     for k in (2, 3, 4):
         for m in (4, 8, 16, 32, 64):
-            net, _ = train_one_hidden_layer(rescale(x_tent), tent_k(x_tent, k), m, x_range=(-1, 1), rng=0)
+            net, _ = train_one_hidden_layer(rescale(x_tent), tent_k(x_tent, k), m, x_range=(-1, 1), rng=seed)
             runs[k, m] = tent_rmse(net, k)
             if runs[k, m] < 0.05:
                 break
     needed = {k: min((m for (kk, m), e in runs.items() if kk == k and e < 0.05), default=None) for k in (2, 3, 4)}
-    assert needed == {2: 8, 3: 16, 4: None}
+    # Seeds 0-4 on four kernels: k = 2 needs 8 units (4 units end at 0.22-0.24); k = 3 needs 16 (seed 0)
+    # or 32 (8 units end at 0.17-0.25); k = 4 never gets below 0.05 up to 64 units (best 0.20-0.23).
+    # So each step in k at least doubles the width needed.
+    assert needed[2] >= 8 and 2 * needed[2] <= needed[3] <= 32 and needed[4] is None
     # The deep construction reaches error 0 with fewer parameters than the shallow fits reaching 0.05 ...
     assert all(6 * k + 1 < 3 * needed[k] + 1 for k in (2, 3))
-    # ... and for k = 4 no shallow width up to 64 (193 parameters) gets there: the best ends at 0.20.
+    # ... and for k = 4 no shallow width up to 64 (193 parameters) gets there.
     best_k4 = min(e for (k, m), e in runs.items() if k == 4)
-    assert best_k4 > 0.15 and round(best_k4, 2) == 0.20 and runs[4, 64] == best_k4
+    assert best_k4 > 0.15
+    if seed != 0:
+        return
 
     deep_trained = []
-    for seed in range(5):
-        net = nnlearn.MLP([1, 2, 2, 2, 2, 1], activation="relu", rng=seed)
+    for deep_seed in range(5):
+        net = nnlearn.MLP([1, 2, 2, 2, 2, 1], activation="relu", rng=deep_seed)
         nnlearn.fit(net, rescale(x_tent), tent_k(x_tent, 4), loss="mse", optimizer=optim.Adam(lr=0.02),
                     epochs=2000, rng=0, progress=False)
         deep_trained.append(tent_rmse(net, 4))
     assert net.n_params == 25 == deep_sawtooth(4).n_params
+    # Five seeds: 0.2894-0.2899 on four kernels; the constant 1/2 gives sqrt(1/12) = 0.2887.
     assert all(abs(e - np.sqrt(1 / 12)) < 0.01 for e in deep_trained)
     assert round(np.sqrt(1 / 12), 3) == 0.289
 
@@ -468,18 +524,31 @@ def test_exercise_jump_ramp_rmse_and_largest_error():
     assert round(np.sqrt(delta / 72), 4) == 0.0289 and abs(np.abs(err).max() - 0.5) < 1e-3
 
 
-def test_exercise_tanh_widths():
-    rmse = {name: [approximation_error(fit_target(name, m, "tanh").net, name)[0] for m in WIDTHS]
-            for name in TARGETS}
-    relu = {name: [approximation_error(fit_target(name, m).net, name)[0] for m in WIDTHS] for name in TARGETS}
-    assert round(rmse["step"][0], 3) == 0.073 and round(relu["step"][0], 3) == 0.236
-    assert round(rmse["sin"][2], 3) == 0.003 and round(relu["sin"][2], 3) == 0.056
-    assert round(relu["abs"][1], 4) == 0.0075 and round(rmse["abs"][1], 3) == 0.079
-    assert round(rmse["abs"][-1], 3) == 0.016
-    assert all(abs(e - 0.19) < 0.01 for e in rmse["sawtooth"][2:])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_exercise_tanh_widths(relu_tables, seed):
+    """The comparisons of the solution (which glues seed 0's values), for every seed."""
+    relu, _, _ = relu_tables[seed]
+    tanh = {}
+    for name, m in [("step", 1), ("sin", 4), ("abs", 2), ("abs", 32), ("sawtooth", 32)]:
+        if seed == 0:
+            net = fit_target(name, m, "tanh").net
+        else:
+            X, y = function_samples(name, 200, rng=0)
+            net = train_one_hidden_layer(X, y, m, activation="tanh", rng=seed)[0]
+        tanh[name, m] = approximation_error(net, name)[0]
+    at = {m: i for i, m in enumerate(WIDTHS)}
+    # Seeds 0-4, four kernels (tanh against ReLU): the step with one unit 0.067-0.084 against 0.236-0.237;
+    # sin with four units 0.002-0.009 against 0.056-0.157 (ratio 0.019-0.17). Ratios step 0.29-0.36.
+    assert tanh["step", 1] < 0.5 * relu["step"][at[1]] and tanh["sin", 4] < 0.25 * relu["sin"][at[4]]
+    # |x| with two units: ReLU 0.0006-0.0075 against tanh 0.079-0.110 (ratio at most 0.095); tanh at 32
+    # units 0.013-0.017, still
+    # above ReLU's 0.0003-0.003.
+    assert relu["abs"][at[2]] < 0.2 * tanh["abs", 2] and relu["abs"][at[32]] < tanh["abs", 32] < tanh["abs", 2]
+    # Neither activation gets past the sawtooth's plateau: 32 tanh units end at 0.18-0.19.
+    assert tanh["sawtooth", 32] > 0.15 and relu["sawtooth"][at[32]] > 0.15
 
 
-def test_exercise_random_features():
+def test_exercise_random_features(relu_tables):
     X, y = function_samples("sin", 200, rng=0)
     errors = {}
     for m in 2 ** np.arange(9):
@@ -491,10 +560,12 @@ def test_exercise_random_features():
 
         coef, *_ = np.linalg.lstsq(design(X), y, rcond=None)
         errors[int(m)] = np.sqrt(np.mean((design(GRID[:, None]) @ coef - np.sin(GRID)[:, None]) ** 2))
-    assert round(errors[1], 2) == 0.60 and round(errors[32], 3) == 0.011 and round(errors[256], 4) == 0.0005
-    trained_32 = approximation_error(fit_target("sin", 32).net, "sin")[0]
-    assert trained_32 < errors[32] and round(trained_32, 4) == 0.0057
+    # Least squares on fixed features: a short computation (0.60, 0.011 and 0.0005 for m = 1, 32, 256).
+    assert 0.5 < errors[1] < 0.7 and 0.005 < errors[32] < 0.02 and errors[256] < 0.001
     assert np.all(np.diff(list(errors.values())) < 0)
+    # Per unit, training does better: the trained 32-unit fits reach 0.0057-0.0080 (seeds 0-4, 4 kernels).
+    for seed in SEEDS:
+        assert relu_tables[seed][0]["sin"][-1] < errors[32]
 
 
 def test_exercise_pieces_parameter_count_of_the_deep_network():
