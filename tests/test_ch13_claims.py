@@ -92,11 +92,11 @@ def test_conv_net_is_accurate_small_and_hurt_by_permutation(digits):
     conv = [train_conv(Xtr, ytr, Xte, yte, s) for s in SEEDS]
     conv_perm = [train_conv(permute(Xtr), ytr, permute(Xte), yte, s) for s in SEEDS]
     mlp = [train_mlp(Xtr, ytr, Xte, yte, s) for s in SEEDS]
-    assert min(conv) >= 0.97
-    assert np.mean(conv) >= np.mean(mlp)                       # "at least as accurate"
-    assert np.mean(conv) - np.mean(mlp) < 0.01                 # "less than one percentage point"
-    assert np.mean(conv_perm) < np.mean(conv) - 0.01           # "loses about two points"
-    assert 0.01 < np.mean(conv) - np.mean(conv_perm) < 0.035
+    # seeds 0-2, identical on the default, Prescott and Haswell kernels: conv 0.980-0.985 (mean 0.9833), MLP
+    # mean 0.9759 (over seeds 0-4 the means differ by only 0.001); shuffling costs the conv net 0.021
+    assert min(conv) >= 0.96
+    assert abs(np.mean(conv) - np.mean(mlp)) < 0.015            # "about as accurate"
+    assert np.mean(conv_perm) < np.mean(conv) - 0.01            # shuffled pixels cost it accuracy
 
 
 def gradient_ratios():
@@ -121,6 +121,7 @@ def test_gradients_vanish_below_and_explode_above_one():
     assert r[0.5][30] < 1e-9 and r[1.0][30] < 1e-2 and r[3.0][30] > 1e2
     assert 0.3 < r[1.5][30] < 3                                   # "stays near 1"
     assert r[0.5][39] < 1e-13 and r[1.0][39] < 1e-3 and r[3.0][39] > 1e4
+    assert r[0.5][39] < r[1.0][39] and 0.3 < r[1.5].min() and r[1.5].max() < 3
     # the bound: ||dL/dh_k|| <= c^(T-k) ||dL/dh_T|| holds sample by sample, hence on average
     assert np.all(r[0.5] <= 0.5 ** np.arange(40) * (1 + 1e-12))
 
@@ -137,15 +138,16 @@ def sine_sequences(n, n_steps=20, noise=0.1, rng=0):
 def test_rnn_learns_the_sine_task():
     X, y = sine_sequences(1000, rng=0)
     Xv, yv = sine_sequences(300, rng=1)
-    net = Sequential([SimpleRNN(1, 16, rng=0), Dense(16, 1, rng=1)])
-    hist = fit(net, X, y, loss="mse", optimizer=Adam(lr=0.01), epochs=30, batch_size=50, rng=0,
-               validation_data=(Xv, yv), progress=False)
     baseline = float(np.mean((Xv[:, -1] - yv) ** 2))
-    assert net.n_params == 305
-    assert hist["loss"][-1] < 0.1 * hist["loss"][0]
-    assert 15 < hist["loss"][0] / hist["loss"][-1] < 20             # "a factor of about seventeen"
-    assert hist["val_loss"][-1] < 0.2 * baseline
-    assert 10 < baseline / hist["val_loss"][-1] < 14                 # "about a twelfth"
+    for seed in SEEDS:      # the chapter shows seed 0
+        net = Sequential([SimpleRNN(1, 16, rng=seed), Dense(16, 1, rng=seed + 1)])
+        hist = fit(net, X, y, loss="mse", optimizer=Adam(lr=0.01), epochs=30, batch_size=50, rng=seed,
+                   validation_data=(Xv, yv), progress=False)
+        assert net.n_params == 305
+        # seeds 0-2 on the default, Prescott and Haswell kernels: the training loss falls 15-71 times, the
+        # validation error ends 12-24 times below the repeat-the-last-value baseline
+        assert hist["loss"][-1] < 0.1 * hist["loss"][0], seed
+        assert hist["val_loss"][-1] < 0.2 * baseline, seed
 
 
 def clipped_descent(W_hh, clip, X, y, epochs=300, lr=0.5):
@@ -176,12 +178,17 @@ def test_exercise_clipping_rescues_gradient_descent():
     Q, _ = gradient_ratios()
     for W_hh in (None, 3.0 * Q):
         unclipped = clipped_descent(W_hh, None, X, y)
-        assert not np.isfinite(unclipped[-1]) and 100 < len(unclipped) < 160   # diverges after about 130 epochs
+        # both diverge at epoch 131 on the default, Prescott, Haswell and Sandybridge kernels
+        assert not np.isfinite(unclipped[-1]) and 100 < len(unclipped) < 200   # "a little over a hundred"
     plain = clipped_descent(None, 1.0, X, y)
     scaled = clipped_descent(3.0 * Q, 1.0, X, y)
-    assert len(plain) == len(scaled) == 300
-    assert plain[0] == pytest.approx(0.76, abs=0.01) and plain[-1] == pytest.approx(0.011, abs=0.002)
-    assert scaled[0] == pytest.approx(2.0, abs=0.05) and scaled[-1] == pytest.approx(0.29, abs=0.01)
+    assert len(plain) == len(scaled) == 300 and np.isfinite(scaled).all()     # with clipping both train
+    # default, Prescott, Haswell, Sandybridge: plain 0.761 -> 0.0105 on all four (72 times lower); scaled
+    # starts at 1.967 (2.6 times higher) and ends at 0.095, 0.188, 0.29 and 0.20 (9-28 times the plain run)
+    assert plain[-1] < plain[0] / 50                                           # "more than fifty"
+    assert scaled[0] > 2 * plain[0]                                            # "more than twice as high"
+    assert scaled[-1] < 0.3 * scaled[0]                                        # it does train
+    assert scaled[-1] > 4 * plain[-1]                                          # "many times that of the default"
 
 
 def test_exercise_shift_and_bptt_check():
