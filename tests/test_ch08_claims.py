@@ -42,15 +42,17 @@ def incomes():
 
 def test_missing_fraction_and_truth(incomes):
     age, income, missing, _ = incomes
-    assert round(missing["MNAR"].mean(), 3) == 0.351
-    assert round(income.mean(), 2) == 53.94 and round(slope(age, income), 3) == 0.796
+    # numpy's generator and a least-squares slope: short, exact computations on every machine
+    assert missing["MNAR"].sum() == 702
+    assert income.mean() == pytest.approx(53.94, abs=0.005)
+    assert slope(age, income) == pytest.approx(0.796, abs=5e-4)
 
 
 def test_mnar_deletion_and_mean_imputation_underestimate_the_mean(incomes):
     _, income, _, est = incomes
     for method in ["deletion", "imputation"]:
         assert income.mean() - est["MNAR"][method][0] > 5
-    assert round(est["MNAR"]["deletion"][0], 2) == 47.63
+    assert est["MNAR"]["deletion"][0] == pytest.approx(47.63, abs=0.005)
 
 
 def test_mcar_deletion_is_nearly_unbiased(incomes):
@@ -63,9 +65,10 @@ def test_mean_imputation_flattens_the_slope_even_under_mcar(incomes):
     age, income, _, est = incomes
     true = slope(age, income)
     assert est["MCAR"]["imputation"][1] < 0.7 * true
-    assert round(est["MCAR"]["imputation"][1], 2) == 0.50
+    assert est["MCAR"]["imputation"][1] == pytest.approx(0.50, abs=0.005)
     assert est["MNAR"]["imputation"][1] < est["MNAR"]["deletion"][1] < true
-    assert round(est["MNAR"]["deletion"][1], 2) == 0.64 and round(est["MNAR"]["imputation"][1], 2) == 0.33
+    assert est["MNAR"]["deletion"][1] == pytest.approx(0.64, abs=0.005)
+    assert est["MNAR"]["imputation"][1] == pytest.approx(0.33, abs=0.005)
 
 
 @pytest.mark.parametrize("mech", ["MCAR", "MNAR"])
@@ -141,21 +144,26 @@ def test_standardising_cuts_the_condition_number(houses):
     X, _, X_std = houses
     kappa_raw, kappa_std = hessian_condition(X)[0], hessian_condition(X_std)[0]
     assert kappa_raw > 1e5 and kappa_std < 20
-    assert round(kappa_raw, -3) == 162_000 and round(kappa_std, 1) == 11.1
+    # eigenvalues of a 3 x 3 matrix: exact to many digits on every machine
+    assert kappa_raw == pytest.approx(161_623, rel=1e-4) and kappa_std == pytest.approx(11.1, abs=0.05)
 
 
-def test_standardised_converges_in_69_epochs_raw_not_in_20000(houses):
+def test_standardised_converges_within_100_epochs_raw_not_in_20000(houses):
+    # The claim: standardising makes gradient descent hundreds of times faster. Measured under three BLAS
+    # kernels: standardised 69 epochs; raw not within 20,000, its gap still 0.0099 = 10^4 times the tolerance.
     X, y, X_std = houses
     gaps_raw = gd_run(X, y, 0.95, 20_000)
     gaps_std = gd_run(X_std, y, 0.95, 20_000)
-    assert epochs_to(gaps_raw) is None and epochs_to(gaps_std) == 69
-    assert 1e-3 < gaps_raw[-1] < 2e-2
+    assert epochs_to(gaps_raw) is None
+    assert epochs_to(gaps_std) <= 100
+    assert gaps_raw[-1] > 1e-3                                  # "more than a thousand times the tolerance"
+    assert np.all(np.diff(gaps_raw[100:]) < 0)                  # ... and still falling: a slow crawl
 
 
 def test_above_the_stability_limit_both_diverge(houses):
     X, y, X_std = houses
     blown = [gd_run(A, y, 1.05, 2000)[-1] for A in [X, X_std]]
-    assert min(blown) > 1e160
+    assert min(blown) > 1e100                                   # measured 5e165 and 3e168
 
 
 def test_gradient_descent_stability_limit_on_a_quadratic():
@@ -177,9 +185,12 @@ def test_flipbook_claims_steps_grow_with_scale_and_standardising_removes_it():
     scales = [1, 2, 3, 5, 8, 12, 20, 30]
     steps = [explorer.update(scale=float(s), standardise=False, lr_factor=1.8, steps=150)["steps_to_tol"]
              for s in scales]
-    assert steps[:4] == [35, 34, 43, 122] and steps[4:] == [None] * 4
-    for s in [1.0, 30.0]:
-        assert explorer.update(scale=s, standardise=True, lr_factor=1.8, steps=150)["steps_to_tol"] == 35
+    # Measured: [35, 34, 43, 122] for scales 1-5, then None (not within 150 steps).
+    assert all(n < 50 for n in steps[:3]) and steps[3] > 2 * steps[0]
+    assert steps[4:] == [None] * 4                              # "from scale 8 on"
+    standardised = [explorer.update(scale=s, standardise=True, lr_factor=1.8, steps=150)["steps_to_tol"]
+                    for s in [1.0, 30.0]]
+    assert standardised == [steps[0], steps[0]]                 # "the scale has no effect at all"
 
 
 def test_feature_scale_s_multiplies_curvature_by_s_squared():
@@ -213,8 +224,8 @@ def test_stratified_splits_preserve_class_proportions_random_ones_do_not():
 
 # -- leakage ----------------------------------------------------------------------------------------
 
-def test_selecting_features_before_splitting_inflates_the_validation_score():
-    rng = np.random.default_rng(3)
+def leakage_experiment(data_seed):
+    rng = np.random.default_rng(data_seed)
     X = rng.standard_normal((100, 2000))
     y = rng.integers(0, 2, 100)
     leaky, honest = [], []
@@ -225,7 +236,20 @@ def test_selecting_features_before_splitting_inflates_the_validation_score():
         leaky.append(model.score(selector.transform(X_va), y_va))
         pipeline = make_pipeline(SelectKBest(f_classif, k=20), LogisticRegression()).fit(X_tr, y_tr)
         honest.append(pipeline.score(X_va, y_va))
-    assert leaky[0] > honest[0] + 0.2
-    assert round(leaky[0], 2) == 0.83 and round(honest[0], 2) == 0.60
-    assert np.mean(leaky) > 0.8 and abs(np.mean(honest) - 0.5) < 0.1
-    assert round(np.mean(leaky), 2) == 0.88 and round(np.mean(honest), 2) == 0.53
+    return np.array(leaky), np.array(honest)
+
+
+def test_selecting_features_before_splitting_inflates_the_validation_score():
+    # The chapter's data (seed 3). Measured: leaky 0.83-0.93 per split, mean 0.88; honest mean 0.53;
+    # leaky ahead by 0.23-0.40 in every split (one validation example is 1/30).
+    leaky, honest = leakage_experiment(3)
+    assert np.all(leaky > honest + 0.1)
+    assert leaky.mean() > 0.8 and abs(honest.mean() - 0.5) < 0.1
+
+
+@pytest.mark.parametrize("data_seed", [4, 5, 6])
+def test_leakage_inflates_the_score_on_other_noise_too(data_seed):
+    # Measured for data seeds 3-6: leaky mean 0.77-0.88, honest mean 0.47-0.55, smallest lead 0.13-0.23.
+    leaky, honest = leakage_experiment(data_seed)
+    assert np.all(leaky > honest)
+    assert leaky.mean() > 0.7 and abs(honest.mean() - 0.5) < 0.1
