@@ -1,56 +1,143 @@
-"""The claims of Chapter 10 (book/part3/10-regularization.md), each run with the chapter's code and seeds."""
+"""The claims of Chapter 10 (book/part3/10-regularization.md), each run with the chapter's code and seeds.
+
+The chapter trains on one fixed data set (seed ``SEED``); its claims are about that problem. A claim about
+training is checked for five weight seeds (the initial weights, the dropout masks and the shuffling), seed
+``SEED`` being the chapter's own run, and it must hold for every one of them. The spreads quoted next to
+the thresholds were measured for these seeds under the default, Prescott, Haswell and Sandybridge
+OpenBLAS kernels.
+"""
+
+import functools
 
 import numpy as np
+import pytest
 
-from nnlearn.explore.regularization import (GRID, NOISE, WIDTHS, cached_fit, make_network, regularization_data,
-                                            train_network)
+from nnlearn.explore.regularization import (DROPOUTS, EPOCHS, GRID, L2S, LR, N_TRAIN, NOISE, SEED, WIDTHS,
+                                            cached_fit, make_network, regularization_data, train_network)
 from nnlearn.layers import Dropout
-from nnlearn.training import EarlyStopping, evaluate
+from nnlearn.optim import Adam
+from nnlearn.training import EarlyStopping, evaluate, fit
+
+WEIGHT_SEEDS = [SEED, 2, 3, 4, 5]
 
 
 def weight_norm2(net):
     return sum(float(np.sum(layer.params["W"] ** 2)) for layer in net.layers if "W" in getattr(layer, "params", {}))
 
 
-def test_training_error_falls_with_width_while_validation_error_turns_up():
-    fits = [cached_fit(m, 0.0, 0.0) for m in WIDTHS]
-    train = np.array([f.train_loss for f in fits])
-    val = np.array([f.val_loss for f in fits])
-    assert train[-1] < train[0] / 10 and train[-1] < NOISE ** 2 / 5      # fits the noise
-    assert np.argmin(val) < len(WIDTHS) - 1 and val[-1] > 1.5 * val.min()
+def train(width, seed, *, l2=0.0, p=0.0, n_train=N_TRAIN, early_stopping=None):
+    """``train_network`` on the chapter's data, with weights, dropout masks and shuffling drawn from ``seed``."""
+    X_train, y_train, X_val, y_val = regularization_data(n_train)
+    net = make_network(width, p=p, rng=seed)
+    history = fit(net, X_train, y_train, loss="mse", optimizer=Adam(LR), epochs=EPOCHS, l2=l2,
+                  validation_data=(X_val, y_val), early_stopping=early_stopping, rng=seed, progress=False)
+    return net, history
 
 
-def test_validation_loss_has_an_early_minimum_while_training_loss_keeps_falling():
-    f = cached_fit(64, 0.0, 0.0)
-    best = int(np.argmin(f.val_loss_history))
-    assert best < len(f.val_loss_history) // 2
-    assert f.val_loss_history[-1] > 1.5 * f.val_loss_history[best]
-    assert f.loss_history[-1] < f.loss_history[best]
+@functools.cache
+def losses(width, seed, l2=0.0, p=0.0, n_train=N_TRAIN):
+    """(training MSE, validation MSE, history, net) of ``train(...)``, the losses in evaluation mode.
+
+    The validation set is the same for every ``n_train``."""
+    net, history = train(width, seed, l2=l2, p=p, n_train=n_train)
+    X_train, y_train, X_val, y_val = regularization_data(n_train)
+    return (evaluate(net, X_train, y_train, loss="mse")["loss"], evaluate(net, X_val, y_val, loss="mse")["loss"],
+            history, net)
 
 
-def test_more_data_raises_training_loss_lowers_validation_loss_and_narrows_the_gap():
-    _, _, X_val, y_val = regularization_data()
-    losses = []
-    for n in [20, 40, 80, 160]:
-        net, _ = train_network(64, n_train=n)
-        Xn, yn, _, _ = regularization_data(n)
-        losses.append((evaluate(net, Xn, yn, loss="mse")["loss"], evaluate(net, X_val, y_val, loss="mse")["loss"]))
-    losses = np.array(losses)
-    assert np.all(np.diff(losses[:, 0]) > 0) and np.all(np.diff(losses[:, 1]) < 0)
-    assert np.all(np.diff(losses[:, 1] - losses[:, 0]) < 0)
+def test_the_weight_seed_helper_reproduces_the_chapters_run():
+    a, _ = train(8, SEED, l2=0.003, p=0.1)
+    b, _ = train_network(8, l2=0.003, p=0.1)
+    np.testing.assert_array_equal(a.predict(GRID[:, None]), b.predict(GRID[:, None]))
+    assert cached_fit(64, 0.0, 0.0).val_loss == losses(64, SEED)[1]
 
 
-def test_l2_shrinks_the_weights():
-    plain, _ = train_network(64)
-    decayed, _ = train_network(64, l2=0.01)
-    assert weight_norm2(decayed) < weight_norm2(plain)
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_training_error_falls_with_width_while_validation_error_turns_up(seed):
+    train_loss = np.array([losses(m, seed)[0] for m in WIDTHS])
+    val_loss = np.array([losses(m, seed)[1] for m in WIDTHS])
+    # width 64 / width 1 training loss: 0.0001-0.044; width 64: at most 0.007 (the floor is 0.09)
+    assert train_loss[-1] < train_loss[0] / 10 and train_loss[-1] < NOISE ** 2 / 5
+    # validation: lowest at width 1 for every seed; width 64 at 1.68 (seed 1, Prescott) to 2.49 times it
+    assert np.argmin(val_loss) < len(WIDTHS) - 1 and val_loss[-1] > 1.5 * val_loss.min()
 
 
-def test_l2_and_dropout_each_narrow_the_generalisation_gap():
-    none, l2, drop = cached_fit(64, 0.0, 0.0), cached_fit(64, 0.01, 0.0), cached_fit(64, 0.0, 0.2)
-    gap = lambda f: f.val_loss - f.train_loss  # noqa: E731
-    assert gap(l2) < gap(none) and gap(drop) < gap(none)
-    assert l2.val_loss < none.val_loss and drop.val_loss < none.val_loss
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_validation_loss_has_an_early_minimum_while_training_loss_keeps_falling(seed):
+    history = losses(64, seed)[2]
+    best = int(np.argmin(history.val_loss))
+    assert best < len(history.val_loss) // 2                        # measured: epochs 144-231 of 2000
+    assert history.val_loss[-1] > 1.5 * history.val_loss[best]     # measured: 2.7-4.0 times
+    assert history.loss[-1] < history.loss[best] / 5                # measured: 18 to 180 times lower
+
+
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_more_data_raises_training_loss_lowers_validation_loss_and_narrows_the_gap(seed):
+    # N = 20, 40, 80, 160. Measured for all five seeds: training loss 0.0005-0.0054 at N = 20 and
+    # 0.076-0.077 at N = 160, validation loss 0.25-0.37 and 0.098; the gap shrinks at every step, by at
+    # least 0.011. Training and validation loss also move monotonically at every step, but the smallest
+    # steps are small (+0.0016 in training loss for seed 4 from N = 40 to 80 under Prescott), so the
+    # steps are asserted for the chapter's seed only (at build time and here), the trend for every seed.
+    train_loss, val_loss = np.array([losses(64, seed, n_train=n)[:2] for n in [20, 40, 80, 160]]).T
+    assert np.all(train_loss[1:] > train_loss[0]) and train_loss[-1] > train_loss[1]
+    assert np.all(val_loss[1:] < val_loss[0]) and val_loss[-1] < val_loss[1]
+    assert np.all(np.diff(val_loss - train_loss) < 0)
+    if seed == SEED:   # smallest steps +0.0066 and -0.0046; kernels move them by at most 0.0009
+        assert np.all(np.diff(train_loss) > 0) and np.all(np.diff(val_loss) < 0)
+
+
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_l2_shrinks_the_weights(seed):
+    plain, decayed = losses(64, seed)[3], losses(64, seed, l2=0.01)[3]
+    assert weight_norm2(decayed) < weight_norm2(plain) / 10           # measured: 41 to 71 times smaller
+
+
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_validation_loss_is_lowest_at_an_intermediate_l2_strength(seed):
+    val = [losses(64, seed, l2=lam)[1] for lam in L2S]
+    # measured: lowest (0.092-0.096) at 0.01 or 0.03, depending on seed and kernel; 0.25-0.37 at 0, 0.17 at 0.1
+    assert 0 < int(np.argmin(val)) < len(L2S) - 1
+    assert min(val) < 0.8 * min(val[0], val[-1])
+
+
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_l2_and_dropout_each_raise_training_loss_lower_validation_loss_and_narrow_the_gap(seed):
+    none, l2, drop = losses(64, seed), losses(64, seed, l2=0.01), losses(64, seed, p=0.2)
+    for reg in (l2, drop):
+        assert reg[0] > none[0]                 # measured: 0.055-0.12 against at most 0.007
+        assert reg[1] < none[1]                 # measured: at most 0.155 against at least 0.247
+        assert reg[1] - reg[0] < none[1] - none[0]
+
+
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_the_dropout_training_history_is_higher_than_the_evaluated_training_loss(seed):
+    train_loss, _, history, _ = losses(64, seed, p=0.2)
+    # the thinned networks fit the training data worse: the last 100 epochs average 0.091-0.095 against
+    # 0.055-0.088 in evaluation mode (single epochs go as low as 0.042)
+    assert np.mean(history.loss[-100:]) > train_loss
+
+
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_a_large_dropout_rate_underfits(seed):
+    # the exercise's solution: at p = 0.5 the training loss has risen towards the validation loss
+    none, small, large = losses(64, seed), losses(64, seed, p=DROPOUTS[1]), losses(64, seed, p=DROPOUTS[-1])
+    gap = [r[1] - r[0] for r in (none, small, large)]
+    assert large[0] > small[0] and gap[2] < gap[1]   # gaps 0.009-0.025 at p = 0.5, 0.067-0.085 at 0.1
+    # the first step (no dropout to p = 0.1) changes the gap most: 0.18-0.29, the rest 0.055-0.062
+    assert gap[0] - gap[1] > 2 * (gap[1] - gap[2])
+
+
+def test_on_another_draw_of_the_data_l2_does_not_help():
+    # data (and weight) seed 4, default kernel: validation MSE 0.157 without and 0.170 with lambda = 0.01;
+    # gaps 0.127 and 0.101 (seed 1: 0.246). The chapter's data set is seed SEED = 1.
+    X_train, y_train, X_val, y_val = regularization_data(seed=4)
+    plain, _ = train_network(64, seed=4)
+    decayed, _ = train_network(64, l2=0.01, seed=4)
+    none_val = evaluate(plain, X_val, y_val, loss="mse")["loss"]
+    none_gap = none_val - evaluate(plain, X_train, y_train, loss="mse")["loss"]
+    assert evaluate(decayed, X_val, y_val, loss="mse")["loss"] > none_val
+    chapter_train, chapter_val = losses(64, SEED)[:2]
+    assert none_gap < 0.7 * (chapter_val - chapter_train)   # overfits much less: 0.127 against 0.246
 
 
 def test_inverted_dropout_keeps_the_mean_and_predict_is_deterministic():
@@ -64,14 +151,16 @@ def test_inverted_dropout_keeps_the_mean_and_predict_is_deterministic():
     assert net.training  # predict restored training mode
 
 
-def test_early_stopping_returns_the_best_validation_weights():
+@pytest.mark.parametrize("seed", WEIGHT_SEEDS)
+def test_early_stopping_returns_the_best_validation_weights_close_to_the_noise_floor(seed):
     _, _, X_val, y_val = regularization_data()
-    net, history = train_network(64, early_stopping=EarlyStopping(patience=100))
+    net, history = train(64, seed, early_stopping=EarlyStopping(patience=100))
     restored = evaluate(net, X_val, y_val, loss="mse")["loss"]
     assert history.stopped_epoch == history.best_epoch + 100
     assert np.argmin(history.val_loss) + 1 == history.best_epoch
     assert np.isclose(restored, history.val_loss.min())
-    assert restored < history.val_loss[-1]  # the last epoch's weights were worse
+    assert restored < history.val_loss[-1]      # the last epoch's weights were worse
+    assert abs(restored - NOISE ** 2) < 0.03    # measured: 0.0916-0.0924
 
 
 def test_l2_penalty_gradient_is_lambda_w():

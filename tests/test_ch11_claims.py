@@ -50,16 +50,31 @@ def test_cce_gradient_with_respect_to_the_scores_is_p_minus_one_hot():
     np.testing.assert_allclose(numeric, (softmax - nnlearn.one_hot(labels, 5)) / 4, atol=1e-9)
 
 
-def test_moons_network_reaches_98_percent_on_the_test_set():
+SEEDS = range(5)
+
+
+@functools.cache
+def moons_network(seed=0):
     X, y = make_moons(400, noise=0.2, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
-    net = nnlearn.MLP([2, 16, 16, 1], activation="tanh", output_activation="sigmoid", rng=0)
+    net = nnlearn.MLP([2, 16, 16, 1], activation="tanh", output_activation="sigmoid", rng=seed)
     fit(net, X_train, y_train[:, None].astype(float), loss="bce", optimizer=Adam(0.01), epochs=200, batch_size=32,
-        metrics=("accuracy",), rng=0, progress=False)
+        metrics=("accuracy",), rng=seed, progress=False)
     train = evaluate(net, X_train, y_train[:, None].astype(float), loss="bce", metrics=("accuracy",))
     test = evaluate(net, X_test, y_test[:, None].astype(float), loss="bce", metrics=("accuracy",))
-    assert test["accuracy"] >= 0.95
-    assert train["accuracy"] == pytest.approx(0.97) and test["accuracy"] == pytest.approx(0.98)
+    return net, train["accuracy"], test["accuracy"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_moons_network_classifies_the_test_set_well_and_train_and_test_accuracy_are_close(seed):
+    # seeds 0-4 under four BLAS kernels: test accuracy 0.98-0.99, training 0.963-0.970, gap at most 0.02
+    _, train, test = moons_network(seed)
+    assert test >= 0.95
+    assert abs(train - test) <= 0.04
+
+
+def test_the_decision_boundary_is_the_zero_set_of_the_score():
+    net, _, _ = moons_network(0)
     # the decision boundary p = 0.5 is the zero set of the score: p >= 0.5 exactly where z >= 0
     grid = np.random.default_rng(0).uniform([-2, -1.5], [3, 2], size=(500, 2))
     p = net.predict(grid)[:, 0]
@@ -94,27 +109,25 @@ def hidden_representation(net, X):
     return H
 
 
-def test_digits_network_reaches_97_percent_test_accuracy():
-    _, X_test, _, y_test, _, Z_test = digits()
-    net = digits_network()
+@pytest.mark.parametrize("seed", SEEDS)
+def test_digits_network_reaches_a_high_test_accuracy(seed):
+    X_train, X_test, _, y_test, _, Z_test = digits()
+    net = digits_network(seed)
     result = evaluate(net, Z_test, nnlearn.one_hot(y_test, 10), loss="cce", metrics=("accuracy",))
-    assert result["accuracy"] >= 0.97
-    assert len(X_test) == 450 and net.n_params == 8970
-    y_pred = nnlearn.from_one_hot(net.predict(Z_test))
-    assert np.sum(y_pred != y_test) == 10
+    # seeds 0-4 under four BLAS kernels: 0.971-0.978 (10 to 13 mistakes); 0.96 allows 18
+    assert result["accuracy"] >= 0.96
+    assert len(X_train) == 1347 and len(X_test) == 450 and net.n_params == 8970
 
 
-def test_confusion_matrix_numpy_equals_sklearn_and_its_reading():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_confusion_matrix_numpy_equals_sklearn_and_the_mistakes_are_scattered(seed):
     _, _, _, y_test, _, Z_test = digits()
-    y_pred = nnlearn.from_one_hot(digits_network().predict(Z_test))
+    y_pred = nnlearn.from_one_hot(digits_network(seed).predict(Z_test))
     C = np.zeros((10, 10), dtype=int)
     np.add.at(C, (y_test, y_pred), 1)
     np.testing.assert_array_equal(C, confusion_matrix(y_test, y_pred))
     off = C - np.diag(np.diag(C))
-    a, b = np.unravel_index(off.argmax(), off.shape)
-    assert (a, b, off[a, b]) == (8, 1, 2)
-    recall = np.diag(C) / C.sum(axis=1)
-    assert recall.argmin() == 9 and recall[9] == pytest.approx(42 / 45)
+    assert off.max() <= 3  # seeds 0-4 under four BLAS kernels: never more than 2 in one cell
 
 
 def test_always_no_has_90_percent_accuracy_and_zero_recall():
@@ -124,17 +137,18 @@ def test_always_no_has_90_percent_accuracy_and_zero_recall():
     assert np.mean(always_no == is_nine) == pytest.approx(0.9) and np.sum(always_no & is_nine) == 0
 
 
-def test_sklearn_mlp_has_the_same_parameters_and_similar_accuracy():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sklearn_mlp_has_the_same_parameters_and_nearly_the_same_accuracy(seed):
     _, _, y_train, y_test, Z_train, Z_test = digits()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         sk = MLPClassifier(hidden_layer_sizes=(64, 64), activation="relu", solver="adam", alpha=0.0,
-                           learning_rate_init=1e-3, batch_size=32, max_iter=30, random_state=0).fit(Z_train, y_train)
-    ours = evaluate(digits_network(), Z_test, nnlearn.one_hot(y_test, 10), loss="cce", metrics=("accuracy",))
+                           learning_rate_init=1e-3, batch_size=32, max_iter=30, random_state=seed).fit(Z_train, y_train)
+    ours = evaluate(digits_network(seed), Z_test, nnlearn.one_hot(y_test, 10), loss="cce", metrics=("accuracy",))
     params = sum(W.size for W in sk.coefs_) + sum(b.size for b in sk.intercepts_)
-    assert params == digits_network().n_params == 8970
-    assert sk.score(Z_test, y_test) == pytest.approx(0.9733, abs=1e-4)
-    assert abs(sk.score(Z_test, y_test) - ours["accuracy"]) <= 0.01
+    assert params == digits_network(seed).n_params == 8970
+    # seeds 0-4 under four BLAS kernels: |difference| 0 to 3 test images (at most 0.0067)
+    assert abs(sk.score(Z_test, y_test) - ours["accuracy"]) <= 0.015
 
 
 # -- k-means -------------------------------------------------------------------------------------------------
@@ -145,10 +159,10 @@ def test_lloyd_inertia_never_increases_and_the_slow_seed_plateaus():
     for run in runs.values():
         assert np.all(np.diff(run["inertia"]) <= 1e-12 * run["inertia"][0])
     slow_seed = max(runs, key=lambda s: len(runs[s]["inertia"]))
-    slow = runs[slow_seed]
-    assert slow_seed == 8 and len(slow["inertia"]) - 1 == 9
-    assert slow["inertia"][5] > 3 * slow["inertia"][-1]
-    np.testing.assert_allclose(slow["inertia"][[0, 5, -1]], [838.9, 642.5, 212.3], atol=0.05)
+    slow = runs[slow_seed]["inertia"]
+    # a slow plateau for five iterations, then a large drop to the final inertia
+    assert len(slow) >= 7 and slow[5] > 3 * slow[-1]
+    assert slow[0] - slow[5] < slow[5] - slow[-1]
 
 
 def test_nnlearn_kmeans_history_is_non_increasing():
@@ -175,8 +189,7 @@ def test_nnlearn_inertia_within_one_percent_of_sklearn_and_the_elbow_is_at_three
     assert np.all(np.abs(ours - theirs) <= 0.01 * theirs)
     assert np.all(np.diff(ours) < 0)
     drops = ours[:-1] / ours[1:]
-    assert drops[0] > 2 and drops[1] > 3 and np.all(drops[2:] < 1.2)
-    assert ours[0] == pytest.approx(1522.6, abs=0.05) and ours[2] == pytest.approx(212.3, abs=0.05)
+    assert drops[0] > 2 and drops[1] > 3 and np.all(drops[2:] < 1.2)  # measured 2.08, 3.45, at most 1.18
 
 
 def test_ari_ignores_renaming_and_is_near_zero_for_chance():
@@ -198,9 +211,7 @@ def test_kmeans_fails_on_moons_and_strips_because_the_objective_prefers_the_wron
         scores[name] = adjusted_rand_score(y, km.labels_)
         if name != "blobs":
             assert km.inertia_ < 0.7 * inertia_of(X, y)      # lower than the true groups' inertia, by far
-    assert scores["blobs"] > 0.95 and scores["moons"] < 0.5 and scores["anisotropic"] < 0.5
-    np.testing.assert_allclose([scores["blobs"], scores["moons"], scores["anisotropic"]], [0.990, 0.296, 0.190],
-                               atol=0.0005)
+    assert scores["blobs"] > 0.95 and scores["moons"] < 0.5 and scores["anisotropic"] < 0.5  # 0.99, 0.30, 0.19
 
 
 # -- hierarchical clustering ---------------------------------------------------------------------------------
@@ -234,29 +245,32 @@ def test_hidden_layer_clusters_digits_better_than_pixels():
     raw = adjusted_rand_score(y_test, KMeans(10, rng=0).fit_predict(X_test))
     standardised = adjusted_rand_score(y_test, KMeans(10, rng=0).fit_predict(Z_test))
     hidden = adjusted_rand_score(y_test, KMeans(10, rng=0).fit_predict(hidden_representation(digits_network(), Z_test)))
-    assert hidden > raw + 0.1 and raw > standardised
-    np.testing.assert_allclose([hidden, raw, standardised], [0.816, 0.600, 0.398], atol=0.0005)
+    assert hidden > raw + 0.1 and raw > standardised + 0.1  # 0.816, 0.600, 0.398
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_hidden_layer_advantage_holds_for_other_network_seeds(seed):
     _, X_test, _, y_test, _, Z_test = digits()
     raw = adjusted_rand_score(y_test, KMeans(10, rng=0).fit_predict(X_test))
     H = hidden_representation(digits_network(seed), Z_test)
+    # seeds 1-4 under four BLAS kernels: 0.775-0.806 against 0.600 for the raw pixels
     assert adjusted_rand_score(y_test, KMeans(10, rng=0).fit_predict(H)) > raw + 0.1
 
 
 # -- the exercises' solutions --------------------------------------------------------------------------------
 
-def test_majority_matching_orders_the_representations_like_the_ari():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_majority_matching_orders_the_representations_like_the_ari(seed):
     _, X_test, _, y_test, _, Z_test = digits()
 
     def majority_accuracy(y_true, clusters):
         return sum(np.bincount(y_true[clusters == c]).max() for c in np.unique(clusters)) / len(y_true)
 
-    H = hidden_representation(digits_network(), Z_test)
-    scores = [majority_accuracy(y_test, KMeans(10, rng=0).fit_predict(S)) for S in (H, X_test, Z_test)]
-    np.testing.assert_allclose(scores, [0.869, 0.731, 0.571], atol=0.0005)
+    H = hidden_representation(digits_network(seed), Z_test)
+    hidden, raw, standardised = [majority_accuracy(y_test, KMeans(10, rng=0).fit_predict(S))
+                                 for S in (H, X_test, Z_test)]
+    # seeds 0-4: hidden layer 0.860-0.876, raw pixels 0.731, standardised 0.571
+    assert hidden > raw + 0.05 and raw > standardised + 0.05
 
 
 def test_stretching_a_feature_spoils_kmeans_and_standardising_repairs_it():
@@ -264,14 +278,16 @@ def test_stretching_a_feature_spoils_kmeans_and_standardising_repairs_it():
     stretched = X * np.array([1.0, 20.0])
     scores = [adjusted_rand_score(y, KMeans(3, rng=0).fit_predict(S))
               for S in (X, stretched, StandardScaler().fit_transform(stretched))]
-    np.testing.assert_allclose(scores, [0.99, 0.46, 0.99], atol=0.005)
+    assert scores[0] > 0.95 and scores[2] > 0.95 and scores[1] < scores[0] - 0.3  # 0.99, 0.46, 0.99
 
 
-def test_moons_clusters_are_pure_from_seven_centres_on():
+def test_moons_clusters_are_pure_from_some_number_of_centres_on():
     X, y = clustering_data("moons")
     purity = {}
     for k in range(2, 11):
         labels = KMeans(k, rng=0).fit_predict(X)
         purity[k] = min(np.bincount(y[labels == c], minlength=2).max() / np.sum(labels == c) for c in range(k))
-    assert all(0.57 < purity[k] < 0.78 for k in range(2, 7))
-    assert all(purity[k] == 1.0 for k in range(7, 11))
+    first_pure = min(k for k in purity if all(purity[m] >= 0.95 for m in range(k, 11)))
+    assert 2 < first_pure <= 10                                        # measured: 7
+    assert all(purity[k] < 0.9 for k in range(2, first_pure))          # measured: 0.58-0.77
+    assert all(purity[k] == 1.0 for k in range(first_pure, 11))
