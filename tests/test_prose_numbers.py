@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "book").glob("part*/*.md"))
+PAGES = sorted((ROOT / "book").rglob("*.md"))   # chapters, preface and appendices
 LABS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 CODE_CELL = re.compile(r"^(`{3,})\{code-cell\}[^\n]*\n(.*?)^\1[ \t]*$", re.M | re.S)
@@ -102,7 +102,7 @@ def untyped_numbers(text):
     return found
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
 def test_every_computed_number_in_a_chapter_is_glued(path):
     found = untyped_numbers(path.read_text())
     assert not found, (f"{path.name}: {len(found)} typed numbers in the prose. Glue each one that a cell "
@@ -110,7 +110,16 @@ def test_every_computed_number_in_a_chapter_is_glued(path):
                        "'% typed: <number> = <reason>':\n" + "\n".join(found))
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_every_declared_number_is_used(path):
+    """A '% typed:' declaration names numbers the prose states: stale ones would hide later typing."""
+    text = path.read_text()
+    stated = {m.group(0).replace(" ", "") for m in NUMBER.finditer(prose_of(text))}
+    stale = [n for n in typed_allowed(text) if n.replace(" ", "") not in stated]
+    assert not stale, f"{path.name}: declared as typed but not in the prose: {stale}"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
 def test_the_reader_sees_no_assertions(path):
     text = path.read_text()
     shown = [m.group(2) for m in CODE_CELL.finditer(text)
@@ -119,7 +128,7 @@ def test_the_reader_sees_no_assertions(path):
                        "tagged remove-cell:\n" + "\n---\n".join(cell[:200] for cell in shown))
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
 def test_every_glue_reference_is_defined(path):
     text = path.read_text()
     cells = "\n".join(m.group(2) for m in CODE_CELL.finditer(text))
