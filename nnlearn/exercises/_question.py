@@ -37,6 +37,9 @@ import textwrap
 
 import numpy as np
 
+from ._feedback import (Incorrect, _describe, _exception_text, _expected_kind, _failure_message, _function_name,
+                        _not_callable_message, _numeric_problem, _Spy)
+
 __all__ = ["Question", "FunctionQuestion", "Mistake", "Result", "Incorrect", "ExpectationError",
            "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]
 
@@ -46,10 +49,6 @@ NOT_ATTEMPTED = "not attempted"
 _STATUSES = (CORRECT, INCORRECT, NOT_ATTEMPTED)
 _SYMBOL = {CORRECT: "✔", INCORRECT: "✘", NOT_ATTEMPTED: "…"}
 _COLOUR = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#0072B2"}
-
-
-class Incorrect(Exception):
-    """Raised by a custom judge (see :class:`Question`) with the feedback for a wrong answer."""
 
 
 class ExpectationError(AssertionError):
@@ -155,12 +154,23 @@ class Question:
         of the feedback it must give.  They document what the check detects
         and the tests run them (with the mistakes of a
         :class:`FunctionQuestion`).
+    callable_answer : bool, default True
+        The answer is a function.  Anything else (say, what the function
+        returns: ``check(nand_weights())``) is then "incorrect" with a message
+        saying so, before the judge sees it.
+
+    Whatever the learner passes, ``check`` and ``evaluate`` never raise
+    (except for ``NNLEARN_EXPECT``): when the judge fails on an answer with an
+    exception other than :class:`Incorrect`, the result is "incorrect" and
+    says what the learner's function raised or returned.
     """
 
-    def __init__(self, label, judge, *, hints=(), solution=None, examples=(), reference=None):
+    def __init__(self, label, judge, *, hints=(), solution=None, examples=(), reference=None,
+                 callable_answer=True):
         if not callable(judge):
             raise TypeError(f"`judge` must be callable, got {type(judge).__name__}.")
         self.label = label
+        self.callable_answer = bool(callable_answer)
         self._judge = judge
         self.hints = tuple(hints)
         self._solution = solution if solution is not None else reference
@@ -173,13 +183,18 @@ class Question:
         """Judge ``answer`` and return a :class:`Result` without displaying it."""
         if answer is None or answer is Ellipsis:
             return Result(self.label, NOT_ATTEMPTED, "Write your answer in the cell above, run it, then check again.")
+        if self.callable_answer and not callable(answer):
+            return Result(self.label, INCORRECT, _not_callable_message(answer, _function_name(self.reference)))
+        spy = _Spy(answer) if self.callable_answer else None
         try:
-            self._judge(answer)
+            self._judge(spy if spy is not None else answer)
         except NotImplementedError:
             return Result(self.label, NOT_ATTEMPTED,
                           "The template still raises NotImplementedError: replace it with your code.")
         except Incorrect as exc:
             return Result(self.label, INCORRECT, str(exc))
+        except Exception as exc:  # the judge could not use the answer: say what it raised or returned
+            return Result(self.label, INCORRECT, _failure_message(exc, spy))
         return Result(self.label, CORRECT, "Well done.")
 
     def check(self, answer=None):
@@ -296,14 +311,6 @@ def _as_tuple(out, n_outputs):
     return tuple(out)
 
 
-def _describe(value):
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of length {len(value)}"
-    return f"{type(value).__name__} {value!r}"
-
-
 def _format_args(args):
     parts = []
     for a in args:
@@ -392,7 +399,7 @@ class FunctionQuestion(Question):
 
     def _judge_function(self, answer):
         if not callable(answer):
-            raise Incorrect(f"Pass your function itself, e.g. check(my_function), not {_describe(answer)}.")
+            raise Incorrect(_not_callable_message(answer, _function_name(self.reference)))
         outputs, overflowed = [], None
         for args in self.cases:
             originals = _copy_args(args)
@@ -409,7 +416,7 @@ class FunctionQuestion(Question):
             except NotImplementedError:
                 raise
             except Exception as exc:
-                error = f"Your function raised {type(exc).__name__}: {exc} (for the input {_format_args(args)})."
+                error = f"Your function raised {_exception_text(exc)} (for the input {_format_args(args)})."
                 for mistake in self.mistakes:  # a known mistake that fails in exactly the same way
                     if _raises_same(mistake.answer, args, exc):
                         raise Incorrect(f"{mistake.message} ({error})") from None
@@ -419,7 +426,7 @@ class FunctionQuestion(Question):
             for before, after in zip(originals, inputs):
                 if not _unchanged(before, after):
                     raise Incorrect(self.in_place_message)
-            outputs.append(_as_tuple(out, self.n_outputs))
+            outputs.append(self._numeric_outputs(out, len(outputs)))
         mismatch = None
         for args, got, expected in zip(self.cases, outputs, self._expected):
             if not self._same(got, expected):
@@ -449,6 +456,19 @@ class FunctionQuestion(Question):
                                     "expected value. Look for a missing or extra factor (a 2, a 1/n, a sign).")
                 raise Incorrect(f"The {name} is wrong for the input {_format_args(args)}: got "
                                 f"{_format_args((g_arr,))}, expected {_format_args((e_arr,))}.")
+
+    def _numeric_outputs(self, out, case):
+        """The returned values as a tuple, after checking that each is a number or an array of numbers."""
+        values = _as_tuple(out, self.n_outputs)
+        for name, value, expected in zip(self.output_names, values, self._expected[case]):
+            problem = _numeric_problem(value)
+            if problem is None:
+                continue
+            want = _expected_kind(expected)
+            if self.n_outputs == 1:
+                raise Incorrect(f"Your function returned {problem}; it must return {want}.")
+            raise Incorrect(f"The {name} your function returned is {problem}; it must be {want}.")
+        return values
 
     def _matches(self, mistake, outputs):
         try:

@@ -8,6 +8,7 @@ Questions: ``q1`` a perceptron's predictions for a batch, ``q2`` one update of R
 import numpy as np
 
 from ..datasets import logic_gate
+from ._feedback import _describe, _numbers, _values
 from ._question import FunctionQuestion, Incorrect, Mistake, Question
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
@@ -229,8 +230,9 @@ def _judge_training(train):
         if out is None:
             raise Incorrect("Your function returned None: did you forget the `return w, b`?")
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise Incorrect("Your function must return two values, the weights w and the bias b: `return w, b`.")
-        w, b = np.asarray(out[0], dtype=float), np.asarray(out[1], dtype=float)
+            raise Incorrect("Your function must return two values, the weights w and the bias b: `return w, b`; "
+                            f"it returned {_describe(out)}.")
+        w, b = _numbers(out[0], "The weights w"), _numbers(out[1], "The bias b")
         if w.shape != (X.shape[1],):
             raise Incorrect(f"The weights w have shape {w.shape}; expected {(X.shape[1],)}, one per feature.")
         if b.size != 1:
@@ -290,17 +292,12 @@ def _which_gate(predictions):
     return None
 
 
-def _unpack(answer, n, what):
-    out = answer()
-    if out is None:
-        raise Incorrect("Your function returned None: did you forget the `return`?")
-    if not isinstance(out, (tuple, list)) or len(out) != n:
-        raise Incorrect(f"Your function must return {n} values: {what}.")
-    return [np.asarray(v, dtype=float) for v in out]
+def _unpack(answer, names, what):
+    return _values(answer(), names, what)
 
 
 def _judge_nand(answer):
-    w, b = _unpack(answer, 2, "the weights w (2 numbers) and the bias b")
+    w, b = _unpack(answer, ("w", "b"), "the weights w (2 numbers) and the bias b")
     if w.shape != (2,) or b.size != 1:
         raise Incorrect(f"w must have shape (2,) and b must be one number; got shapes {w.shape} and {b.shape}.")
     b = float(b.ravel()[0])
@@ -346,7 +343,7 @@ q4 = Question(
 
 
 def _judge_xor(answer):
-    W1, b1, w2, b2 = _unpack(answer, 4, "W1 (2, 2), b1 (2,), w2 (2,) and b2")
+    W1, b1, w2, b2 = _unpack(answer, ("W1", "b1", "w2", "b2"), "W1 (2, 2), b1 (2,), w2 (2,) and b2")
     shapes = {"W1": (W1.shape, (2, 2)), "b1": (b1.shape, (2,)), "w2": (w2.shape, (2,))}
     for name, (got, expected) in shapes.items():
         if got != expected:

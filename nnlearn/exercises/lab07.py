@@ -9,6 +9,7 @@ must stay below the bound Λ(x_max − x_min)/(2m)), ``q4`` the number of parame
 import numpy as np
 
 from ..activations import sigmoid as _sigmoid
+from ._feedback import _describe, _numbers
 from ._question import FunctionQuestion, Incorrect, Mistake, Question
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
@@ -71,12 +72,14 @@ def _judge_xor(answer):
     if not callable(answer):
         raise Incorrect("Pass your function itself, e.g. check(xor_weights), not its result.")
     out = answer()
+    if out is None:
+        raise Incorrect("Your function returned None: did you forget the `return W1, b1, W2, b2`?")
     if not isinstance(out, (tuple, list)) or len(out) != 4:
-        raise Incorrect("xor_weights() must return four arrays: W1, b1, W2, b2.")
+        raise Incorrect(f"xor_weights() must return four arrays: W1, b1, W2, b2; it returned {_describe(out)}.")
     shapes = {"W1": (2, 2), "b1": (2,), "W2": (2, 1), "b2": (1,)}
     params = []
     for (name, shape), value in zip(shapes.items(), out):
-        arr = np.asarray(value, dtype=float)
+        arr = _numbers(value, name)
         if arr.shape != shape:
             hint = " (batch-first: W2[j, 0] is the weight from hidden unit j + 1 to the output)" \
                 if name == "W2" else ""
@@ -130,10 +133,12 @@ def _network(params, x):
 
 def _q3_params(answer, f, m, low, high):
     out = answer(f, m, low, high)
+    if out is None:
+        raise Incorrect("Your function returned None: did you forget the `return w, b, v, c`?")
     if not isinstance(out, (tuple, list)) or len(out) != 4:
-        raise Incorrect("relu_interpolant must return four values: w, b, v (arrays of length m) and c (a number).")
-    w, b, v = (np.asarray(a, dtype=float) for a in out[:3])
-    c = np.asarray(out[3], dtype=float)
+        raise Incorrect("relu_interpolant must return four values: w, b, v (arrays of length m) and c (a number); "
+                        f"it returned {_describe(out)}.")
+    w, b, v, c = (_numbers(a, name) for a, name in zip(out, ("w", "b", "v", "c")))
     for name, arr in (("w", w), ("b", b), ("v", v)):
         if arr.shape != (m,):
             raise Incorrect(f"{name} has shape {arr.shape}; with m = {m} units it must have shape ({m},).")

@@ -8,6 +8,7 @@ judged by training them with the playground's engine.
 
 import numpy as np
 
+from ._feedback import _describe
 from ._question import FunctionQuestion, Incorrect, Mistake, Question
 
 __all__ = ["q1", "q2", "q3"]
@@ -135,7 +136,7 @@ def _judge_circle(answer):
         raise Incorrect("Your function returned None: did you forget the `return` of the settings dict?")
     if not isinstance(settings, dict):
         raise Incorrect(f"Return a dict of playground settings, e.g. {{'hidden': (4,), 'lr': 0.1}}; "
-                        f"got {type(settings).__name__}.")
+                        f"got {_describe(settings)}.")
     fixed = sorted(set(settings) & set(_FIXED))
     if fixed:
         raise Incorrect(f"Leave the data alone: {fixed} are fixed by the check (dataset='circle', no noise, "
@@ -145,9 +146,14 @@ def _judge_circle(answer):
     for seed in _SEEDS:
         try:
             pg = Playground(dataset="circle", seed=seed, **settings)
-        except (TypeError, ValueError) as exc:
-            raise Incorrect(f"The playground refused your settings: {exc}") from None
-        pg.run_epochs(_EPOCHS)
+        except Exception as exc:  # TypeError, ValueError, or MemoryError for absurd layer sizes
+            raise Incorrect(f"The playground refused your settings (your function returned {_describe(settings)}): "
+                            f"{exc}") from None
+        try:
+            pg.run_epochs(_EPOCHS)
+        except Exception as exc:
+            raise Incorrect(f"Training with your settings failed (seed {seed}): {type(exc).__name__}: {exc}") \
+                from None
         if pg.diverged:
             raise Incorrect(f"Training diverged (seed {seed}): the loss became infinite or NaN. Lower the "
                             "learning rate.")
