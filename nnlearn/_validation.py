@@ -184,3 +184,21 @@ def check_grad_output(layer, grad_output):
         raise ValueError(f"`grad_output` must have the shape of the last forward output "
                          f"{layer._out_shape}, got {grad_output.shape}.")
     return grad_output
+
+
+#: Largest number of parameters (weights and biases) one layer may hold, 10**8 scalars (800 MB in
+#: float64).  Larger requests are refused before anything is allocated (a typo such as 10**6 units).
+MAX_LAYER_PARAMS = 10**8
+
+
+def check_layer_size(n_params, description):
+    """Refuse a layer of more than :data:`MAX_LAYER_PARAMS` parameters before allocating it.
+
+    ``description`` names the arguments, e.g. ``"Dense(n_in=1000000, n_out=1000000)"``.
+    """
+    if n_params > MAX_LAYER_PARAMS:
+        raise ValueError(f"{description} would hold {n_params:,} parameters ({n_params * 8 / 1e9:,.1f} GB in "
+                         f"float64); nnlearn refuses layers of more than {MAX_LAYER_PARAMS:,} (10**8) "
+                         "parameters. Hint: check the sizes for a typo; a layer this large needs a GPU "
+                         "library, not numpy.")
+    return n_params

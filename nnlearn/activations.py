@@ -17,12 +17,62 @@ derivative follows PyTorch: :math:`\mathrm{relu}'(0) = 0` and
 :math:`\mathrm{leaky\_relu}'(0) = \alpha`.
 """
 
+import math
+import numbers
+
 import numpy as np
 
-from ._validation import check_interval, unknown_name
+from ._validation import check_array, check_interval, unknown_name
 
 __all__ = ["ActivationFunction", "Linear", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU",
            "Softmax", "ACTIVATIONS", "get", "sigmoid", "log_softmax", "softmax"]
+
+
+def _check_input(z, name="z"):
+    """Return ``z`` if it is a non-empty array (or number) of finite reals, else raise a clear error.
+
+    The public functions and methods call this once; the layers call the unchecked ``_call`` and
+    ``_backward``.  Float arrays and float scalars pass through unchanged (no copy), so checked and
+    unchecked results are bit-for-bit equal.
+    """
+    if type(z) is np.ndarray and z.dtype.kind == "f":
+        if z.size == 0:
+            raise ValueError(_empty_message(name, z))
+        if np.isfinite(z).all():
+            return z
+    elif isinstance(z, float):  # a Python float or np.float64
+        if math.isfinite(z):
+            return z
+    arr = check_array(z, name)
+    if arr.size == 0:
+        raise ValueError(_empty_message(name, arr))
+    return arr
+
+
+def _empty_message(name, arr):
+    return (f"`{name}` must be a non-empty array of numbers, got an empty array of shape {arr.shape}. "
+            "Check the slicing or filtering that produced it.")
+
+
+def _check_same_shape(arr, name, z, z_name="z"):
+    """Check a companion array (``grad_output`` or ``a``) of ``z``: finite and exactly ``z``'s shape."""
+    arr = _check_input(arr, name)
+    if np.shape(arr) != np.shape(z):
+        raise ValueError(f"`{name}` must have the shape of `{z_name}` {np.shape(z)}, got {np.shape(arr)} "
+                         f"(no broadcasting). Pass the {name} that belongs to this `{z_name}`.")
+    return arr
+
+
+def _check_axis(axis, z):
+    ndim = np.ndim(z)
+    if ndim == 0:
+        raise ValueError(f"`z` must have at least one axis for softmax, got the single number {z!r}. "
+                         "Wrap it in a list: softmax([z]) (whose value is 1).")
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"`axis` must be an integer, got {type(axis).__name__} {axis!r}.")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"`axis` must lie in [{-ndim}, {ndim - 1}] for `z` of shape {np.shape(z)}, got {axis}.")
+    return int(axis)
 
 
 def sigmoid(z):
@@ -31,8 +81,12 @@ def sigmoid(z):
     For :math:`z \ge 0` it uses :math:`1/(1 + e^{-z})`, for :math:`z < 0` the
     equal form :math:`e^{z}/(1 + e^{z})`; both only ever exponentiate
     :math:`-|z| \le 0`, so nothing overflows and small values keep full
-    relative precision.
+    relative precision.  ``z`` must be a non-empty array (or number) of finite reals.
     """
+    return _sigmoid(_check_input(z))
+
+
+def _sigmoid(z):
     z = np.asarray(z)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
@@ -44,6 +98,13 @@ def softmax(z, axis=-1):
     The maximum is subtracted first (softmax is unchanged by adding a constant),
     so the largest exponent is :math:`e^0 = 1` and nothing overflows.
     """
+    z = _check_input(z)
+    axis = _check_axis(axis, z)
+    with np.errstate(over="ignore"):  # z - max may overflow to -inf for |z| near 1e308: e^-inf = 0 is right
+        return _softmax(z, axis)
+
+
+def _softmax(z, axis=-1):
     z = np.asarray(z)
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
@@ -51,13 +112,28 @@ def softmax(z, axis=-1):
 
 def log_softmax(z, axis=-1):
     r"""Logarithm of the softmax, :math:`z_i - \log\sum_j e^{z_j}`, via the log-sum-exp trick."""
+    z = _check_input(z)
+    axis = _check_axis(axis, z)
+    with np.errstate(over="ignore"):
+        return _log_softmax(z, axis)
+
+
+def _log_softmax(z, axis=-1):
     z = np.asarray(z)
     shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 class ActivationFunction:
-    """Base class: subclasses define ``__call__`` and ``derivative`` (or ``backward``).
+    """Base class: subclasses define ``_call`` and ``_derivative`` (or ``_backward``).
+
+    The public ``__call__``, ``derivative`` and ``backward`` check their
+    arguments (non-empty arrays of finite reals; ``grad_output`` and ``a``
+    exactly the shape of ``z``, no broadcasting) and then call the unchecked
+    ``_call``, ``_derivative`` and ``_backward``, which the layers use on
+    arrays the network has already checked.  A subclass that defines the
+    public methods instead (``__call__``, ``derivative``, ``backward``) works
+    too: they are then used unchecked in both roles.
 
     Attributes
     ----------
@@ -71,12 +147,22 @@ class ActivationFunction:
     name = "activation"
     elementwise = True
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for public, private in (("__call__", "_call"), ("derivative", "_derivative"), ("backward", "_backward")):
+            if public in cls.__dict__ and private not in cls.__dict__:
+                setattr(cls, private, cls.__dict__[public])
+
     def __call__(self, z):
-        raise NotImplementedError
+        """Return :math:`f(z)`; ``z`` is a non-empty array (or number) of finite reals."""
+        return self._call(_check_input(z))
 
     def derivative(self, z, a=None):
         """Element-wise derivative :math:`f'(z)`; ``a = f(z)`` may be passed to avoid recomputing it."""
-        raise NotImplementedError
+        z = _check_input(z)
+        if a is not None:
+            a = _check_same_shape(a, "a", z)
+        return self._derivative(z, a)
 
     def backward(self, z, grad_output, a=None):
         r"""Return :math:`\partial L/\partial z = \partial L/\partial a \odot f'(z)`.
@@ -90,7 +176,20 @@ class ActivationFunction:
         a : ndarray, optional
             The forward output ``f(z)``, if already known.
         """
-        return grad_output * self.derivative(z, a)
+        z = _check_input(z)
+        grad_output = _check_same_shape(grad_output, "grad_output", z)
+        if a is not None:
+            a = _check_same_shape(a, "a", z)
+        return self._backward(z, grad_output, a)
+
+    def _call(self, z):
+        raise NotImplementedError
+
+    def _derivative(self, z, a=None):
+        raise NotImplementedError
+
+    def _backward(self, z, grad_output, a=None):
+        return grad_output * self._derivative(z, a)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -101,13 +200,13 @@ class Linear(ActivationFunction):
 
     name = "linear"
 
-    def __call__(self, z):
+    def _call(self, z):
         return np.asarray(z)
 
-    def derivative(self, z, a=None):
+    def _derivative(self, z, a=None):
         return np.ones_like(z)
 
-    def backward(self, z, grad_output, a=None):
+    def _backward(self, z, grad_output, a=None):
         return grad_output
 
 
@@ -120,11 +219,11 @@ class Step(ActivationFunction):
 
     name = "step"
 
-    def __call__(self, z):
+    def _call(self, z):
         z = np.asarray(z)
         return (z >= 0).astype(z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64)
 
-    def derivative(self, z, a=None):
+    def _derivative(self, z, a=None):
         return np.zeros_like(z, dtype=np.result_type(z, np.float32))
 
 
@@ -137,11 +236,11 @@ class Sigmoid(ActivationFunction):
 
     name = "sigmoid"
 
-    def __call__(self, z):
-        return sigmoid(z)
+    def _call(self, z):
+        return _sigmoid(z)
 
-    def derivative(self, z, a=None):
-        a = sigmoid(z) if a is None else a
+    def _derivative(self, z, a=None):
+        a = _sigmoid(z) if a is None else a
         return a * (1.0 - a)
 
 
@@ -150,10 +249,10 @@ class Tanh(ActivationFunction):
 
     name = "tanh"
 
-    def __call__(self, z):
+    def _call(self, z):
         return np.tanh(z)
 
-    def derivative(self, z, a=None):
+    def _derivative(self, z, a=None):
         a = np.tanh(z) if a is None else a
         return 1.0 - a * a
 
@@ -163,14 +262,14 @@ class ReLU(ActivationFunction):
 
     name = "relu"
 
-    def __call__(self, z):
+    def _call(self, z):
         return np.maximum(z, 0.0)
 
-    def derivative(self, z, a=None):
+    def _derivative(self, z, a=None):
         z = np.asarray(z)
         return (z > 0).astype(z.dtype)
 
-    def backward(self, z, grad_output, a=None):
+    def _backward(self, z, grad_output, a=None):
         return np.where(np.asarray(z) > 0, grad_output, 0.0)
 
 
@@ -188,15 +287,15 @@ class LeakyReLU(ActivationFunction):
     def __init__(self, alpha=0.01):
         self.alpha = check_interval(alpha, "alpha", 0.0, 1.0)
 
-    def __call__(self, z):
+    def _call(self, z):
         z = np.asarray(z)
         return np.where(z > 0, z, self.alpha * z)
 
-    def derivative(self, z, a=None):
+    def _derivative(self, z, a=None):
         z = np.asarray(z)
         return np.where(z > 0, 1.0, self.alpha).astype(z.dtype)
 
-    def backward(self, z, grad_output, a=None):
+    def _backward(self, z, grad_output, a=None):
         return np.where(np.asarray(z) > 0, grad_output, self.alpha * grad_output)
 
     def __repr__(self):
@@ -220,12 +319,23 @@ class Softmax(ActivationFunction):
     def __call__(self, z):
         return softmax(z, axis=-1)
 
+    def _call(self, z):
+        return _softmax(z, axis=-1)
+
     def derivative(self, z, a=None):
         raise TypeError("softmax is not element-wise: its derivative is a Jacobian matrix per "
                         "sample. Use backward(z, grad_output) for the Jacobian-vector product.")
 
+    _derivative = derivative
+
     def backward(self, z, grad_output, a=None):
-        s = softmax(z, axis=-1) if a is None else a
+        z = _check_input(z)
+        _check_axis(-1, z)
+        with np.errstate(over="ignore"):  # z - max may overflow to -inf near 1e308: e^-inf = 0 is right
+            return super().backward(z, grad_output, a)
+
+    def _backward(self, z, grad_output, a=None):
+        s = _softmax(z, axis=-1) if a is None else a
         return s * (grad_output - (grad_output * s).sum(axis=-1, keepdims=True))
 
 
@@ -247,16 +357,28 @@ def get(name, **options):
     >>> get("leaky_relu", alpha=0.1)(np.array([-2.0, 3.0]))
     array([-0.2,  3. ])
     """
-    if isinstance(name, ActivationFunction):
+    return _get(name, "name", **options)
+
+
+def _get(value, argname, **options):
+    """:func:`get` for an argument the user called ``argname`` (``activation``, ``output_activation``, ...)."""
+    if isinstance(value, ActivationFunction):
         if options:
-            raise TypeError(f"options {sorted(options)} cannot be applied to an existing activation object {name!r}.")
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"`name` must be an activation name (str) or an ActivationFunction, "
-                        f"got {type(name).__name__} {name!r}.")
-    if name not in ACTIVATIONS:
-        raise unknown_name("activation", name, ACTIVATIONS)
+            raise TypeError(f"options {sorted(options)} cannot be applied to an existing activation object {value!r}.")
+        return value
+    if isinstance(value, type) and issubclass(value, ActivationFunction):
+        raise TypeError(f"`{argname}` must be an activation name (str) or an ActivationFunction object, "
+                        f"got the class {value.__name__}. Hint: pass {value.__name__}() or {value.name!r}.")
+    if not isinstance(value, str):
+        hint = (" Hint: for no activation use 'linear'." if value is None else
+                f" Hint: use one of {sorted(ACTIVATIONS)}.")
+        raise TypeError(f"`{argname}` must be an activation name (str) or an ActivationFunction, "
+                        f"got {type(value).__name__} {value!r}.{hint}")
+    if value not in ACTIVATIONS:
+        raise unknown_name("activation", value, ACTIVATIONS)
     try:
-        return ACTIVATIONS[name](**options)
-    except TypeError:
-        raise TypeError(f"activation {name!r} got unexpected options {sorted(options)}.") from None
+        return ACTIVATIONS[value](**options)
+    except TypeError as exc:
+        if str(exc).startswith("`"):  # an option of the wrong type: its own message names it
+            raise
+        raise TypeError(f"activation {value!r} got unexpected options {sorted(options)}.") from None

@@ -28,6 +28,7 @@ Examples
 
 import math
 import numbers
+import sys
 
 __all__ = ["Value"]
 
@@ -59,7 +60,15 @@ class Value:
     def __init__(self, data, label="", *, _parents=(), _op=""):
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
             raise TypeError(f"`data` must be a real number, got {type(data).__name__} {data!r}.")
-        self.data = float(data)
+        data = float(data)
+        if not math.isfinite(data):
+            if _op:  # an operation overflowed: name it and its inputs
+                inputs = ", ".join(f"{p.data:.6g}" for p in _parents)
+                raise OverflowValueError(f"the operation {_op!r} on {inputs} overflowed to {data}; "
+                                           "a graph of Values must stay finite. Hint: scale the inputs down.")
+            raise ValueError(f"`data` must be a finite number, got {data!r}. Hint: a gradient through "
+                             "inf or NaN is meaningless; check where the number came from.")
+        self.data = data
         self.grad = 0.0
         self.parents = tuple(_parents)
         self.op = _op
@@ -91,15 +100,34 @@ class Value:
     def __pow__(self, exponent):
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
             raise TypeError(f"`exponent` must be a constant real number, got {type(exponent).__name__}.")
-        out = Value(self.data ** exponent, _parents=(self,), _op=f"**{exponent:g}")
+        if not math.isfinite(exponent):
+            raise ValueError(f"`exponent` must be a finite number, got {exponent!r}.")
+        a = self.data
+        if a == 0 and exponent < 0:
+            raise ZeroDivisionValueError(f"0 ** {exponent:g} is a division by zero: a negative power of a Value "
+                                         "whose data is 0 is undefined (this is also how a / b divides).")
+        if a < 0 and not float(exponent).is_integer():
+            raise ValueError(f"({a:g}) ** {exponent:g} is not a real number: a negative base needs an integer "
+                             "exponent. Hint: use abs() first, or an integer power.")
+        try:
+            result = a ** exponent
+        except OverflowError:
+            result = math.inf
+        out = Value(result, _parents=(self,), _op=f"**{exponent:g}")
 
         def backward():  # d(a^k)/da = k a^(k-1)
+            if a == 0 and exponent < 1 and exponent != 0:
+                raise ZeroDivisionValueError(f"the derivative of a ** {exponent:g} at a = 0 is infinite "
+                                             f"({exponent:g} * 0 ** {exponent - 1:g}); move the input away from 0.")
             self.grad += exponent * self.data ** (exponent - 1) * out.grad
         out._backward = backward
         return out
 
     def exp(self):
         """:math:`e^a`, with derivative :math:`e^a`."""
+        if self.data > _EXP_MAX:
+            raise OverflowValueError(f"exp({self.data:g}) overflows: e^a is finite only for a <= {_EXP_MAX:.6g}. "
+                                       "Hint: for a softmax or a log-sum-exp, subtract the largest input first.")
         out = Value(math.exp(self.data), _parents=(self,), _op="exp")
 
         def backward():
@@ -154,7 +182,11 @@ class Value:
         return self + (-_as_value(other))
 
     def __truediv__(self, other):
-        return self * _as_value(other) ** -1
+        other = _as_value(other)
+        if other.data == 0:
+            raise ZeroDivisionValueError(f"division by zero: {self.data:g} / {other.data:g}; the divisor's "
+                                         "data is 0.")
+        return self * other ** -1
 
     def __radd__(self, other):
         return self + other
@@ -201,6 +233,18 @@ class Value:
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+
+class ZeroDivisionValueError(ZeroDivisionError, ValueError):
+    """Division by zero in a graph: both a ``ZeroDivisionError`` (as in Python) and a ``ValueError``."""
+
+
+class OverflowValueError(OverflowError, ValueError):
+    """A result too large for a float: both an ``OverflowError`` (as in Python) and a ``ValueError``."""
+
+
+#: The largest a with a finite e^a in float64 (ln of the largest float).
+_EXP_MAX = math.log(sys.float_info.max)
 
 
 def _as_value(x):

@@ -172,6 +172,7 @@ class KMeans:
             if X.shape[0] == self.n_features_in_:
                 msg += " It looks transposed: pass X.T, with one row per sample."
             raise ValueError(msg)
+        _check_magnitude(X, self.cluster_centers_)
         return X
 
     def __repr__(self):
@@ -220,7 +221,30 @@ def _check_data(X, n_clusters):
                          "Ask for fewer clusters or pass more data.")
     if n_features == 0:
         raise ValueError(f"`X` must have at least one feature (column), got X of shape {X.shape}.")
+    _check_magnitude(X)
     return X
+
+
+def _check_magnitude(X, centres=None):
+    r"""Refuse values so large that sums of squared distances overflow float64 (to inf, then NaN).
+
+    A squared distance is at most :math:`d\,(2m)^2` for :math:`m = \max|x_{ij}|`, and the inertia
+    and the k-means++ weights sum :math:`n` of them; all must stay below the largest float
+    (about 1.8e308), so ``X`` must satisfy :math:`4\,n\,d\,m^2 < 1.8	imes10^{308}` -- values up to
+    about 1e150 for any realistic ``n`` and ``d``.
+    """
+    m = float(np.abs(X).max(initial=0.0))
+    if centres is not None:
+        m = max(m, float(np.abs(centres).max(initial=0.0)))
+    n, d = X.shape
+    with np.errstate(over="ignore"):
+        bound = 4.0 * max(n, 1) * d * np.float64(m) ** 2
+    if not np.isfinite(bound):
+        raise ValueError(f"`X` holds values up to {m:.3g} in absolute value: their squared distances "
+                         f"overflow float64 (the largest float is {np.finfo(np.float64).max:.3g}), which "
+                         "would turn the inertia into inf and NaN. Hint: rescale X first, e.g. "
+                         "X / np.abs(X).max() or sklearn.preprocessing.StandardScaler; k-means "
+                         "labels do not change when every feature is scaled by the same factor.")
 
 
 def _kmeans_plusplus(X, n_clusters, rng):

@@ -29,6 +29,18 @@ from ._validation import check_choice, check_int, check_positive, check_range, c
 __all__ = ["LOGIC_GATES", "logic_gate", "spirals", "fruit", "FRUIT_MEANS", "FUNCTIONS",
            "function_samples"]
 
+# The largest ``noise``, ``turns`` and ``|x_range|`` the generators accept, far beyond any useful
+# setting and small enough that every generated number is finite and accurate (``sin`` of 1e300
+# is finite but meaningless, and ``high - low`` of ``(-1e308, 1e308)`` overflows).
+_LIMIT = 1e6
+
+
+def _check_at_most(value, name, why):
+    if value > _LIMIT:
+        raise ValueError(f"`{name}` must be at most {_LIMIT:g}, got {value!r}. Hint: {why}")
+    return value
+
+
 #: Truth tables, gate name → outputs for the inputs (0, 0), (0, 1), (1, 0), (1, 1).
 LOGIC_GATES = {
     "and": (0, 0, 0, 1),
@@ -110,9 +122,9 @@ def spirals(n_samples=300, *, n_arms=2, noise=0.2, turns=1.5, rng=None):
         Number of arms (classes), at least 2.
     noise : float, default 0.2
         Standard deviation of the angular noise, in radians (0 for points
-        exactly on the arms).
+        exactly on the arms), at most 1e6.
     turns : float, default 1.5
-        How many times each arm winds around the origin.
+        How many times each arm winds around the origin, in (0, 1e6].
     rng : None, int or numpy.random.Generator
 
     Returns
@@ -132,8 +144,10 @@ def spirals(n_samples=300, *, n_arms=2, noise=0.2, turns=1.5, rng=None):
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if n_samples < n_arms:
         raise ValueError(f"`n_samples` must be at least n_arms={n_arms} (one point per arm), got {n_samples}.")
-    noise = check_positive(noise, "noise", allow_zero=True)
-    turns = check_positive(turns, "turns")
+    noise = _check_at_most(check_positive(noise, "noise", allow_zero=True), "noise",
+                           "the noise is an angle in radians; beyond about 2*pi the arms are gone already.")
+    turns = _check_at_most(check_positive(turns, "turns"), "turns",
+                           "a few turns (1 to 5) make a hard problem; more cannot be resolved by the samples.")
     rng = check_rng(rng)
     y = np.repeat(np.arange(n_arms), _split_evenly(n_samples, n_arms))
     t = rng.uniform(0.0, 1.0, size=n_samples)
@@ -178,7 +192,7 @@ def fruit(n_samples=100, *, noise=0.15, separable=False, margin=0.1, rng=None):
         Number of fruits, at least 2: ``n_samples - n_samples // 2`` apples and
         ``n_samples // 2`` oranges.
     noise : float, default 0.15
-        Standard deviation of the noise on each feature.
+        Standard deviation of the noise on each feature, in [0, 1e6].
     separable : bool, default False
         Redraw points until every one lies on its side of the notes' line by
         at least ``margin``.
@@ -202,7 +216,8 @@ def fruit(n_samples=100, *, noise=0.15, separable=False, margin=0.1, rng=None):
     True
     """
     n_samples = check_int(n_samples, "n_samples", minimum=2)
-    noise = check_positive(noise, "noise", allow_zero=True)
+    noise = _check_at_most(check_positive(noise, "noise", allow_zero=True), "noise",
+                           "the features are about 1; a noise of 0.1 to 1 blurs the classes.")
     if not isinstance(separable, (bool, np.bool_)):
         raise TypeError(f"`separable` must be True or False, got {type(separable).__name__} {separable!r}.")
     margin = check_real(margin, "margin")
@@ -269,9 +284,9 @@ def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0), rng
         ``"step"``, ``"sawtooth"`` or ``"square_wave"``.
     n_samples : int, default 200
     noise : float, default 0.0
-        Standard deviation of the Gaussian noise on ``y``.
+        Standard deviation of the Gaussian noise on ``y``, in [0, 1e6].
     x_range : (float, float), default (-3, 3)
-        The interval ``(low, high)`` the inputs are drawn from.
+        The interval ``(low, high)`` the inputs are drawn from, within [-1e6, 1e6].
     rng : None, int or numpy.random.Generator
 
     Returns
@@ -287,8 +302,12 @@ def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0), rng
     """
     check_choice(name, "name", FUNCTIONS, "function")
     n_samples = check_int(n_samples, "n_samples", minimum=1)
-    noise = check_positive(noise, "noise", allow_zero=True)
+    noise = _check_at_most(check_positive(noise, "noise", allow_zero=True), "noise",
+                           "the functions take values of about 1; a noise of 0.1 to 1 is typical.")
     low, high = check_range(x_range, "x_range")
+    if max(abs(low), abs(high)) > _LIMIT:
+        raise ValueError(f"`x_range` must lie within [-{_LIMIT:g}, {_LIMIT:g}], got {x_range!r}. Hint: the "
+                         "functions are periodic or simple; a range of a few units, like (-3, 3), shows them.")
     rng = check_rng(rng)
     X = np.sort(rng.uniform(low, high, size=n_samples))[:, None]
     y = FUNCTIONS[name](X) + noise * rng.standard_normal(X.shape)

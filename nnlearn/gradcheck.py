@@ -49,13 +49,26 @@ def numerical_gradient(f, x, eps=1e-6):
         original = x[i]
         try:
             x[i] = original + eps
-            f_plus = float(f(x))
+            f_plus = _scalar(f(x))
             x[i] = original - eps
-            f_minus = float(f(x))
+            f_minus = _scalar(f(x))
         finally:
             x[i] = original
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
+
+
+def _scalar(value):
+    """``f``'s result as a float, or a clear error naming ``f``."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"`f` must return a single number, got {type(value).__name__} "
+                        f"{_short_repr(value)}. Hint: return loss(...) or np.sum(...), a scalar.") from None
+    if not np.isfinite(result):
+        raise ValueError(f"`f` must return a finite number, got {result}; a finite difference of "
+                         "inf or NaN is meaningless.")
+    return result
 
 
 def relative_error(a, b):
@@ -66,7 +79,7 @@ def relative_error(a, b):
     terms) from swamping entries that are nearly zero, while a real mistake in
     any entry still shows at its full size.  Returns 0.0 when both are all zero.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = check_array(a, "a", dtype=np.float64), check_array(b, "b", dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"`a` and `b` must have the same shape, got {a.shape} and {b.shape}.")
     scale = max(np.abs(a).max(initial=0.0), np.abs(b).max(initial=0.0))
@@ -105,18 +118,41 @@ def check_gradients(model, loss, X, y, eps=1e-6):
     >>> max(check_gradients(net, "mse", X, y).values()) < 1e-6
     True
     """
+    if isinstance(model, type):
+        raise TypeError(f"`model` must be a network instance, got the class {model.__name__} itself. "
+                        f"Hint: build one first, e.g. {model.__name__}([...]).")
+    missing = [m for m in ("forward", "backward", "named_parameters") if not callable(getattr(model, m, None))]
+    if missing:
+        raise TypeError(f"`model` must be an nnlearn network (Sequential or MLP), got {type(model).__name__} "
+                        f"{_short_repr(model)}, which has no {', '.join(m + '()' for m in missing)}. "
+                        "Hint: check_gradients(net, 'mse', X, y) with net = MLP([...]).")
+    eps = check_positive(eps, "eps")
     loss = get_loss(loss)
     # The first layer knows what input it takes: (n, features) for Dense, (n, C, H, W) for Conv2D, ...
     layers = getattr(model, "layers", None)
     X = layers[0]._check_input(X) if layers else check_array(X, "X", ndim=2)
-    model.backward(loss.gradient(model.forward(X), y))
+    out = model.forward(X)
+    value = float(loss(out, y))
+    model.backward(loss.gradient(out, y))
     analytic = {name: grad.copy() for name, _, grad in model.named_parameters()}
+    bad = [name for name, grad in analytic.items() if not np.isfinite(grad).all()]
+    if not np.isfinite(value) or bad:
+        raise ValueError(f"`model` gives a non-finite loss ({value}) or non-finite gradients "
+                         f"({', '.join(bad) or 'none'}) on `X` and `y`; finite differences of inf or NaN "
+                         "mean nothing. Hint: check the inputs' scale and the model's weights.")
 
     def objective(_):
         return loss(model.forward(X), y)
 
+    if not analytic:
+        raise ValueError(f"`model` has no parameters to check, got {_short_repr(model)}.")
     report = {}
     for name, param, _ in model.named_parameters():
         numeric = numerical_gradient(objective, param, eps=eps)
         report[name] = relative_error(analytic[name], numeric)
     return report
+
+
+def _short_repr(obj):
+    text = repr(obj)
+    return text if len(text) <= 60 else text[:57] + "..."

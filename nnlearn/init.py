@@ -22,11 +22,13 @@ match ``torch.nn.init``'s formulas with ``gain=1`` (Xavier) and
 Every initializer has the signature ``(shape, *, rng=None, dtype=np.float64)``.
 """
 
+import inspect
 import math
+import numbers
 
 import numpy as np
 
-from ._validation import check_float_dtype, check_positive, check_rng, unknown_name
+from ._validation import MAX_LAYER_PARAMS, check_float_dtype, check_positive, check_rng, unknown_name
 
 __all__ = ["zeros", "normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
            "INITIALIZERS", "get", "fans"]
@@ -45,14 +47,19 @@ def fans(shape):
 
 
 def _check_shape(shape):
-    if isinstance(shape, (int, np.integer)):
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
         shape = (int(shape),)
-    try:
-        shape = tuple(int(s) for s in shape)
-    except TypeError:
-        raise TypeError(f"`shape` must be a tuple of ints, got {shape!r}.") from None
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise TypeError(f"`shape` must be a tuple of ints, got {type(shape).__name__} {shape!r}.")
+    shape = tuple(shape)
+    if any(isinstance(s, bool) or not isinstance(s, numbers.Integral) for s in shape):
+        raise TypeError(f"`shape` must be a tuple of ints, got {shape!r}.")
+    shape = tuple(int(s) for s in shape)
     if not shape or any(s < 1 for s in shape):
         raise ValueError(f"`shape` must be a non-empty tuple of positive ints, got {shape}.")
+    if math.prod(shape) > MAX_LAYER_PARAMS:
+        raise ValueError(f"`shape` {shape} asks for {math.prod(shape):,} weights; nnlearn refuses more than "
+                         f"{MAX_LAYER_PARAMS:,} (10**8) per layer. Hint: check the sizes for a typo.")
     return shape
 
 
@@ -119,3 +126,43 @@ def get(name):
     if name not in INITIALIZERS:
         raise unknown_name("initializer", name, INITIALIZERS)
     return INITIALIZERS[name]
+
+
+def _initial_weights(init, shape, rng, dtype):
+    """Call the initializer ``init`` (name or callable) for a layer and check what it returns.
+
+    Used by the layers: the result must be a finite real array of exactly ``shape``; it is returned
+    in ``dtype``.  A callable whose signature does not accept ``(shape, *, rng=..., dtype=...)`` gets a
+    clear ``TypeError`` naming ``init``.
+    """
+    fn = get(init)
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins have no signature: just call them
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(shape, rng=rng, dtype=dtype)
+        except TypeError as exc:
+            raise TypeError(f"`init` must be callable as init(shape, *, rng=None, dtype=np.float64), like the "
+                            f"functions of nnlearn.init; {fn!r} cannot be ({exc}). Hint: add the keyword "
+                            "arguments: def my_init(shape, *, rng=None, dtype=np.float64): ...") from None
+    W = fn(shape, rng=rng, dtype=dtype)
+    try:
+        W = np.asarray(W)
+    except Exception:  # ragged lists and the like
+        W = np.asarray(None)
+    if W.dtype != bool and not np.issubdtype(W.dtype, np.number) or np.issubdtype(W.dtype, np.complexfloating):
+        raise TypeError(f"`init` must return an array of real numbers of shape {tuple(shape)}, "
+                        f"got {type(W).__name__} of dtype {W.dtype} from {fn!r}.")
+    if W.shape != tuple(shape):
+        raise ValueError(f"`init` must return an array of shape {tuple(shape)}, got {W.shape}.")
+    with np.errstate(over="ignore"):  # a value too large for float32 becomes inf: refused just below
+        W = W.astype(dtype, copy=False)
+    if not np.isfinite(W).all():
+        n_bad = int(W.size - np.count_nonzero(np.isfinite(W)))
+        raise ValueError(f"`init` must return finite weights, got {n_bad} NaN or infinite value"
+                         f"{'s' if n_bad != 1 else ''} in {W.shape} from {fn!r}. Hint: check its scale "
+                         "(e.g. a division by a fan of 0, or a std of inf), or whether it overflows "
+                         f"{np.dtype(dtype).name}.")
+    return W

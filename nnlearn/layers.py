@@ -22,7 +22,7 @@ import numpy as np
 
 from . import activations
 from . import init as initializers
-from ._validation import check_array, check_float_dtype, check_int, check_interval, check_rng
+from ._validation import check_array, check_float_dtype, check_int, check_interval, check_layer_size, check_rng
 
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Parameters"]
 
@@ -135,12 +135,11 @@ class Dense(Layer):
         super().__init__()
         self.n_in = check_int(n_in, "n_in", minimum=1)
         self.n_out = check_int(n_out, "n_out", minimum=1)
+        check_layer_size(self.n_in * self.n_out + self.n_out, f"Dense(n_in={self.n_in}, n_out={self.n_out})")
         self.dtype = check_float_dtype(dtype)
         self.init = init
-        W = np.asarray(initializers.get(init)((self.n_in, self.n_out), rng=check_rng(rng), dtype=self.dtype))
-        if W.shape != (self.n_in, self.n_out):
-            raise ValueError(f"`init` must return an array of shape {(self.n_in, self.n_out)}, got {W.shape}.")
-        self.params = Parameters(W=W.astype(self.dtype, copy=False), b=np.zeros(self.n_out, dtype=self.dtype))
+        W = initializers._initial_weights(init, (self.n_in, self.n_out), check_rng(rng), self.dtype)
+        self.params = Parameters(W=W, b=np.zeros(self.n_out, dtype=self.dtype))
         self.grads = Parameters({key: np.zeros_like(value) for key, value in self.params.items()})
         self._X = None
         self._ones = np.ones(0, dtype=self.dtype)  # a row of ones for the bias gradient, reused
@@ -191,17 +190,17 @@ class Activation(Layer):
 
     def __init__(self, activation, **options):
         super().__init__()
-        self.activation = activations.get(activation, **options)
+        self.activation = activations._get(activation, "activation", **options)
         self._Z = self._A = None
 
     def _forward(self, X):
         self._Z = X
-        self._A = self.activation(X)
+        self._A = self.activation._call(X)
         self._out_shape = self._A.shape
         return self._A
 
     def _backward(self, grad_output, need_input_grad=True):
-        return self.activation.backward(self._Z, grad_output, a=self._A)
+        return self.activation._backward(self._Z, grad_output, a=self._A)
 
     def __repr__(self):
         fn = self.activation

@@ -20,7 +20,9 @@ Look a loss up with :func:`get`; :data:`LOSSES` maps names to classes.
 import numpy as np
 
 from ._validation import check_array, check_positive, unknown_name
-from .activations import log_softmax, sigmoid, softmax
+from .activations import _log_softmax as log_softmax
+from .activations import _sigmoid as sigmoid
+from .activations import _softmax as softmax
 
 __all__ = ["Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CategoricalCrossEntropy",
            "LOSSES", "get"]
@@ -40,12 +42,22 @@ class Loss:
     def __call__(self, y_pred, y_true):
         """Return the loss :math:`L(\\hat y, y)` as a Python float."""
         y_pred, y_true = self._check(y_pred, y_true)
-        return float(self._value(y_pred, y_true))
+        _check_not_empty(y_pred, y_true)
+        with np.errstate(over="ignore", invalid="ignore"):  # logits ~1e308: z - max(z) overflows to -inf (right)
+            value = float(self._value(y_pred, y_true))
+        if not np.isfinite(value):
+            raise _overflow_error("the loss", value, y_pred, y_true)
+        return value
 
     def gradient(self, y_pred, y_true):
         """Return :math:`\\partial L/\\partial \\hat y`, an array shaped like ``y_pred``."""
         y_pred, y_true = self._check(y_pred, y_true)
-        return self._gradient(y_pred, y_true)
+        _check_not_empty(y_pred, y_true)
+        with np.errstate(over="ignore", invalid="ignore"):
+            grad = self._gradient(y_pred, y_true)
+        if not np.isfinite(grad).all():
+            raise _overflow_error("the gradient", "inf or NaN", y_pred, y_true)
+        return grad
 
     def _value(self, y_pred, y_true):
         raise NotImplementedError
@@ -61,6 +73,32 @@ class Loss:
 
     def __repr__(self):
         return f"{type(self).__name__}()"
+
+
+def _check_not_empty(y_pred, y_true):
+    """An empty batch has no mean: refuse it instead of returning NaN with a warning."""
+    for name, arr in (("y_pred", y_pred), ("y_true", y_true)):
+        if arr.size == 0:
+            raise ValueError(f"`{name}` must hold at least one value, got an empty array of shape {arr.shape}. "
+                             "Hint: a loss is a mean over samples; check the slicing or filtering that "
+                             "produced the empty batch.")
+
+
+def _overflow_error(what, value, y_pred, y_true):
+    """The error for a loss or gradient that overflowed although its inputs are finite."""
+    return ValueError(f"`y_pred` and `y_true` must be small enough for {what} to be finite in "
+                      f"{y_pred.dtype}, got {what} = {value} (largest |y_pred| {np.abs(y_pred).max():.3g}, "
+                      f"largest |y_true| {np.abs(y_true).max():.3g}). Hint: if `y_pred` comes from a model "
+                      "being trained, its weights have probably diverged (lower the learning rate or clip "
+                      "the gradients); otherwise scale the data (e.g. standardise the targets, rescale the "
+                      "inputs) so that values stay far below the float range "
+                      f"(about {np.finfo(y_pred.dtype).max:.0e} in {y_pred.dtype}).")
+
+
+def _check_from_logits(from_logits):
+    if not isinstance(from_logits, (bool, np.bool_)):
+        raise TypeError(f"`from_logits` must be True or False, got {type(from_logits).__name__} {from_logits!r}.")
+    return bool(from_logits)
 
 
 def _check_same_shape(y_pred, y_true):
@@ -168,7 +206,7 @@ class BinaryCrossEntropy(Loss):
     name = "bce"
 
     def __init__(self, from_logits=False):
-        self.from_logits = bool(from_logits)
+        self.from_logits = _check_from_logits(from_logits)
 
     def _check(self, y_pred, y_true):
         y_pred, y_true = super()._check(y_pred, y_true)
@@ -224,7 +262,7 @@ class CategoricalCrossEntropy(Loss):
     name = "cce"
 
     def __init__(self, from_logits=False):
-        self.from_logits = bool(from_logits)
+        self.from_logits = _check_from_logits(from_logits)
 
     def _check(self, y_pred, y_true):
         y_pred = check_array(y_pred, "y_pred", ndim=2)
@@ -260,7 +298,12 @@ class CategoricalCrossEntropy(Loss):
     def _value(self, y_pred, y_true):
         n = y_pred.shape[0]
         if self.from_logits:
-            return -np.sum(y_true * log_softmax(y_pred)) / n
+            value = -np.sum(y_true * log_softmax(y_pred)) / n
+            if value != value:  # NaN: some log p = -inf (logits ~1e308 apart) met a target of 0
+                log_p = log_softmax(y_pred)
+                # 0 * log p = 0 for the classes a target does not hold (torch's true-class term); + 0.0: no -0.0
+                value = -np.sum(np.where(y_true != 0, y_true * log_p, 0.0)) / n + 0.0
+            return value
         p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
         return -np.sum(y_true * np.log(p)) / n
 
@@ -299,15 +342,26 @@ def get(name, **options):
     >>> get("huber", delta=0.5)(np.array([[3.0]]), np.array([[0.0]]))
     1.375
     """
-    if isinstance(name, Loss):
+    return _get(name, "name", **options)
+
+
+def _get(value, argname, **options):
+    """:func:`get` for an argument the user called ``argname`` (e.g. ``loss`` in ``fit``)."""
+    if isinstance(value, Loss):
         if options:
-            raise TypeError(f"options {sorted(options)} cannot be applied to an existing loss object {name!r}.")
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"`name` must be a loss name (str) or a Loss, got {type(name).__name__} {name!r}.")
-    if name not in LOSSES:
-        raise unknown_name("loss", name, LOSSES)
+            raise TypeError(f"options {sorted(options)} cannot be applied to an existing loss object {value!r}.")
+        return value
+    if isinstance(value, type) and issubclass(value, Loss):
+        raise TypeError(f"`{argname}` must be a loss name (str) or a Loss object, got the class {value.__name__}. "
+                        f"Hint: pass {value.__name__}() or {value.name!r}.")
+    if not isinstance(value, str):
+        raise TypeError(f"`{argname}` must be a loss name (str) or a Loss, got {type(value).__name__} {value!r}. "
+                        f"Hint: use one of {sorted(LOSSES)}, e.g. {argname}='mse'.")
+    if value not in LOSSES:
+        raise unknown_name("loss", value, LOSSES)
     try:
-        return LOSSES[name](**options)
-    except TypeError:
-        raise TypeError(f"loss {name!r} got unexpected options {sorted(options)}.") from None
+        return LOSSES[value](**options)
+    except TypeError as exc:
+        if str(exc).startswith("`"):  # an option of the wrong type: its own message names it
+            raise
+        raise TypeError(f"loss {value!r} got unexpected options {sorted(options)}.") from None

@@ -20,9 +20,43 @@ from ._validation import unknown_name
 __all__ = ["accuracy", "mean_squared_error", "mean_absolute_error", "METRICS", "get"]
 
 
-def accuracy(y_pred, y_true, *, logits=False):
-    """Fraction of samples whose predicted class equals the target class."""
+def _check_pair(y_pred, y_true, labels_ok=False):
+    """``y_pred`` and ``y_true`` as arrays of the same shape (never broadcast), or a clear error.
+
+    With ``labels_ok``, integer labels of shape ``(n_samples,)`` may stand for the one-hot rows of a
+    ``(n_samples, n_classes)`` prediction, as the ``"cce"`` loss accepts them.  Only shapes and
+    dtypes are checked: a few attribute reads, cheap enough for every batch.
+    """
     y_pred, y_true = np.asarray(y_pred), np.asarray(y_true)
+    for name, arr in (("y_pred", y_pred), ("y_true", y_true)):
+        if arr.dtype.kind not in "biuf":  # bool, int, uint, float
+            raise TypeError(f"`{name}` must be an array of numbers, got an array of dtype {arr.dtype}.")
+    if y_pred.shape == y_true.shape:
+        if y_pred.size == 0:
+            raise ValueError(f"`y_pred` and `y_true` must not be empty, got shape {y_pred.shape}; "
+                             "a metric of no samples is undefined.")
+        return y_pred, y_true
+    if (labels_ok and y_pred.ndim == 2 and y_pred.shape[1] > 1 and y_true.ndim == 1
+            and y_true.shape[0] == y_pred.shape[0] and y_pred.shape[0] > 0):
+        return y_pred, y_true
+    msg = (f"`y_pred` and `y_true` must have the same shape (metrics never broadcast), got y_pred "
+           f"{y_pred.shape} and y_true {y_true.shape}.")
+    if y_pred.ndim == 2 and y_pred.shape[1] == 1 and y_true.shape == (y_pred.shape[0],):
+        msg += " Hint: reshape the targets to a column with y_true.reshape(-1, 1)."
+    elif y_true.ndim == 2 and y_true.shape[1] == 1 and y_pred.shape == (y_true.shape[0],):
+        msg += " Hint: reshape the predictions to a column with y_pred.reshape(-1, 1)."
+    elif y_pred.ndim == y_true.ndim == 2 and y_pred.shape == y_true.shape[::-1]:
+        msg += " Hint: one of them looks transposed; pass it with one row per sample."
+    raise ValueError(msg)
+
+
+def accuracy(y_pred, y_true, *, logits=False):
+    """Fraction of samples whose predicted class equals the target class.
+
+    ``y_true`` has the shape of ``y_pred``, or holds integer labels of shape ``(n_samples,)`` for a
+    prediction of several columns; other shapes are refused rather than broadcast.
+    """
+    y_pred, y_true = _check_pair(y_pred, y_true, labels_ok=True)
     if y_pred.ndim == 2 and y_pred.shape[1] > 1:
         predicted = y_pred.argmax(axis=1)
         target = y_true.argmax(axis=1) if y_true.ndim == 2 else y_true
@@ -33,14 +67,16 @@ def accuracy(y_pred, y_true, *, logits=False):
 
 
 def mean_squared_error(y_pred, y_true, *, logits=False):
-    """Mean of the squared differences over all elements."""
-    r = np.asarray(y_pred) - np.asarray(y_true)
+    """Mean of the squared differences over all elements (``y_pred`` and ``y_true`` of the same shape)."""
+    y_pred, y_true = _check_pair(y_pred, y_true)
+    r = y_pred - y_true
     return float(np.mean(r * r))
 
 
 def mean_absolute_error(y_pred, y_true, *, logits=False):
-    """Mean of the absolute differences over all elements."""
-    return float(np.mean(np.abs(np.asarray(y_pred) - np.asarray(y_true))))
+    """Mean of the absolute differences over all elements (``y_pred`` and ``y_true`` of the same shape)."""
+    y_pred, y_true = _check_pair(y_pred, y_true)
+    return float(np.mean(np.abs(y_pred - y_true)))
 
 
 #: Name → function table used by :func:`get`.

@@ -9,9 +9,9 @@ unchecked ``_forward``/``_backward``.
 
 import numpy as np
 
-from ._validation import check_array, check_float_dtype, check_int, check_rng
-from .activations import get as get_activation
-from .layers import Activation, Dense, Layer
+from ._validation import check_array, check_float_dtype, check_int, check_layer_size, check_rng
+from .activations import _get as get_activation
+from .layers import Activation, Dense, Dropout, Layer
 
 __all__ = ["Sequential", "MLP"]
 
@@ -21,6 +21,107 @@ class _Text(str):
 
     def __repr__(self):
         return str(self)
+
+
+def _check_layers(layers, more_layers):
+    """Return ``layers`` as a list after checking it is a non-empty list of distinct, chained Layer objects."""
+    example = "Sequential([Dense(2, 8), Activation('relu'), Dense(8, 1)])"
+    if more_layers:
+        raise TypeError(f"Sequential takes one list of layers, got {1 + len(more_layers)} positional arguments. "
+                        f"Hint: wrap the layers in a list: {example}.")
+    if isinstance(layers, Layer):
+        raise TypeError(f"`layers` must be a list of layers, got a single layer {layers!r}. "
+                        f"Hint: wrap it in a list: Sequential([{layers!r}]).")
+    if isinstance(layers, Sequential):
+        raise TypeError(f"`layers` must be a list of layers, got a network {type(layers).__name__}. "
+                        "Hint: to copy or extend a network, pass its layers: Sequential(net.layers + [...]).")
+    if layers is None or isinstance(layers, (str, bytes, dict)) or not hasattr(layers, "__iter__"):
+        raise TypeError(f"`layers` must be a list of layers, got {type(layers).__name__} {layers!r}. "
+                        f"Hint: {example}.")
+    layers = list(layers)
+    for i, layer in enumerate(layers):
+        if isinstance(layer, type) and issubclass(layer, Layer):
+            raise TypeError(f"`layers[{i}]` must be a Layer object, got the class {layer.__name__} itself. "
+                            f"Hint: create the layer, e.g. {layer.__name__}(...) with its sizes.")
+        if isinstance(layer, Sequential):
+            raise TypeError(f"`layers[{i}]` must be a Layer (Dense, Activation, Dropout, ...), got a network "
+                            f"{type(layer).__name__}. Hint: networks do not nest; concatenate the layer lists: "
+                            "Sequential(net1.layers + net2.layers).")
+        if not isinstance(layer, Layer):
+            hint = (f" Hint: use Activation({layer!r})." if isinstance(layer, str) else "")
+            raise TypeError(f"`layers[{i}]` must be a Layer (Dense, Activation, Dropout, ...), "
+                            f"got {type(layer).__name__} {layer!r}.{hint}")
+    if not layers:
+        raise ValueError("`layers` must contain at least one layer, got an empty list. "
+                         f"Hint: {example}.")
+    seen = {}
+    for i, layer in enumerate(layers):
+        if id(layer) in seen:
+            raise ValueError(f"`layers` must not contain the same layer object twice: layers[{seen[id(layer)]}] "
+                             f"and layers[{i}] are one {layer!r}. nnlearn has no weight sharing, and a layer "
+                             "keeps the input of its last forward pass. Hint: create a new layer for each "
+                             f"position, e.g. a second {layer!r}.")
+        seen[id(layer)] = i
+    _check_widths(layers)
+    return layers
+
+
+_SAME = "same"  # a layer whose output has the shape of its input
+
+
+def _io_widths(layer):
+    """Return ``(input, output)`` of a layer, each ``(ndim, width)`` or None when unknown, or ``_SAME``.
+
+    ``width`` is the size of the feature axis: the last axis of a 2-D ``(n, features)`` or 3-D
+    ``(n, steps, features)`` array, axis 1 (channels) of a 4-D image batch.  The convolution and recurrent
+    layers live above this module, so they are recognised by their attributes; a layer of unknown type
+    (or one, like Flatten, whose output size depends on the input) makes the widths unknown, and the
+    check resumes at the next layer of known size.
+    """
+    if isinstance(layer, (Activation, Dropout)):
+        return _SAME
+    if isinstance(layer, Dense):
+        return (2, layer.n_in), (2, layer.n_out)
+    kind = type(layer).__name__
+    if all(hasattr(layer, a) for a in ("in_channels", "out_channels", "kernel_size")):  # Conv2D
+        return (4, layer.in_channels), (4, layer.out_channels)
+    if kind == "MaxPool2D" and type(layer).__module__ == "nnlearn.conv":
+        return _SAME
+    if all(hasattr(layer, a) for a in ("n_in", "n_hidden", "return_sequences")):  # SimpleRNN
+        return (3, layer.n_in), (3 if layer.return_sequences else 2, layer.n_hidden)
+    return None, None
+
+
+_AXES = {2: "features", 3: "features per step", 4: "channels"}
+_SHAPES = {2: "(n_samples, n_features)", 3: "(n_samples, n_steps, n_features)",
+           4: "(n_samples, channels, height, width)"}
+
+
+def _check_widths(layers):
+    """Check that every layer of known size receives what the previous layer of known size produces."""
+    prev, prev_i = None, None  # output (ndim, width) of the last layer of known size, and its index
+    for i, layer in enumerate(layers):
+        spec = _io_widths(layer)
+        if spec is _SAME:
+            continue
+        expected, produced = spec
+        if prev is not None and expected is not None:
+            if prev[0] != expected[0]:
+                hint = ""
+                if prev[0] == 4 and expected[0] == 2:
+                    hint = " Hint: put Flatten() between them."
+                elif prev[0] == 3 and expected[0] == 2:
+                    hint = " Hint: build the recurrent layer with return_sequences=False to pass on its last state."
+                raise ValueError(f"`layers` must chain: layers[{i}] {layer!r} expects a {expected[0]}-D input "
+                                 f"{_SHAPES.get(expected[0], '')} but layers[{prev_i}] {layers[prev_i]!r} outputs "
+                                 f"a {prev[0]}-D array {_SHAPES.get(prev[0], '')}.{hint}")
+            if prev[1] != expected[1]:
+                axis = _AXES.get(expected[0], "features")
+                raise ValueError(f"`layers` must have matching widths: layers[{prev_i}] {layers[prev_i]!r} outputs "
+                                 f"{prev[1]} {axis} but layers[{i}] {layer!r} expects {expected[1]}. Hint: give "
+                                 f"layers[{i}] an input size of {prev[1]}, or layers[{prev_i}] an output size "
+                                 f"of {expected[1]}.")
+        prev, prev_i = (produced, i) if produced is not None else (None, None)
 
 
 class Sequential:
@@ -39,14 +140,8 @@ class Sequential:
     (4, 1)
     """
 
-    def __init__(self, layers):
-        layers = list(layers)
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"`layers[{i}]` must be a Layer (Dense, Activation, Dropout, ...), "
-                                f"got {type(layer).__name__} {layer!r}.")
-        if not layers:
-            raise ValueError("`layers` must contain at least one layer, got an empty list.")
+    def __init__(self, layers, *more_layers):
+        layers = _check_layers(layers, more_layers)
         self.layers = layers
         self._out_shape = None
         self._pack_parameters()
@@ -249,8 +344,11 @@ class MLP(Sequential):
         if len(sizes) < 2:
             raise ValueError(f"`sizes` must list at least the input and output widths, got {list(sizes)}.")
         self.sizes = [check_int(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
-        self.activation = get_activation(activation)
-        self.output_activation = None if output_activation is None else get_activation(output_activation)
+        for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+            check_layer_size(n_in * n_out + n_out, f"`sizes` {self.sizes}: layer {i + 1}, Dense({n_in}, {n_out}),")
+        self.activation = get_activation(activation, "activation")
+        self.output_activation = (None if output_activation is None
+                                  else get_activation(output_activation, "output_activation"))
         self.init = init
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng)

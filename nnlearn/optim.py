@@ -19,6 +19,8 @@ written exactly as ``torch.optim`` implements it, and tests check that 100
 steps agree with PyTorch to a relative error below :math:`10^{-12}`.
 """
 
+import math
+
 import numpy as np
 
 from ._validation import check_interval, check_positive
@@ -41,8 +43,27 @@ class Optimizer:
         ----------
         parameters : list of (ndarray, ndarray)
             ``(param, grad)`` pairs with equal shapes; ``param`` must be a float array.
+
+        Raises
+        ------
+        ValueError
+            If a gradient holds NaN or inf; no parameter is changed then.
         """
-        self._step(self._check_parameters(parameters))
+        pairs = self._check_parameters(parameters)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = [np.add.reduce(grad, axis=None) for _, grad in pairs]
+        for i, total in enumerate(sums):
+            # One reduction per pair (one for model.flat_parameters()): a finite sum means finite entries;
+            # a non-finite one (NaN, inf, or an overflow of huge finite entries) gets the exact check.
+            if not math.isfinite(total) and not np.isfinite(pairs[i][1]).all():
+                grad = pairs[i][1]
+                n_bad = int(np.size(grad) - np.count_nonzero(np.isfinite(grad)))
+                raise ValueError(
+                    f"`parameters[{i}]` must have a finite gradient, got {n_bad} NaN or infinite "
+                    f"value{'s' if n_bad != 1 else ''} in a grad of shape {np.shape(grad)}; no parameter was "
+                    "updated. Hint: the loss or the backward pass overflowed: lower the learning rate, "
+                    "standardize the data, or clip the gradients.")
+        self._step(pairs)
 
     def _step(self, pairs):
         """Unchecked step on a list of ``(param, grad)`` pairs already checked by :meth:`step`."""

@@ -16,6 +16,8 @@ has one, so this rule is *not* gradient descent on a loss of
 :class:`Perceptron`).
 """
 
+import math
+
 import numpy as np
 
 from . import activations
@@ -126,12 +128,27 @@ class Perceptron:
         y = self._check_targets(y, X.shape[0]).astype(np.float64)
         rng = check_rng(self.rng)
         w = np.zeros(X.shape[1])
-        b = 0.0
         errors = []
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, clearly
+            b = self._run(X, y, w, errors, rng)
+        if not (np.isfinite(w).all() and math.isfinite(b)):
+            raise _overflow_error(X, None, self.lr)
+        self.coef_, self.intercept_ = w, float(b)
+        self.errors_ = np.array(errors, dtype=np.int64)
+        self.n_epochs_ = len(errors)
+        self.converged_ = errors[-1] == 0
+        return self
+
+    def _run(self, X, y, w, errors, rng):
+        """Rosenblatt's rule on ``w`` (in place); appends each epoch's mistakes to ``errors``, returns ``b``."""
+        b = 0.0
         for _ in range(self.max_epochs):
             mistakes = 0
             for i in rng.permutation(X.shape[0]):
-                y_hat = float(self._step(X[i] @ w + b))
+                z = float(X[i] @ w + b)
+                if not math.isfinite(z):
+                    raise _overflow_error(X, z, self.lr)
+                y_hat = 1.0 if z >= 0.0 else 0.0  # step(z), with step(0) = 1
                 if y_hat != y[i]:
                     w += self.lr * (y[i] - y_hat) * X[i]
                     b += self.lr * (y[i] - y_hat)
@@ -139,16 +156,18 @@ class Perceptron:
             errors.append(mistakes)
             if mistakes == 0:
                 break
-        self.coef_, self.intercept_ = w, float(b)
-        self.errors_ = np.array(errors, dtype=np.int64)
-        self.n_epochs_ = len(errors)
-        self.converged_ = errors[-1] == 0
-        return self
+        return b
 
     def decision_function(self, X):
         """Return :math:`z = Xw + b`, an array of shape ``(n_samples,)``; :math:`z \\ge 0` means class 1."""
         X = self._check_input(X)
-        return X @ np.asarray(self.coef_, dtype=np.float64) + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = X @ np.asarray(self.coef_, dtype=np.float64) + self.intercept_
+        if not np.isfinite(z).all():
+            raise ValueError(f"`X` is too large for these weights: w·x + b overflows float64 for "
+                             f"{int(np.count_nonzero(~np.isfinite(z)))} sample(s) (largest |x| is "
+                             f"{float(np.abs(X).max()):.3g}). Hint: scale X as the training data were scaled.")
+        return z
 
     def predict(self, X):
         """Return the predicted labels :math:`\\mathrm{step}(Xw + b)`, int64 0/1 of shape ``(n_samples,)``."""
@@ -195,3 +214,16 @@ class Perceptron:
 
     def __repr__(self):
         return f"Perceptron(lr={self.lr}, max_epochs={self.max_epochs})"
+
+
+def _overflow_error(X, z, lr):
+    """The error for a run whose weights or decision value ``w·x + b`` left the floats."""
+    what = "the weights" if z is None else f"the decision value w·x + b (= {z})"
+    if lr > 1e100:
+        return ValueError(f"`lr` must be a moderate positive number, got {lr!r}: {what} overflowed float64 "
+                          "during fit. Hint: use lr=1.0; the perceptron's predictions do not depend on lr.")
+    return ValueError(
+        f"`X` is too large to learn from: {what} overflowed float64 during fit (largest |x| is "
+        f"{float(np.abs(X).max()):.3g}; every update adds lr·x to w, so w·x grows like |x|²). "
+        "Hint: rescale the features first, e.g. X / np.abs(X).max() or "
+        "sklearn.preprocessing.StandardScaler, or lower `lr` if it is huge.")

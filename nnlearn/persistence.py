@@ -75,7 +75,7 @@ def save(model, path):
             "output_activation": None if model.output_activation is None
             else _activation_config(model.output_activation),
         }
-    with open(os.fspath(path), "wb") as f:
+    with open(_path_name(path), "wb") as f:
         np.savez(f, architecture=np.array(json.dumps(architecture)), **weights)
 
 
@@ -97,15 +97,10 @@ def load(path):
         If the file is not an nnlearn model, is truncated or corrupted, was
         altered after saving, or comes from a newer format version.
     """
-    path = os.fspath(path)
-    with open(path, "rb") as handle:
-        try:
-            with np.load(handle, allow_pickle=False) as archive:
-                arrays = {name: archive[name] for name in archive.files}
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
-            raise ValueError(f"`path` {path!r} is not a readable nnlearn model file (truncated or "
-                             f"corrupted?): {type(exc).__name__}: {exc}") from None
+    path = _check_path(path)
+    arrays = _read_arrays(path)
     architecture = _read_architecture(arrays.pop("architecture", None), path)
+    _check_sizes(architecture, arrays, path)
     model = _build(architecture, path)
     expected = {name: param for name, param, _ in model.named_parameters()}
     if set(arrays) != set(expected):
@@ -121,6 +116,50 @@ def load(path):
     for name, param in expected.items():
         param[...] = arrays[name]
     return model
+
+
+def _path_name(path, example="save(model, 'model.npz')"):
+    """``path`` as a str, or a ``TypeError`` naming it (an int would be taken as a file descriptor)."""
+    if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"`path` must be a file name (str or os.PathLike), got {type(path).__name__} {path!r}. "
+                        f"Hint: {example}.")
+    path = os.fspath(path)
+    return os.fsdecode(path) if isinstance(path, bytes) else path
+
+
+def _check_path(path):
+    """``path`` as the str name of an existing file, or a clear error naming it."""
+    path = _path_name(path, example="load('model.npz')")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"`path` {path!r} does not exist (no such file). Hint: check the name and the "
+                                f"working directory {os.getcwd()!r}.")
+    if os.path.isdir(path):
+        raise ValueError(f"`path` {path!r} is a directory, not an nnlearn model file (.npz written by save).")
+    return path
+
+
+def _read_arrays(path):
+    """Every array of the ``.npz`` archive at ``path``; anything unreadable is a ``ValueError`` naming it.
+
+    Whatever goes wrong inside numpy or zipfile (a truncated file, a zip entry with an unsupported
+    version, encryption or compression method, a bad CRC, a plain ``.npy`` or a text file renamed
+    ``.npz``, pickled content) means the file is not one that :func:`save` wrote.
+    """
+    try:
+        if zipfile.is_zipfile(path):
+            _check_declared_sizes(path)
+        with open(path, "rb") as handle:
+            archive = np.load(handle, allow_pickle=False)
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise ValueError(f"it holds a single {type(archive).__name__} (a .npy file?), "
+                                 "not an .npz archive written by nnlearn.save")
+            with archive:
+                return {name: archive[name] for name in archive.files}
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a foreign file can fail in many ways; all mean "not a model"
+        raise ValueError(f"`path` {path!r} is not a readable nnlearn model file (truncated, corrupted or "
+                         f"another kind of file?): {type(exc).__name__}: {exc}") from None
 
 
 def _layer_config(index, layer):
@@ -150,20 +189,91 @@ def _checksum(weights):
     return digest.hexdigest()
 
 
+def _check_declared_sizes(path):
+    """Refuse an archive whose ``.npy`` headers declare more data than the entries hold.
+
+    numpy allocates an array from the shape in its header before reading the data, so a tampered
+    header (shape ``(10**12,)``) would ask for terabytes; this reads only the headers.
+    """
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                continue
+            with archive.open(info) as entry:
+                version = np.lib.format.read_magic(entry)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)  # 3.0 differs only in encoding
+                shape, _, dtype = read_header(entry)
+                declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
+                if declared > info.file_size:
+                    raise ValueError(f"the entry {info.filename!r} declares an array of shape {shape} "
+                                     f"({declared} bytes) but holds only {info.file_size} bytes")
+
+
 def _read_architecture(raw, path):
     if raw is None or raw.dtype.kind != "U" or raw.shape != ():
         raise ValueError(f"{path!r} is not an nnlearn model file: it has no architecture record.")
     try:
         architecture = json.loads(str(raw))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ValueError(f"{path!r}: the architecture record is not valid JSON ({exc}).") from None
-    if not isinstance(architecture, dict) or architecture.get("format") != FORMAT:
+    if not isinstance(architecture, dict):
+        raise ValueError(f"{path!r} is not an nnlearn model file: its architecture record is a JSON "
+                         f"{type(architecture).__name__}, not an object with the format, class and layers.")
+    if architecture.get("format") != FORMAT:
         raise ValueError(f"{path!r} is not an nnlearn model file (format {architecture.get('format')!r}).")
     version = architecture.get("version")
-    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
         raise ValueError(f"{path!r} has format version {version!r}; this nnlearn reads version "
                          f"{FORMAT_VERSION} and older. Upgrade nnlearn to load it.")
     return architecture
+
+
+def _check_sizes(architecture, arrays, path):
+    """Check the layer sizes of the record against the stored arrays *before* building anything.
+
+    A network is allocated from the sizes in the JSON record, so a tampered record (say
+    ``n_in = 10**7``) could ask for terabytes.  Every Dense layer's ``(n_in, n_out)`` must be the shape
+    of its stored weight ``"<i>.W"`` (and an MLP's ``sizes`` must be those of its Dense layers), so
+    nothing larger than the arrays already read from the file is ever allocated.
+    """
+    def invalid(what):
+        return ValueError(f"{path!r}: the architecture record is invalid ({what}); the file was altered "
+                          "or damaged after saving.")
+
+    layers = architecture.get("layers")
+    if not isinstance(layers, list):
+        raise invalid(f"'layers' must be a list, got {type(layers).__name__}")
+    for i, config in enumerate(layers):
+        if not isinstance(config, dict):
+            raise invalid(f"layer {i} must be a JSON object, got {type(config).__name__}")
+    needed = sorted(f"{i}.{key}" for i, config in enumerate(layers) if config.get("type") == "Dense"
+                    for key in "Wb")
+    if set(arrays) != set(needed):
+        raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the architecture, "
+                         f"which needs {needed}.")
+    dense_sizes = []
+    for i, config in enumerate(layers):
+        if config.get("type") != "Dense":
+            continue
+        n_in, n_out = config.get("n_in"), config.get("n_out")
+        for key, size in (("n_in", n_in), ("n_out", n_out)):
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise invalid(f"layer {i} has {key}={size!r}, not a positive integer")
+        W, b = arrays[f"{i}.W"], arrays[f"{i}.b"]
+        for name, array, shape in ((f"{i}.W", W, (n_in, n_out)), (f"{i}.b", b, (n_out,))):
+            if array.shape != shape:
+                raise ValueError(f"{path!r}: weight {name!r} has shape {array.shape} and dtype {array.dtype}; "
+                                 f"the architecture needs {shape} (Dense layer {i} with {n_in} inputs and "
+                                 f"{n_out} outputs). The file was altered or damaged after saving.")
+        dense_sizes.append((n_in, n_out))
+    if architecture.get("class") == "MLP":
+        mlp = architecture.get("mlp")
+        sizes = mlp.get("sizes") if isinstance(mlp, dict) else None
+        if (not isinstance(sizes, list) or len(sizes) < 2
+                or list(zip(sizes[:-1], sizes[1:])) != dense_sizes
+                or any(isinstance(n, bool) or not isinstance(n, int) for n in sizes)):
+            raise invalid(f"the MLP sizes {sizes!r} do not match its Dense layers {dense_sizes}")
 
 
 def _build(architecture, path):
@@ -181,12 +291,15 @@ def _build(architecture, path):
         if architecture["class"] == "Sequential":
             return Sequential([_layer(config, dtype) for config in architecture["layers"]])
         raise ValueError(f"unknown network class {architecture['class']!r}")
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RecursionError) as exc:
         raise ValueError(f"{path!r}: the architecture record is invalid ({type(exc).__name__}: {exc}).") from None
 
 
 def _activation(config):
-    return get_activation(config["name"], **config["options"])
+    options = config["options"]
+    if not isinstance(options, dict):
+        raise TypeError(f"activation options must be a JSON object, got {type(options).__name__}")
+    return get_activation(config["name"], **options)
 
 
 def _layer(config, dtype):

@@ -119,6 +119,10 @@ class SimpleRNN(Layer):
                 msg += " If it holds a single sequence of shape (n_steps, n_features), use X[None]."
             raise ValueError(msg)
         X = check_array(X, "X", ndim=3, dtype=self.dtype)
+        if X.shape[1] == 0:
+            raise ValueError(f"`X` must hold sequences of at least one time step (axis 1 of (n_samples, "
+                             f"n_steps, n_features)), got X of shape {X.shape}. Hint: an empty sequence has no "
+                             "last hidden state; drop it or pad it.")
         if X.shape[2] != self.n_in:
             raise ValueError(f"`X` must have {self.n_in} feature(s) per step (axis 2 of (n_samples, n_steps, "
                              f"n_features)) for {self!r}, got X of shape {X.shape}.")

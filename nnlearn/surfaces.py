@@ -17,6 +17,8 @@ maximum along :math:`y`) and two minima at :math:`(0, \pm 1)` with
 :math:`L = -\tfrac14`.
 """
 
+import inspect
+
 import numpy as np
 
 from ._validation import check_array, check_int, check_positive, unknown_name
@@ -51,7 +53,7 @@ class Surface:
 
     def __call__(self, theta):
         """:math:`L(\\theta)` for a point ``theta`` of shape (2,)."""
-        x, y = theta
+        x, y = _point(theta)
         return float(self._value(x, y))
 
     def value(self, x, y):
@@ -60,11 +62,12 @@ class Surface:
 
     def gradient(self, theta):
         """:math:`\\nabla L(\\theta)` as an array of shape (2,)."""
-        x, y = theta
+        x, y = _point(theta)
         return np.array(self._gradient(x, y), dtype=float)
 
     def grid(self, n=200):
         """``(X, Y, Z)`` on an ``n`` by ``n`` grid over ``bounds``, for ``contour`` plots."""
+        n = check_int(n, "n", minimum=2)
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         return X, Y, self.value(X, Y)
@@ -113,17 +116,44 @@ def beale():
                    bounds=((-0.5, 4.0), (-1.5, 2.0)))
 
 
+def _point(theta):
+    """``theta`` as a point ``(x, y)`` of two finite floats, or a clear error naming ``theta``."""
+    if isinstance(theta, np.ndarray) and theta.shape == (2,) and theta.dtype == np.float64:
+        return theta  # the common case, from trajectory or a learner's np.array([x, y]): no more checks
+    theta = check_array(theta, "theta", ndim=1)
+    if theta.shape != (2,):
+        raise ValueError(f"`theta` must be a point (x, y) of shape (2,), got shape {theta.shape}.")
+    return theta
+
+
 #: Name → constructor table used by :func:`get`.
 SURFACES = {"quadratic": quadratic, "rosenbrock": rosenbrock, "saddle": saddle, "beale": beale}
 
 
 def get(name, **options):
     """Return the surface called ``name`` (options such as ``kappa`` go to its constructor)."""
+    return _get(name, "name", options)
+
+
+def _get(name, arg, options):
     if isinstance(name, Surface):
+        if options:
+            raise TypeError(f"options {sorted(options)} apply only to a surface given by name, "
+                            f"not to the Surface {name.name!r}.")
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"`{arg}` must be a surface name (str), one of {sorted(SURFACES)}, or a Surface, "
+                        f"got {type(name).__name__} {name!r}. Hint: pass one surface at a time, e.g. "
+                        "get('rosenbrock').")
     if name not in SURFACES:
         raise unknown_name("surface", name, SURFACES)
-    return SURFACES[name](**options)
+    make = SURFACES[name]
+    accepted = list(inspect.signature(make).parameters)
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        takes = f"takes only {accepted}" if accepted else "takes no options"
+        raise TypeError(f"Unknown option(s) {unknown} for the surface {name!r}, which {takes}.")
+    return make(**options)
 
 
 def trajectory(surface, optimizer, steps, *, start=None):
@@ -147,7 +177,7 @@ def trajectory(surface, optimizer, steps, *, start=None):
         ``inf``/``nan`` entries from there on rather than stopping, so that a
         divergent learning rate can be plotted.
     """
-    surface = get(surface)
+    surface = _get(surface, "surface", {})
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"`optimizer` must be an nnlearn optimizer, got {type(optimizer).__name__}.")
     steps = check_int(steps, "steps", minimum=0)

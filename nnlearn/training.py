@@ -18,16 +18,14 @@ output layer's input is simply :math:`(p - y)/N`; and it updates all
 parameters as one vector (:meth:`~nnlearn.network.Sequential.flat_parameters`).
 """
 
-import time
-
 import numpy as np
 
-from . import metrics as metrics_module
+from . import _fit_checks as checks
 from ._validation import check_int, check_positive, check_rng
 from .activations import Sigmoid, Softmax
+from .callbacks import EarlyStopping, History, _progress_bar
 from .layers import Activation
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy
-from .losses import get as get_loss
 from .network import Sequential
 from .optim import Optimizer
 
@@ -35,140 +33,26 @@ __all__ = ["fit", "evaluate", "History", "EarlyStopping", "DivergenceError"]
 
 
 class DivergenceError(FloatingPointError):
-    """Raised when the training loss or a parameter becomes NaN or infinite."""
+    """Raised when training diverges: the loss or a parameter becomes NaN or infinite, or the loss explodes.
 
-
-class History:
-    """Per-epoch record of a training run.
-
-    ``history["loss"]`` is the training loss of each epoch (the mean of the
-    batch losses, each computed before its update, as Keras reports it),
-    ``history["val_loss"]`` the validation loss after each epoch, and
-    ``history[name]`` / ``history["val_" + name]`` each requested metric,
-    all as 1-D arrays of length :attr:`n_epochs`.  The training loss is the
-    data loss alone; L2 and L1 penalties are recorded separately as ``"l2_penalty"`` and ``"l1_penalty"``.
+    "Explodes" is the rule of :func:`nnlearn._fit_checks.loss_has_exploded`: an epoch's loss more than
+    :math:`10^6` times the first epoch's and :math:`10^3` times that of 10 epochs before (for the
+    cross-entropies, 10 times the first epoch's and above 10 times the chance level).  :func:`fit`
+    leaves the model at the last finite weights, those of the end of the last epoch that passed (the
+    initial weights if the first epoch diverged), never holding NaN or inf.
 
     Attributes
     ----------
-    best_epoch : int or None
-        With early stopping, the epoch (counted from 1) with the best monitored value.
-    stopped_epoch : int or None
-        The epoch after which training stopped early, or None if it ran to the end.
+    epoch : int
+        The epoch in which training diverged (counted from 1).
+    history : History
+        The record of the epochs completed before it.
     """
 
-    def __init__(self):
-        self._data = {}
-        self.best_epoch = None
-        self.stopped_epoch = None
-
-    def _append(self, name, value):
-        self._data.setdefault(name, []).append(float(value))
-
-    def __getitem__(self, name):
-        if name not in self._data:
-            raise KeyError(f"no record {name!r}; this history has {sorted(self._data)}.")
-        return np.asarray(self._data[name])
-
-    def __contains__(self, name):
-        return name in self._data
-
-    def keys(self):
-        """Names of the recorded quantities."""
-        return list(self._data)
-
-    @property
-    def n_epochs(self):
-        """Number of epochs recorded."""
-        return len(self._data.get("loss", []))
-
-    @property
-    def epochs(self):
-        """Epoch numbers ``1, 2, ..., n_epochs`` (for plotting)."""
-        return np.arange(1, self.n_epochs + 1)
-
-    @property
-    def loss(self):
-        """Training loss per epoch."""
-        return self["loss"]
-
-    @property
-    def val_loss(self):
-        """Validation loss per epoch (requires ``validation_data``)."""
-        return self["val_loss"]
-
-    def plot(self, ax=None, *, names=None, logy=False):
-        """Plot the recorded curves against the epoch; returns the matplotlib Axes.
-
-        Parameters
-        ----------
-        ax : matplotlib Axes, optional
-            Where to draw; a new figure by default.
-        names : list of str, optional
-            Which records to draw; by default ``"loss"`` and ``"val_loss"`` if present.
-        logy : bool
-            Logarithmic loss axis.
-        """
-        import matplotlib.pyplot as plt  # imported here: plotting is optional
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
-        names = names or [n for n in ("loss", "val_loss") if n in self]
-        for name in names:
-            ax.plot(self.epochs, self[name], label=name.replace("_", " "))
-        if self.best_epoch is not None:
-            ax.axvline(self.best_epoch, color="0.5", linestyle=":", label=f"best epoch ({self.best_epoch})")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss" if all("loss" in n for n in names) else "value")
-        if logy:
-            ax.set_yscale("log")
-        ax.legend()
-        return ax
-
-    def __repr__(self):
-        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self._data.items() if v)
-        return f"History({self.n_epochs} epochs: {last})"
-
-
-class EarlyStopping:
-    """Stop training when the validation loss has not improved for ``patience`` epochs.
-
-    Parameters
-    ----------
-    patience : int, default 10
-        Epochs without improvement to wait before stopping.
-    min_delta : float, default 0
-        An epoch improves only if the monitored value falls below the best so far by more than this.
-    restore_best_weights : bool, default True
-        On stopping (or at the end of training), put back the parameters of the best epoch.
-    monitor : str, default "val_loss"
-        The :class:`History` record to watch (lower is better), e.g. ``"val_loss"`` or ``"loss"``.
-    """
-
-    def __init__(self, patience=10, min_delta=0.0, restore_best_weights=True, monitor="val_loss"):
-        self.patience = check_int(patience, "patience", minimum=0)
-        self.min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
-        self.restore_best_weights = bool(restore_best_weights)
-        self.monitor = monitor
-
-    def _start(self):
-        self.best = np.inf
-        self.best_epoch = None
-        self.best_theta = None
-        self.wait = 0
-
-    def _should_stop(self, value, epoch, theta):
-        """Record epoch ``epoch``'s value; return True when patience has run out."""
-        if value < self.best - self.min_delta:
-            self.best, self.best_epoch, self.wait = value, epoch, 0
-            if self.restore_best_weights:
-                self.best_theta = theta.copy()
-            return False
-        self.wait += 1
-        return self.wait >= self.patience
-
-    def __repr__(self):
-        return (f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, "
-                f"restore_best_weights={self.restore_best_weights}, monitor={self.monitor!r})")
+    def __init__(self, message, epoch=None, history=None):
+        super().__init__(message)
+        self.epoch = epoch
+        self.history = history
 
 
 def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, validation_data=None,
@@ -223,12 +107,22 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, 
 
     Raises
     ------
+    ValueError
+        Before training, for a model whose outputs are not probabilities while ``loss`` expects them
+        (``"bce"``/``"cce"`` without ``from_logits=True``): the message names the output activation.
+        A model whose last layer does not tell (a custom layer) has its first batch's outputs checked.
     DivergenceError
-        As soon as the loss or a parameter becomes NaN or infinite, naming the epoch and the likely cause.
+        As soon as the loss or a parameter becomes NaN or infinite, or the loss explodes (an epoch's
+        loss more than :math:`10^6` times the first epoch's and :math:`10^3` times that of 10 epochs
+        before; for ``"bce"``/``"cce"``, whose loss is
+        bounded, more than 10 times the first epoch's and 10 times the loss of guessing, see
+        :func:`nnlearn._fit_checks.loss_has_exploded`), naming the epoch and the likely cause.  The
+        model is then left at the weights of the end of the last good epoch (the initial weights if
+        the first one diverged), the last finite ones; an optimizer whose state became NaN is reset.
     """
     run = _Run(model, X, y, loss, optimizer, epochs, batch_size, shuffle, validation_data,
                early_stopping, l2, l1, metrics, rng, callbacks)
-    return run.train(progress)
+    return run.train(checks.check_flag(progress, "progress"))
 
 
 class _Run:
@@ -241,12 +135,19 @@ class _Run:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"`optimizer` must be an nnlearn optimizer such as nnlearn.optim.SGD(lr=0.1), "
                             f"got {type(optimizer).__name__} {optimizer!r}.")
-        self.model, self.loss, self.optimizer = model, get_loss(loss), optimizer
+        self.model, self.loss, self.optimizer = model, checks.check_loss(loss), optimizer
         self.epochs = check_int(epochs, "epochs", minimum=1)
+        self.metrics = checks.check_metrics(metrics)
+        self.callbacks = checks.check_callbacks(callbacks)
         self.X, self.y = self._check_data(X, y, "X", "y")
+        self.output_problem = checks.output_problem(model, self.loss)
+        if self.output_problem not in (None, "check"):
+            raise ValueError(self.output_problem)
         self.n = self.X.shape[0]
         self.batch_size = self.n if batch_size is None else min(check_int(batch_size, "batch_size", minimum=1), self.n)
-        self.shuffle = bool(shuffle) and self.batch_size < self.n
+        self.shuffle = checks.check_flag(shuffle, "shuffle") and self.batch_size < self.n
+        if self.output_problem == "check":  # a last layer that does not tell: look at a first batch's outputs
+            checks.check_outputs(self.loss, model.predict(self.X[:self.batch_size]), model)
         self.validation = None
         if validation_data is not None:
             try:
@@ -255,6 +156,9 @@ class _Run:
                 raise TypeError("`validation_data` must be a pair (X_val, y_val).") from None
             self.validation = self._check_data(X_val, y_val, "validation_data[0]", "validation_data[1]")
         if isinstance(early_stopping, (int, np.integer)) and not isinstance(early_stopping, bool):
+            if early_stopping < 0:
+                raise ValueError(f"`early_stopping` must be an EarlyStopping or an int patience >= 0, "
+                                 f"got {early_stopping}.")
             early_stopping = EarlyStopping(patience=early_stopping)
         if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
             raise TypeError(f"`early_stopping` must be an EarlyStopping or an int patience, got {early_stopping!r}.")
@@ -264,19 +168,26 @@ class _Run:
         self.early_stopping = early_stopping
         self.l2 = check_positive(l2, "l2", allow_zero=True)
         self.l1 = check_positive(l1, "l1", allow_zero=True)
-        self.metrics = {(m if isinstance(m, str) else getattr(m, "__name__", "metric")): metrics_module.get(m)
-                        for m in metrics}
+        if early_stopping is not None:
+            recorded = {"loss"} | set(self.metrics)
+            recorded |= {"l2_penalty"} if self.l2 else set()
+            recorded |= {"l1_penalty"} if self.l1 else set()
+            if self.validation is not None:
+                recorded |= {"val_loss"} | {f"val_{m}" for m in self.metrics}
+            early_stopping._check_monitor(recorded)
         self.rng = check_rng(rng)
-        self.callbacks = list(callbacks)
-        for i, callback in enumerate(self.callbacks):
-            if not callable(callback):
-                raise TypeError(f"`callbacks[{i}]` must be callable as callback(model, history), got {callback!r}.")
         self.logits = getattr(self.loss, "from_logits", False)
         self.fused = self._fused_output()
 
     def _check_data(self, X, y, x_name, y_name):
         X = _check_input_named(self.model, X, x_name)
-        n_targets = np.shape(y)[0] if np.ndim(y) else 0
+        checks.check_not_empty(X, x_name)
+        if isinstance(y, (str, bytes)) or y is None:
+            raise TypeError(f"`{y_name}` must be an array of targets, got {type(y).__name__} {y!r}.")
+        try:
+            n_targets = np.shape(y)[0] if np.ndim(y) else 0
+        except ValueError:  # ragged lists
+            raise TypeError(f"`{y_name}` must be an array of targets, got a ragged {type(y).__name__}.") from None
         if n_targets != len(X):
             raise ValueError(f"`{x_name}` has {len(X)} samples but `{y_name}` has {n_targets}; "
                              "they must match row for row.")
@@ -285,11 +196,13 @@ class _Run:
         # Check and convert the targets with the loss's own checks, against a stand-in prediction
         # of the right shape (0.5 is a valid probability, score and value alike).
         stand_in = np.full((X.shape[0],) + probe.shape[1:], 0.5, dtype=probe.dtype)
+        self.n_classes = probe.shape[1] if probe.ndim == 2 else 1
         try:
             _, y = self.loss._check(stand_in, y)
-        except ValueError as exc:
-            raise ValueError(f"`{y_name}` does not fit the model's output of shape (n_samples, "
-                             f"{probe.shape[1]}) and the loss {self.loss!r}: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise checks.rename_loss_error(exc, y_name, f"`{y_name}` does not fit the model's output of shape "
+                                           f"(n_samples, {probe.shape[1]}) and the loss {self.loss!r}: ") from None
+        checks.check_target_rows(self.loss, y, y_name)
         return X, y
 
     def _fused_output(self):
@@ -326,12 +239,15 @@ class _Run:
         pairs = model.flat_parameters()
         theta, grad = pairs[0]
         optimizer._check_parameters(pairs)
+        checks.check_finite_model(theta)
         l2_mask = self._weight_mask(theta, self.l2) if self.l2 else None
         l1_mask = self._weight_mask(theta, self.l1) if self.l1 else None
         below = len(model.layers) - 1 if self.fused else None
-        history = History()
+        history = self.history = History()
         if self.early_stopping is not None:
             self.early_stopping._start()
+        self.last_good = theta.copy()  # the weights at the end of the last good epoch, restored on divergence
+        first_loss = None
         bar = _progress_bar(self.epochs, progress)
         model.train()
         try:
@@ -362,7 +278,23 @@ class _Run:
                         optimizer._step(pairs)
                     if not np.isfinite(theta).all():
                         raise self._diverged(epoch, None, "a parameter became NaN or infinite")
+                    epoch_loss = total / self.n
+                    if first_loss is None:
+                        first_loss = epoch_loss
+                        limit = checks.explosion_threshold(loss, first_loss, self.n_classes)
+                    elif epoch_loss > limit and checks.loss_has_exploded(
+                            loss, epoch_loss, first_loss, self._loss_before(history, checks.WINDOW), self.n_classes):
+                        raise self._diverged(epoch, None, f"the training loss grew from {first_loss:.4g} in "
+                                             f"epoch 1 to {epoch_loss:.4g} ({epoch_loss / first_loss:.3g} "
+                                             "times), an explosion caught before it overflows (the rule is in "
+                                             "the docstring of nnlearn._fit_checks.loss_has_exploded)")
                     self._record(history, epoch, total, sums, theta, l2_mask, l1_mask)
+                    if self.validation is not None and not np.isfinite(history["val_loss"][-1]):
+                        value = history["val_loss"][-1]
+                        for record in history._data.values():  # keep only the completed epochs
+                            record.pop()
+                        raise self._diverged(epoch, None, f"the validation loss became {value}")
+                    np.copyto(self.last_good, theta)
                     bar.update(history)
                     if self._stop(history, epoch, theta):
                         break
@@ -375,6 +307,12 @@ class _Run:
             if es.restore_best_weights and es.best_theta is not None:
                 theta[...] = es.best_theta
         return history
+
+    @staticmethod
+    def _loss_before(history, epochs):
+        """The training loss ``epochs`` epochs before the current one (the first epoch's if there are fewer)."""
+        losses = history._data["loss"]
+        return losses[max(0, len(losses) - epochs)]
 
     def _record(self, history, epoch, total, sums, theta, l2_mask, l1_mask):
         history._append("loss", total / self.n)
@@ -414,7 +352,15 @@ class _Run:
                           f"{std.max():.3g}: standardize X, e.g. with sklearn.preprocessing.StandardScaler)")
         else:
             causes.append("unscaled inputs or targets (standardize them)")
-        return DivergenceError(f"Training diverged at {where}: {what}. Likely causes: " + "; or ".join(causes) + ".")
+        theta = self.model.flat_parameters()[0][0]
+        theta[...] = self.last_good  # never leave the model holding NaN or inf
+        kept = (f"the end of epoch {epoch - 1}" if epoch > 1 else "the start of training (its initial weights)")
+        note = f" The model has been left at its weights from {kept}, the last finite ones."
+        if checks.optimizer_state_is_broken(self.optimizer):
+            self.optimizer.reset()
+            note += f" The optimizer's state had become NaN or infinite; it has been reset ({self.optimizer!r})."
+        return DivergenceError(f"Training diverged at {where}: {what}. Likely causes: " + "; or ".join(causes)
+                               + "." + note, epoch=epoch, history=self.history)
 
 
 def _check_input_named(model, X, name):
@@ -424,48 +370,34 @@ def _check_input_named(model, X, name):
         raise type(exc)(str(exc).replace("`X`", f"`{name}`")) from None
 
 
-class _NoBar:
-    def update(self, history):
-        pass
-
-    def close(self):
-        pass
-
-
-class _Bar:
-    """A tqdm bar over epochs whose loss display refreshes at most twice a second."""
-
-    def __init__(self, epochs):
-        from tqdm.auto import tqdm  # imported here: only needed when a bar is shown
-
-        self.bar = tqdm(total=epochs, unit="epoch", leave=True)
-        self.last = 0.0
-
-    def update(self, history):
-        self.bar.update(1)
-        now = time.perf_counter()
-        if now - self.last > 0.5:
-            self.last = now
-            self.bar.set_postfix({k: f"{history[k][-1]:.4g}" for k in ("loss", "val_loss") if k in history},
-                                 refresh=False)
-
-    def close(self):
-        self.bar.close()
-
-
-def _progress_bar(epochs, progress):
-    return _Bar(epochs) if progress else _NoBar()
-
-
 def evaluate(model, X, y, *, loss, metrics=()):
-    """Loss (and metrics) of ``model`` on ``(X, y)`` in evaluation mode; returns a dict."""
-    loss = get_loss(loss)
+    """Loss (and metrics) of ``model`` on ``(X, y)`` in evaluation mode; returns a dict.
+
+    The arguments are checked as :func:`fit` checks them: a model whose outputs are not
+    probabilities while ``loss`` expects them gets an error naming its output activation.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"`model` must be an nnlearn Sequential or MLP, got {type(model).__name__}.")
+    loss = checks.check_loss(loss)
+    metrics = checks.check_metrics(metrics)
     X = _check_input_named(model, X, "X")  # the first layer's check: 2-D for Dense, 4-D for Conv2D, ...
+    checks.check_not_empty(X, "X")
+    problem = checks.output_problem(model, loss)
+    if problem not in (None, "check"):
+        raise ValueError(problem)
+    if isinstance(y, (str, bytes)) or y is None:
+        raise TypeError(f"`y` must be an array of targets, got {type(y).__name__} {y!r}.")
     out = model.predict(X)
-    results = {"loss": loss(out, y)}
+    if problem == "check":
+        checks.check_outputs(loss, out, model)
+    try:
+        out, y_checked = loss._check(out, y)
+    except (TypeError, ValueError) as exc:
+        raise checks.rename_loss_error(exc, "y", f"`y` does not fit the model's output of shape {out.shape} "
+                                       f"and the loss {loss!r}: ") from None
+    checks.check_target_rows(loss, y_checked, "y")
+    results = {"loss": float(loss._value(out, y_checked))}
     logits = getattr(loss, "from_logits", False)
-    _, y_checked = loss._check(out, y)
-    for m in metrics:
-        name = m if isinstance(m, str) else getattr(m, "__name__", "metric")
-        results[name] = metrics_module.get(m)(out, y_checked, logits=logits)
+    for name, metric in metrics.items():
+        results[name] = metric(out, y_checked, logits=logits)
     return results

@@ -256,8 +256,9 @@ def test_with_clipping_the_same_run_fits_the_sine(seed):
 
 
 def test_manual_loop_without_clipping_diverges_too():
-    # max_norm=inf switches clipping off: the network output becomes NaN/inf within 20 steps.
-    with np.errstate(all="ignore"), pytest.raises(ValueError, match="must contain only finite numbers"):
+    # max_norm=inf switches clipping off: the network output overflows within 20 steps, and the loss
+    # refuses it, naming divergence as the likely cause.
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match="(?s)must .*finite.*diverged"):
         train_clipped(sine_net(0), X_SIN, Y_SIN, lr=0.02, epochs=20, max_norm=np.inf)
 
 
