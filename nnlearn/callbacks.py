@@ -2,7 +2,7 @@
 
 :func:`nnlearn.training.fit` fills a :class:`History`, asks an :class:`EarlyStopping`
 after every epoch whether to stop, and shows a progress bar over epochs.  All
-names are also importable from :mod:`nnlearn.training` and :mod:`nnlearn`.
+names are also importable from :mod:`nnlearn.training` and ``nnlearn``.
 """
 
 import time

@@ -35,7 +35,7 @@ __all__ = ["fit", "evaluate", "History", "EarlyStopping", "DivergenceError"]
 class DivergenceError(FloatingPointError):
     """Raised when training diverges: the loss or a parameter becomes NaN or infinite, or the loss explodes.
 
-    "Explodes" is the rule of :func:`nnlearn._fit_checks.loss_has_exploded`: an epoch's loss more than
+    "Explodes" is the rule of ``nnlearn._fit_checks.loss_has_exploded``: an epoch's loss more than
     :math:`10^6` times the first epoch's and :math:`10^3` times that of 10 epochs before (for the
     cross-entropies, 10 times the first epoch's and above 10 times the chance level).  :func:`fit`
     leaves the model at the last finite weights, those of the end of the last epoch that passed (the
@@ -116,7 +116,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True, 
         loss more than :math:`10^6` times the first epoch's and :math:`10^3` times that of 10 epochs
         before; for ``"bce"``/``"cce"``, whose loss is
         bounded, more than 10 times the first epoch's and 10 times the loss of guessing, see
-        :func:`nnlearn._fit_checks.loss_has_exploded`), naming the epoch and the likely cause.  The
+        ``nnlearn._fit_checks.loss_has_exploded``), naming the epoch and the likely cause.  The
         model is then left at the weights of the end of the last good epoch (the initial weights if
         the first one diverged), the last finite ones; an optimizer whose state became NaN is reset.
     """
