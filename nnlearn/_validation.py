@@ -175,6 +175,45 @@ def unknown_name(kind, name, valid):
     return ValueError(msg)
 
 
+def from_table(value, argname, table, base, kind, options, hint):
+    """Look ``value`` up for the argument the user called ``argname``: an instance of ``base`` is
+    returned as it is, a name in the name -> class ``table`` is built with ``options``.  ``kind`` names
+    what the table holds with its article ("an activation", "a loss"); ``hint`` is the hint for a value
+    that is neither a name nor an object."""
+    noun = kind.split(" ", 1)[1]
+    if isinstance(value, base):
+        if options:
+            raise TypeError(f"options {sorted(options)} cannot be applied to an existing {noun} object "
+                            f"{value!r}.")
+        return value
+    if isinstance(value, type) and issubclass(value, base):
+        raise TypeError(f"`{argname}` must be {kind} name (str) or a {base.__name__} object, got the class "
+                        f"{value.__name__}. Hint: pass {value.__name__}() or {value.name!r}.")
+    if not isinstance(value, str):
+        raise TypeError(f"`{argname}` must be {kind} name (str) or a {base.__name__}, got "
+                        f"{type(value).__name__} {value!r}. Hint: {hint}")
+    if value not in table:
+        raise unknown_name(noun, value, table)
+    try:
+        return table[value](**options)
+    except TypeError as exc:
+        if str(exc).startswith("`"):  # an option of the wrong type: its own message names it
+            raise
+        raise TypeError(f"{noun} {value!r} got unexpected options {sorted(options)}.") from None
+
+
+def shape_hint(y_pred, y_true):
+    """The hint for predictions and targets of different shapes: a column against a flat array, or a
+    transposed batch ("" when neither applies)."""
+    if y_pred.ndim == 2 and y_pred.shape[1] == 1 and y_true.shape == (y_pred.shape[0],):
+        return " Hint: reshape the targets to a column with y_true.reshape(-1, 1)."
+    if y_true.ndim == 2 and y_true.shape[1] == 1 and y_pred.shape == (y_true.shape[0],):
+        return " Hint: reshape the predictions to a column with y_pred.reshape(-1, 1)."
+    if y_pred.ndim == y_true.ndim == 2 and y_pred.shape == y_true.shape[::-1]:
+        return " Hint: one of them looks transposed; pass it with one row per sample."
+    return ""
+
+
 def check_grad_output(layer, grad_output):
     """The public ``backward``'s check for a layer that kept the shape of its last output in ``_out_shape``."""
     if layer._out_shape is None:

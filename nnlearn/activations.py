@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_array, check_interval, unknown_name
+from ._validation import check_array, check_interval, from_table
 
 __all__ = ["ActivationFunction", "Linear", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU",
            "Softmax", "ACTIVATIONS", "get", "sigmoid", "log_softmax", "softmax"]
@@ -362,23 +362,5 @@ def get(name, **options):
 
 def _get(value, argname, **options):
     """:func:`get` for an argument the user called ``argname`` (``activation``, ``output_activation``, ...)."""
-    if isinstance(value, ActivationFunction):
-        if options:
-            raise TypeError(f"options {sorted(options)} cannot be applied to an existing activation object {value!r}.")
-        return value
-    if isinstance(value, type) and issubclass(value, ActivationFunction):
-        raise TypeError(f"`{argname}` must be an activation name (str) or an ActivationFunction object, "
-                        f"got the class {value.__name__}. Hint: pass {value.__name__}() or {value.name!r}.")
-    if not isinstance(value, str):
-        hint = (" Hint: for no activation use 'linear'." if value is None else
-                f" Hint: use one of {sorted(ACTIVATIONS)}.")
-        raise TypeError(f"`{argname}` must be an activation name (str) or an ActivationFunction, "
-                        f"got {type(value).__name__} {value!r}.{hint}")
-    if value not in ACTIVATIONS:
-        raise unknown_name("activation", value, ACTIVATIONS)
-    try:
-        return ACTIVATIONS[value](**options)
-    except TypeError as exc:
-        if str(exc).startswith("`"):  # an option of the wrong type: its own message names it
-            raise
-        raise TypeError(f"activation {value!r} got unexpected options {sorted(options)}.") from None
+    hint = "for no activation use 'linear'." if value is None else f"use one of {sorted(ACTIVATIONS)}."
+    return from_table(value, argname, ACTIVATIONS, ActivationFunction, "an activation", options, hint)

@@ -19,7 +19,7 @@ Look a loss up with :func:`get`; :data:`LOSSES` maps names to classes.
 
 import numpy as np
 
-from ._validation import check_array, check_positive, unknown_name
+from ._validation import check_array, check_positive, from_table, shape_hint
 from .activations import _log_softmax as log_softmax
 from .activations import _sigmoid as sigmoid
 from .activations import _softmax as softmax
@@ -102,15 +102,9 @@ def _check_from_logits(from_logits):
 
 
 def _check_same_shape(y_pred, y_true):
-    if y_pred.shape == y_true.shape:
-        return
-    msg = (f"`y_pred` and `y_true` must have the same shape, got y_pred {y_pred.shape} "
-           f"and y_true {y_true.shape}.")
-    if y_pred.ndim == 2 and y_pred.shape[1] == 1 and y_true.shape == (y_pred.shape[0],):
-        msg += " Reshape the targets to a column with y_true.reshape(-1, 1)."
-    elif y_true.ndim == 2 and y_true.shape[1] == 1 and y_pred.shape == (y_true.shape[0],):
-        msg += " Reshape the predictions to a column with y_pred.reshape(-1, 1)."
-    raise ValueError(msg)
+    if y_pred.shape != y_true.shape:
+        raise ValueError(f"`y_pred` and `y_true` must have the same shape, got y_pred {y_pred.shape} "
+                         f"and y_true {y_true.shape}.{shape_hint(y_pred, y_true)}")
 
 
 class MSE(Loss):
@@ -347,21 +341,5 @@ def get(name, **options):
 
 def _get(value, argname, **options):
     """:func:`get` for an argument the user called ``argname`` (e.g. ``loss`` in ``fit``)."""
-    if isinstance(value, Loss):
-        if options:
-            raise TypeError(f"options {sorted(options)} cannot be applied to an existing loss object {value!r}.")
-        return value
-    if isinstance(value, type) and issubclass(value, Loss):
-        raise TypeError(f"`{argname}` must be a loss name (str) or a Loss object, got the class {value.__name__}. "
-                        f"Hint: pass {value.__name__}() or {value.name!r}.")
-    if not isinstance(value, str):
-        raise TypeError(f"`{argname}` must be a loss name (str) or a Loss, got {type(value).__name__} {value!r}. "
-                        f"Hint: use one of {sorted(LOSSES)}, e.g. {argname}='mse'.")
-    if value not in LOSSES:
-        raise unknown_name("loss", value, LOSSES)
-    try:
-        return LOSSES[value](**options)
-    except TypeError as exc:
-        if str(exc).startswith("`"):  # an option of the wrong type: its own message names it
-            raise
-        raise TypeError(f"loss {value!r} got unexpected options {sorted(options)}.") from None
+    hint = f"use one of {sorted(LOSSES)}, e.g. {argname}='mse'."
+    return from_table(value, argname, LOSSES, Loss, "a loss", options, hint)

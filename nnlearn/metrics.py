@@ -15,7 +15,7 @@ expects them, plus ``logits`` telling whether ``y_pred`` holds raw scores
 
 import numpy as np
 
-from ._validation import unknown_name
+from ._validation import shape_hint, unknown_name
 
 __all__ = ["accuracy", "mean_squared_error", "mean_absolute_error", "METRICS", "get"]
 
@@ -39,15 +39,8 @@ def _check_pair(y_pred, y_true, labels_ok=False):
     if (labels_ok and y_pred.ndim == 2 and y_pred.shape[1] > 1 and y_true.ndim == 1
             and y_true.shape[0] == y_pred.shape[0] and y_pred.shape[0] > 0):
         return y_pred, y_true
-    msg = (f"`y_pred` and `y_true` must have the same shape (metrics never broadcast), got y_pred "
-           f"{y_pred.shape} and y_true {y_true.shape}.")
-    if y_pred.ndim == 2 and y_pred.shape[1] == 1 and y_true.shape == (y_pred.shape[0],):
-        msg += " Hint: reshape the targets to a column with y_true.reshape(-1, 1)."
-    elif y_true.ndim == 2 and y_true.shape[1] == 1 and y_pred.shape == (y_true.shape[0],):
-        msg += " Hint: reshape the predictions to a column with y_pred.reshape(-1, 1)."
-    elif y_pred.ndim == y_true.ndim == 2 and y_pred.shape == y_true.shape[::-1]:
-        msg += " Hint: one of them looks transposed; pass it with one row per sample."
-    raise ValueError(msg)
+    raise ValueError(f"`y_pred` and `y_true` must have the same shape (metrics never broadcast), got "
+                     f"y_pred {y_pred.shape} and y_true {y_true.shape}.{shape_hint(y_pred, y_true)}")
 
 
 def accuracy(y_pred, y_true, *, logits=False):
