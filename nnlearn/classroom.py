@@ -23,6 +23,21 @@ notebook.  Because every solution lives inside a function body, the student
 notebook runs from top to bottom: the checks catch the
 ``NotImplementedError`` and report "not attempted".
 
+Each question's check cell is an nbgrader autograder-test cell (``"grade":
+true``, ``"locked": true``, one point) whose grading call is hidden::
+
+    ex.q1.check(sigmoid)
+    ### BEGIN HIDDEN TESTS
+    ex.q1.grade(sigmoid)
+    ### END HIDDEN TESTS
+
+The student version drops the hidden region, as nbgrader's
+``ClearHiddenTests`` does, and marks cells the way its ``LockCells`` does
+(graded cells neither editable nor deletable, solution cells not deletable);
+``nbgrader autograde`` restores the hidden call from its gradebook, and
+``grade`` raises ``AssertionError`` with the feedback unless the answer is
+correct, so each question scores its point or nothing.
+
 Command line::
 
     python -m nnlearn.classroom student notebooks/ OUTDIR   # write the student versions
@@ -30,8 +45,9 @@ Command line::
 
 Solution regions in Markdown cells become ``YOUR ANSWER HERE``.  A solution
 cell without markers is replaced entirely by the stub, as nbgrader does.
-Markers outside a solution cell, unbalanced markers, or a code region that
-starts at column 0 (whose stub would stop the notebook) are errors.
+Markers outside a solution cell, hidden tests outside a graded cell, unbalanced
+markers, or a code region that starts at column 0 (whose stub would stop the
+notebook) are errors.
 """
 
 import argparse
@@ -40,7 +56,8 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["CODE_STUB", "TEXT_STUB", "SOLUTION_TAG", "student_source", "student_notebook", "strip_outputs",
+__all__ = ["CODE_STUB", "TEXT_STUB", "SOLUTION_TAG", "HIDDEN_TESTS_BEGIN", "HIDDEN_TESTS_END",
+           "student_source", "without_hidden_tests", "student_notebook", "strip_outputs",
            "build_student", "main"]
 
 #: What replaces a code solution (nbgrader's default ``ClearSolutions.code_stub``).
@@ -49,6 +66,9 @@ CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 TEXT_STUB = "YOUR ANSWER HERE"
 #: The cell tag that marks a solution cell (nbgrader's solution metadata works too).
 SOLUTION_TAG = "solution"
+#: The lines around a hidden test (nbgrader's ``ClearHiddenTests`` delimiters, as comments).
+HIDDEN_TESTS_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_TESTS_END = "### END HIDDEN TESTS"
 
 _BEGIN = re.compile(r"^(\s*)\S*\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*\S*\s*END SOLUTION\s*$")
@@ -57,6 +77,39 @@ _END = re.compile(r"^\s*\S*\s*END SOLUTION\s*$")
 def _is_solution_cell(cell):
     tags = cell.get("metadata", {}).get("tags", [])
     return SOLUTION_TAG in tags or bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution", False))
+
+
+def _is_grade_cell(cell):
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade", False))
+
+
+def without_hidden_tests(source, *, where="cell"):
+    """Remove the hidden-test regions of one cell's source, delimiters included.
+
+    Like nbgrader's ``ClearHiddenTests``, a line containing ``BEGIN HIDDEN TESTS``
+    (``END HIDDEN TESTS``) opens (closes) a region.
+
+    Returns
+    -------
+    (str, bool)
+        The source without the regions, and whether there was one.
+    """
+    out, inside, removed = [], False, False
+    for number, line in enumerate(source.split("\n"), start=1):
+        if "BEGIN HIDDEN TESTS" in line:
+            if inside:
+                raise ValueError(f"{where}, line {number}: `BEGIN HIDDEN TESTS` inside another "
+                                 "hidden-test region; close the first one with "
+                                 "`### END HIDDEN TESTS`.")
+            inside = removed = True
+        elif "END HIDDEN TESTS" in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{where}: `BEGIN HIDDEN TESTS` is never closed; "
+                         "add `### END HIDDEN TESTS`.")
+    return "\n".join(out), removed
 
 
 def student_source(source, *, cell_type="code", where="cell"):
@@ -117,6 +170,19 @@ def student_notebook(nb, *, name="notebook"):
         elif has_markers:
             raise ValueError(f"{where} has solution markers but is not a solution cell: tag it "
                              f"{SOLUTION_TAG!r} (and give it nbgrader metadata) or remove the markers.")
+        cell.source, hidden = without_hidden_tests(cell.source, where=where)
+        if hidden and not _is_grade_cell(cell):
+            raise ValueError(f"{where} has a hidden-test region but is not a graded cell: give it "
+                             "nbgrader's metadata `\"grade\": true` with points and a grade_id "
+                             "(scripts/format_labs.py does it for check cells) or remove the "
+                             "region.")
+        # What nbgrader's LockCells does with its defaults (it goes by the nbgrader metadata).
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("solution", False):
+            cell.metadata["deletable"] = False
+        elif nbgrader.get("grade", False):
+            cell.metadata["deletable"] = False
+            cell.metadata["editable"] = False
     return strip_outputs(nb)
 
 
@@ -171,7 +237,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nnlearn.classroom",
                                      description="Student versions of the labs; stripping outputs.")
     sub = parser.add_subparsers(dest="command", required=True)
-    student = sub.add_parser("student", help="write the student versions (solutions replaced by stubs)")
+    student = sub.add_parser("student", help="write the student versions (solutions replaced by "
+                                             "stubs, hidden tests removed)")
     student.add_argument("src", help="directory with the instructor notebooks, e.g. notebooks/")
     student.add_argument("out", help="directory to write the student notebooks to")
     strip = sub.add_parser("strip", help="remove all outputs from the notebooks, in place")

@@ -1480,7 +1480,7 @@ def test_function_question_names_the_output_and_the_expected_shape():
         "Your function returned a dict ({'y': array([ 1., -2.])}); it must return an array of shape (2,)."
     message = _incorrect(PAIR, lambda x: (x, "2x"))
     assert message == "The second value your function returned is a string ('2x'); it must be an array of shape (2,)."
-    assert "must return 2 values (a tuple), got a generator" in _incorrect(PAIR, lambda x: (v for v in (x, x)))
+    assert "must return 2 values (first value, second value), got a generator" in _incorrect(PAIR, lambda x: (v for v in (x, x)))
     assert _incorrect(DOUBLE, 3).startswith("Pass your function itself — without calling it: check() expects the "
                                             "function, e.g. check(_double), got the number 3")
 

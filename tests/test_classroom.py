@@ -1,4 +1,5 @@
-"""The student build: solution regions become nbgrader's stub, and the result is what nbgrader makes."""
+"""The student build: solution regions become nbgrader's stub, hidden tests go, and the result
+is what nbgrader makes."""
 
 import subprocess
 import sys
@@ -6,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nnlearn.classroom import CODE_STUB, build_student, main, student_notebook, student_source
+from nnlearn.classroom import (CODE_STUB, build_student, main, student_notebook, student_source,
+                               without_hidden_tests)
 
 nbformat = pytest.importorskip("nbformat")
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,10 +80,55 @@ def test_command_line_errors(tmp_path, capsys):
 
 
 def test_student_build_equals_nbgraders_clear_solutions(tmp_path):
-    """nbgrader's own preprocessor, with its default settings, gives the same cells as our build."""
-    clear = pytest.importorskip("nbgrader.preprocessors").ClearSolutions
+    """nbgrader's own preprocessors, with their default settings, give the same cells as our build.
+
+    ``generate_assignment`` locks cells (``LockCells``), replaces solutions (``ClearSolutions``) and
+    removes hidden tests (``ClearHiddenTests``); the metadata it adds besides is bookkeeping for its
+    own checks (checksums, tested in tests/test_nbgrader.py).
+    """
+    pre = pytest.importorskip("nbgrader.preprocessors")
     build_student(NOTEBOOKS, tmp_path)
+    n_hidden = 0
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        theirs, _ = clear().preprocess(nbformat.read(path, as_version=4), {})
+        theirs = nbformat.read(path, as_version=4)
+        n_hidden += sum("BEGIN HIDDEN TESTS" in c.source for c in theirs.cells)
+        for preprocessor in (pre.LockCells(), pre.ClearSolutions(), pre.ClearHiddenTests()):
+            theirs, _ = preprocessor.preprocess(theirs, {})
         ours = nbformat.read(tmp_path / path.name, as_version=4)
         assert [c.source for c in theirs.cells] == [c.source for c in ours.cells], path.name
+        assert [c.metadata for c in theirs.cells] == [c.metadata for c in ours.cells], path.name
+        assert not any("HIDDEN TESTS" in c.source or ".grade(" in c.source for c in ours.cells)
+    assert n_hidden >= len(list(NOTEBOOKS.glob("*.ipynb"))), "the comparison covers hidden tests"
+
+
+GRADED = nbformat.v4.new_code_cell(
+    "ex.q1.check(f)\n### BEGIN HIDDEN TESTS\nex.q1.grade(f)\n### END HIDDEN TESTS",
+    metadata={"nbgrader": {"grade": True, "grade_id": "lab-q1", "locked": True, "points": 1,
+                           "schema_version": 3, "solution": False, "task": False}})
+
+
+def test_hidden_tests_are_removed_and_graded_cells_locked():
+    source = "a\n### BEGIN HIDDEN TESTS\nb\n### END HIDDEN TESTS\nc"
+    assert without_hidden_tests(source) == ("a\nc", True)
+    assert without_hidden_tests("a\nb") == ("a\nb", False)
+    out = student_notebook(_nb(GRADED))
+    assert out.cells[0].source == "ex.q1.check(f)"
+    meta = out.cells[0].metadata
+    assert meta["editable"] is False and meta["deletable"] is False
+    assert GRADED.source.endswith("### END HIDDEN TESTS"), "the instructor cell is left as it is"
+
+
+@pytest.mark.parametrize("source, match", [
+    ("x\n### BEGIN HIDDEN TESTS\ny", "never closed"),
+    ("### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS", "inside another"),
+])
+def test_malformed_hidden_tests_are_errors(source, match):
+    with pytest.raises(ValueError, match=match):
+        without_hidden_tests(source, where="lab, cell 3")
+
+
+def test_hidden_tests_outside_a_graded_cell_are_an_error():
+    cell = nbformat.v4.new_code_cell("ex.q1.check(f)\n### BEGIN HIDDEN TESTS\nex.q1.grade(f)\n"
+                                     "### END HIDDEN TESTS")
+    with pytest.raises(ValueError, match="hidden-test region but is not a graded cell"):
+        student_notebook(_nb(cell))

@@ -38,8 +38,9 @@ def test_there_is_a_lab_module_for_every_chapter():
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_reference_solution_is_correct(question):
     assert question.reference is not None, "every question records a correct answer"
-    result = question.evaluate(question.reference)
-    assert result.status == CORRECT, result
+    for _ in range(50):  # fresh inputs every check: the verdict must not depend on them
+        result = question.evaluate(question.reference)
+        assert result.status == CORRECT, result
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -165,3 +166,117 @@ def test_constructor_errors_name_the_argument():
         FunctionQuestion("Q", _double, [])
     with pytest.raises(TypeError, match="`answer` must be a callable"):
         Mistake("m", 3)
+
+
+# -- feedback that is true ----------------------------------------------------------------------------
+def _stable_sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _draw_z(rng):
+    return (rng.normal(0, 50, size=6),)
+
+
+SIGMOID = FunctionQuestion("Lab 99, question 1 (sigmoid)", _stable_sigmoid,
+                           [(np.array([-1000.0, -1.0, 0.0, 2.0, 1000.0]),)], stable=True,
+                           overflow_message="Exponentiate only -|z|.", draw=_draw_z)
+
+
+def _naive_silenced(z):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def _naive_seterr(z):
+    old = np.seterr(all="ignore")
+    out = 1 / (1 + np.exp(-z))
+    np.seterr(**old)
+    return out
+
+
+def _careful(z):  # stable, and defensively silent: nothing to hide
+    with np.errstate(over="ignore"):
+        return _stable_sigmoid(z)
+
+
+def test_scalar_answers_never_get_the_constant_factor_message():
+    q = FunctionQuestion("Q", lambda n: 17.0 * n, [(1,), (2,), (3,)])
+    message = q.evaluate(lambda n: 34.0 * n).message
+    assert "constant factor" not in message and "got 102, expected 51" in message
+
+
+def test_constant_factor_only_when_every_case_agrees():
+    assert "2 times" in DOUBLE.evaluate(lambda x: 4 * x).message
+    varying = DOUBLE.evaluate(lambda x: 4 * x if x.ndim == 1 else 3 * x).message
+    assert "constant factor" not in varying and "wrong for the input" in varying
+
+
+def test_near_misses_are_shown_with_the_digits_that_differ():
+    message = DOUBLE.evaluate(lambda x: 2 * x * (1 + 1e-5)).message
+    assert "got 2.00002, expected 2" in message, message
+
+
+def test_overflow_invalid_and_divide_are_told_apart_with_the_input():
+    over = SIGMOID.evaluate(lambda z: np.exp(z) / np.exp(z) * 0.5 + 0 * z).message
+    assert "For z = " in over and "1000" in over and "overflows" in over and "Exponentiate only" in over
+    q = FunctionQuestion("Q", lambda x: np.sqrt(np.abs(x)), [(np.array([4.0, -9.0, 1.0]),)])
+    invalid = q.evaluate(np.sqrt).message
+    assert "For x = -9" in invalid and "invalid operation" in invalid and "overflow" not in invalid
+    divide = FunctionQuestion("Q", lambda x: np.zeros_like(x), [(np.array([0.0, 1.0]),)]).evaluate(
+        lambda x: 1 / x - 1 / x).message
+    assert "divides by zero" in divide or "invalid operation" in divide
+
+
+def test_silencing_numpy_does_not_hide_an_overflow_from_a_stability_question():
+    for answer in (_naive_silenced, _naive_seterr):
+        result = SIGMOID.evaluate(answer)
+        assert result.status == INCORRECT and "overflows" in result.message, result
+    assert SIGMOID.evaluate(_careful).status == CORRECT
+    assert SIGMOID.evaluate(_stable_sigmoid).status == CORRECT
+    relaxed = FunctionQuestion("Q", _stable_sigmoid, SIGMOID.cases)  # stability not part of this task
+    assert relaxed.evaluate(_naive_silenced).status == CORRECT
+
+
+def test_fresh_inputs_every_check_defeat_an_answer_tuned_to_the_listed_cases():
+    listed = {tuple(args[0]): _stable_sigmoid(args[0]) for args in SIGMOID.cases}
+
+    def lookup(z):
+        return listed.get(tuple(z), np.full(np.shape(z), 0.5))
+
+    seen = set()
+    for _ in range(3):
+        assert SIGMOID.evaluate(lookup).status == INCORRECT
+        seen.add(tuple(SIGMOID._cases()[-1][0][0]))
+    assert len(seen) == 3
+
+
+def test_any_return_type_is_incorrect_with_what_was_returned():
+    for value, words in [({"a": 1}, "a dict"), ("0.5", "a string"), ([1, [2]], "different shapes"),
+                         ((x for x in range(3)), "generator")]:
+        result = DOUBLE.evaluate(lambda x, v=value: v)
+        assert result.status == INCORRECT and words in result.message, result
+    pair = FunctionQuestion("Q", lambda x: (x, 2 * x), [(np.ones(2),)], n_outputs=2,
+                            returns="the loss and its gradient")
+    assert "the loss and its gradient" in pair.evaluate(lambda x: [x]).message
+
+
+def test_an_answer_that_calls_an_unfinished_earlier_question_says_so():
+    def _helper_ref(z):
+        return 2 * z
+
+    def _user_ref(z):
+        return _helper_ref(z) + 1
+
+    FunctionQuestion("Lab 98, question 1 (helper)", _helper_ref, [(np.ones(2),)])
+    second = FunctionQuestion("Lab 98, question 2 (user)", _user_ref, [(np.ones(2),)])
+
+    def _helper_ref(z):  # noqa: F811 - the learner's untouched template, under the reference's name
+        raise NotImplementedError()
+
+    def user(z):
+        return _helper_ref(z) + 1
+
+    result = second.evaluate(user)
+    assert result.status == INCORRECT and "Question 1 is not done yet" in result.message, result
+    assert second.evaluate(_template).status == NOT_ATTEMPTED

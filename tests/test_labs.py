@@ -6,9 +6,14 @@
   (live widgets) are tagged ``nbval-ignore-output``, nothing else is loosened;
 * student version (``python -m nnlearn.classroom student``): nbval runs it top to bottom with
   ``NNLEARN_EXPECT="not attempted"``, so every check must see the untouched template and nothing may fail.
+
+Each question's check cell is its nbgrader graded cell; the instructor run also executes the hidden
+``ex.qN.grade`` calls (which raise unless the answer is correct), the student version has none.
+tests/test_nbgrader.py grades the labs with nbgrader itself.
 """
 
 import importlib
+import importlib.util
 import os
 import re
 import subprocess
@@ -66,6 +71,59 @@ def test_lab_structure(lab):
     solutions = [c for c in _code(nb) if "solution" in c.metadata.get("tags", [])]
     assert len(solutions) >= len(module.__all__)
     assert all("### BEGIN SOLUTION" in c.source for c in solutions)
+    # Exactly one nbgrader autograder-test cell per question, one point, the grading call hidden.
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(graded) == len(module.__all__)
+    for cell, question in zip(graded, module.__all__):
+        meta = cell.metadata["nbgrader"]
+        assert meta["grade_id"] == f"{lab.stem}-{question}"
+        assert meta["points"] == 1 and meta["locked"]
+        first, *hidden = cell.source.split("\n")
+        check = re.fullmatch(rf"ex\.{question}\.check\((.+)\)", first)
+        assert check, cell.source
+        assert hidden == ["### BEGIN HIDDEN TESTS", f"ex.{question}.grade({check[1]})",
+                          "### END HIDDEN TESTS"]
+
+
+def _format_labs():
+    path = ROOT / "scripts" / "format_labs.py"
+    spec = importlib.util.spec_from_file_location("format_labs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_format_labs_turns_check_cells_into_graded_cells_idempotently():
+    fmt = _format_labs()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(
+            "def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION",
+            metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("ex.q1.check(f)"),
+        nbformat.v4.new_code_cell("ex.q2.check((w, b))\n")])
+    once = fmt.formatted(nb, "99-lab")
+    assert once.cells[1].source == ("ex.q1.check(f)\n### BEGIN HIDDEN TESTS\nex.q1.grade(f)\n"
+                                    "### END HIDDEN TESTS")
+    assert once.cells[2].source.split("\n")[2] == "ex.q2.grade((w, b))"
+    assert once.cells[1].metadata["nbgrader"] == {
+        "grade": True, "grade_id": "99-lab-q1", "locked": True, "points": 1, "schema_version": 3,
+        "solution": False, "task": False}
+    assert once.cells[0].metadata["nbgrader"]["solution"] is True
+    assert fmt.formatted(once, "99-lab") == once
+    # Editing the check line is enough: the hidden grading call follows it.
+    once.cells[1].source = once.cells[1].source.replace("check(f)", "check(g)")
+    assert fmt.formatted(once, "99-lab").cells[1].source.split("\n")[2] == "ex.q1.grade(g)"
+
+
+@pytest.mark.parametrize("sources, match", [
+    (["ex.q1.check(f)\nprint('more')"], "must be the single line"),
+    (["x = 1; ex.q1.check(f)"], "must be the single line"),
+    (["ex.q1.check(f)", "ex.q1.check(g)"], "checked twice"),
+])
+def test_format_labs_rejects_check_cells_it_cannot_grade(sources, match):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    with pytest.raises(ValueError, match=match):
+        _format_labs().formatted(nb, "99-lab")
 
 
 def _env(expect):

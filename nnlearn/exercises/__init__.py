@@ -12,17 +12,21 @@ In a lab::
     ex.q1.solution()             # the reference solution
 
 Every check runs offline.  Each question is a :class:`Question`; most are
-:class:`FunctionQuestion` objects that compare the
-learner's function with a reference on test inputs and recognise typical
-wrong answers (a flipped sign, a missing average, transposed shapes,
-overflow for large inputs) to say what the mistake is.
+:class:`FunctionQuestion` objects that compare the learner's function with a
+reference on inputs that exercise the task — extreme values where stability
+is part of it, every argument varied, edge cases, and a few inputs drawn
+afresh for every check — and recognise typical wrong answers (a flipped
+sign, a missing average, transposed shapes, an overflow, even one hidden by
+``np.errstate``) to say what the mistake is.  ``ex.q1.grade(answer)`` raises
+``AssertionError`` with the same feedback unless the answer is correct: the
+labs' nbgrader autograder cells call it.
 
 The lab modules are imported on demand (``from nnlearn.exercises import
 lab05``); importing this package loads none of them.
 """
 
-from ._question import (CORRECT, INCORRECT, NOT_ATTEMPTED, ExpectationError, FunctionQuestion, Incorrect,
-                        Mistake, Question, Result)
+from ._function_question import FunctionQuestion, Mistake
+from ._question import CORRECT, INCORRECT, NOT_ATTEMPTED, ExpectationError, Incorrect, Question, Result
 
 __all__ = ["Question", "FunctionQuestion", "Mistake", "Result", "Incorrect", "ExpectationError",
            "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]

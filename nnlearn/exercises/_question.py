@@ -10,16 +10,13 @@ and a learner writes a function and asks for feedback::
     ex.q1.hint()            # the next of several hints, from gentle to explicit
     ex.q1.solution()        # the reference solution
 
-A :class:`FunctionQuestion` runs the learner's function and the reference
-on the same inputs.  When they disagree it does not stop at "incorrect": it
-also runs a list of typical wrong answers (:class:`Mistake`) on the same
-inputs, and when the learner's outputs equal one of those it says which
-mistake that is ("the sign in the exponent is flipped").  It also catches
-what a comparison of values cannot: a template left untouched (``raise
-NotImplementedError``, the stub nbgrader writes) is "not attempted"; a
-function that overflows for large inputs, returns ``None``, returns the
-transpose of the expected shape or changes its input in place gets its own
-message.
+A :class:`Question` holds a judge, hints and a solution; most questions are
+:class:`~nnlearn.exercises.FunctionQuestion` objects (in
+``_function_question.py``), which compare the learner's function with a
+reference.  A template left untouched (``raise NotImplementedError``, the
+stub nbgrader writes) is "not attempted"; an answer that calls the function
+of an earlier question which is still a template is told that question is
+not done yet.
 
 The result is shown in the notebook and, through the environment variable
 ``NNLEARN_EXPECT``, can be turned into an assertion: with
@@ -30,18 +27,14 @@ test suite running the instructor notebooks); with
 template (the test suite running the student notebooks).
 """
 
-import copy
 import inspect
 import os
+import re
 import textwrap
 
-import numpy as np
+from ._feedback import Incorrect, _failure_message, _function_name, _not_callable_message, _Spy
 
-from ._feedback import (Incorrect, _describe, _exception_text, _expected_kind, _failure_message, _function_name,
-                        _not_callable_message, _numeric_problem, _Spy)
-
-__all__ = ["Question", "FunctionQuestion", "Mistake", "Result", "Incorrect", "ExpectationError",
-           "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]
+__all__ = ["Question", "Result", "Incorrect", "ExpectationError", "CORRECT", "INCORRECT", "NOT_ATTEMPTED"]
 
 CORRECT = "correct"
 INCORRECT = "incorrect"
@@ -49,6 +42,19 @@ NOT_ATTEMPTED = "not attempted"
 _STATUSES = (CORRECT, INCORRECT, NOT_ATTEMPTED)
 _SYMBOL = {CORRECT: "✔", INCORRECT: "✘", NOT_ATTEMPTED: "…"}
 _COLOUR = {CORRECT: "#009E73", INCORRECT: "#D55E00", NOT_ATTEMPTED: "#0072B2"}
+
+
+# Every question by lab ("Lab 3"), so that feedback can name an earlier question an answer depends on.
+_LABS = {}
+
+
+def _lab_of(label):
+    return label.split(",")[0].strip()
+
+
+def _question_number(label):
+    match = re.search(r"question (\d+)", label)
+    return match.group(1) if match else None
 
 
 class ExpectationError(AssertionError):
@@ -177,6 +183,7 @@ class Question:
         self.reference = reference
         self.examples = tuple(examples)
         self._hints_shown = 0
+        _LABS.setdefault(_lab_of(label), []).append(self)
 
     # -- checking ------------------------------------------------------------------------------
     def evaluate(self, answer=None):
@@ -188,7 +195,10 @@ class Question:
         spy = _Spy(answer) if self.callable_answer else None
         try:
             self._judge(spy if spy is not None else answer)
-        except NotImplementedError:
+        except NotImplementedError as exc:
+            blocked = self._unfinished_call(exc, answer)
+            if blocked is not None:
+                return Result(self.label, INCORRECT, blocked)
             return Result(self.label, NOT_ATTEMPTED,
                           "The template still raises NotImplementedError: replace it with your code.")
         except Incorrect as exc:
@@ -196,6 +206,28 @@ class Question:
         except Exception as exc:  # the judge could not use the answer: say what it raised or returned
             return Result(self.label, INCORRECT, _failure_message(exc, spy))
         return Result(self.label, CORRECT, "Well done.")
+
+    def _unfinished_call(self, exc, answer):
+        """Feedback when ``answer`` itself is written but calls a function that is still a template, else None."""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None:
+            return None
+        code = tb.tb_frame.f_code
+        if code is getattr(answer, "__code__", None) or not callable(answer):
+            return None
+        if code.co_filename == __file__ or code.co_name in ("<lambda>", "<module>"):
+            return None
+        for other in _LABS.get(_lab_of(self.label), []):
+            if other is not self and _function_name(other.reference) == code.co_name:
+                number = _question_number(other.label)
+                which = f"question {number}" if number else other.label
+                return (f"{which[:1].upper()}{which[1:]} is not done yet: your function calls "
+                        f"`{code.co_name}`, which still raises NotImplementedError. Finish {which} "
+                        "(run its cell), then check this one again.")
+        return (f"Your function calls `{code.co_name}`, which still raises NotImplementedError (a template "
+                "not filled in yet): finish it, run its cell, then check this one again.")
 
     def check(self, answer=None):
         """Check ``answer`` and show the feedback.
@@ -255,237 +287,3 @@ class Question:
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.label}: check(answer), hint(), solution()>"
-
-
-class Mistake:
-    """A typical wrong answer and the feedback it deserves.
-
-    Parameters
-    ----------
-    message : str
-        What went wrong and how to fix it.
-    answer : callable
-        A function with the same signature as the expected answer that makes
-        exactly this mistake.  When the learner's outputs equal its outputs on
-        every test input, ``message`` is the feedback.
-    """
-
-    def __init__(self, message, answer):
-        if not callable(answer):
-            raise TypeError(f"`answer` must be a callable that makes the mistake, got {type(answer).__name__}.")
-        self.message = message
-        self.answer = answer
-
-    def __repr__(self):
-        return f"Mistake({self.message!r})"
-
-
-def _copy_args(args):
-    """Fresh copies of the arguments (arrays, and lists or tuples of arrays), so no call sees another's edits."""
-    return tuple(copy.deepcopy(a) if isinstance(a, (np.ndarray, list, tuple, dict)) else a for a in args)
-
-
-def _raises_same(func, args, exc):
-    """True if ``func(*args)`` raises an exception of the same type and message as ``exc``."""
-    try:
-        with np.errstate(all="ignore"):
-            func(*_copy_args(args))
-    except Exception as other:
-        return type(other) is type(exc) and str(other) == str(exc)
-    return False
-
-
-def _unchanged(before, after):
-    if isinstance(before, np.ndarray):
-        return np.array_equal(before, after, equal_nan=True)
-    if isinstance(before, (list, tuple)) and any(isinstance(b, np.ndarray) for b in before):
-        return len(before) == len(after) and all(_unchanged(b, a) for b, a in zip(before, after))
-    return True
-
-
-def _as_tuple(out, n_outputs):
-    if n_outputs == 1:
-        return (out,)
-    if not isinstance(out, (tuple, list)) or len(out) != n_outputs:
-        raise Incorrect(f"Your function must return {n_outputs} values (a tuple), got {_describe(out)}.")
-    return tuple(out)
-
-
-def _format_args(args):
-    parts = []
-    for a in args:
-        text = np.array2string(np.asarray(a), precision=3, threshold=8, max_line_width=60) \
-            if isinstance(a, np.ndarray) else repr(a)
-        parts.append(text.replace("\n", ""))
-    return ", ".join(parts)
-
-
-class FunctionQuestion(Question):
-    """A question answered by a function, checked against a reference on test inputs.
-
-    Parameters
-    ----------
-    label : str
-        The question's name in feedback.
-    reference : callable
-        The correct function.
-    cases : sequence of tuple
-        Argument tuples to call both functions with.  Arrays are copied for
-        every call, and a function that changes its input in place is told so.
-    mistakes : sequence of Mistake
-        Typical wrong answers with their feedback, tried in order.
-    hints, solution, examples
-        As for :class:`Question`; ``solution`` defaults to ``reference``'s source.
-    n_outputs : int, default 1
-        How many values the function returns (a tuple when more than one).
-    output_names : sequence of str, optional
-        Names of the returned values, used in feedback.
-    rtol, atol : float
-        Tolerances of the comparison (``numpy.allclose``).
-    in_place_message : str, optional
-        Feedback when the function changes an input array and does not restore it.
-    overflow_message : str, optional
-        Feedback when the function overflows (or divides by zero, or makes a
-        NaN) where the reference does not; the test inputs should include
-        large values to provoke it.
-    """
-
-    def __init__(self, label, reference, cases, *, mistakes=(), hints=(), solution=None, n_outputs=1,
-                 output_names=None, rtol=1e-6, atol=1e-9, overflow_message=None, in_place_message=None,
-                 examples=()):
-        if not callable(reference):
-            raise TypeError(f"`reference` must be callable, got {type(reference).__name__}.")
-        cases = [tuple(c) for c in cases]
-        if not cases:
-            raise ValueError("`cases` must hold at least one tuple of arguments, got none.")
-        self.cases = cases
-        self.mistakes = tuple(mistakes)
-        self.n_outputs = n_outputs
-        if output_names:
-            self.output_names = tuple(output_names)
-        elif n_outputs == 1:
-            self.output_names = ("result",)
-        else:
-            self.output_names = tuple(f"returned value number {i + 1}" for i in range(n_outputs))
-        self.rtol = rtol
-        self.atol = atol
-        self.in_place_message = in_place_message or (
-            "Your function changed its input array in place; compute a new array instead "
-            "(e.g. `np.maximum(0, z)`, not `z[z < 0] = 0`).")
-        self.overflow_message = overflow_message or (
-            "Your function overflows (or divides by zero, or makes a NaN) for some inputs, "
-            "e.g. very large or very negative ones; rewrite it in a numerically stable form.")
-        with np.errstate(all="ignore"):
-            self._expected = [self._outputs(reference, args) for args in cases]
-        super().__init__(label, self._judge_function, hints=hints, solution=solution, examples=examples,
-                         reference=reference)
-
-    def wrong_answers(self):
-        """Every known wrong answer with a fragment of its feedback: the mistakes, then the examples."""
-        return [(m.answer, m.message) for m in self.mistakes] + list(self.examples)
-
-    def _outputs(self, func, args):
-        """What a trusted function (the reference, a known mistake) returns, as a tuple of outputs."""
-        out = func(*_copy_args(args))
-        return out if self.n_outputs > 1 else (out,)
-
-    def _same(self, got, expected):
-        for g, e in zip(got, expected):
-            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
-            if g_arr.shape != e_arr.shape or not np.allclose(g_arr, e_arr, rtol=self.rtol, atol=self.atol,
-                                                           equal_nan=True):
-                return False
-        return True
-
-    def _judge_function(self, answer):
-        if not callable(answer):
-            raise Incorrect(_not_callable_message(answer, _function_name(self.reference)))
-        outputs, overflowed = [], None
-        for args in self.cases:
-            originals = _copy_args(args)
-            inputs = _copy_args(args)
-            try:
-                try:
-                    with np.errstate(over="raise", invalid="raise", divide="raise"):
-                        out = answer(*inputs)
-                except FloatingPointError:
-                    overflowed = overflowed or args
-                    inputs = _copy_args(args)
-                    with np.errstate(all="ignore"):
-                        out = answer(*inputs)
-            except NotImplementedError:
-                raise
-            except Exception as exc:
-                error = f"Your function raised {_exception_text(exc)} (for the input {_format_args(args)})."
-                for mistake in self.mistakes:  # a known mistake that fails in exactly the same way
-                    if _raises_same(mistake.answer, args, exc):
-                        raise Incorrect(f"{mistake.message} ({error})") from None
-                raise Incorrect(error) from None
-            if out is None:
-                raise Incorrect("Your function returned None: did you forget the `return` statement?")
-            for before, after in zip(originals, inputs):
-                if not _unchanged(before, after):
-                    raise Incorrect(self.in_place_message)
-            outputs.append(self._numeric_outputs(out, len(outputs)))
-        mismatch = None
-        for args, got, expected in zip(self.cases, outputs, self._expected):
-            if not self._same(got, expected):
-                mismatch = (args, got, expected)
-                break
-        if mismatch is None and overflowed is None:
-            return
-        for mistake in self.mistakes:
-            if self._matches(mistake, outputs):
-                raise Incorrect(mistake.message)
-        if overflowed is not None:
-            raise Incorrect(f"{self.overflow_message} (Input: {_format_args(overflowed)}.)")
-        args, got, expected = mismatch
-        for name, g, e in zip(self.output_names, got, expected):
-            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
-            if g_arr.shape != e_arr.shape:
-                if g_arr.ndim == 2 and g_arr.shape == e_arr.shape[::-1]:
-                    raise Incorrect(f"The {name} has shape {g_arr.shape}, the transpose of the expected "
-                                    f"{e_arr.shape}: check the order of the factors in your matrix product "
-                                    "(batch-first: rows are samples).")
-                raise Incorrect(f"The {name} has shape {g_arr.shape}; expected {e_arr.shape} "
-                                f"(for the input {_format_args(args)}).")
-            if not np.allclose(g_arr, e_arr, rtol=self.rtol, atol=self.atol, equal_nan=True):
-                ratio = _constant_ratio(g_arr, e_arr)
-                if ratio is not None:
-                    raise Incorrect(f"The {name} is off by a constant factor: yours is {ratio:.4g} times the "
-                                    "expected value. Look for a missing or extra factor (a 2, a 1/n, a sign).")
-                raise Incorrect(f"The {name} is wrong for the input {_format_args(args)}: got "
-                                f"{_format_args((g_arr,))}, expected {_format_args((e_arr,))}.")
-
-    def _numeric_outputs(self, out, case):
-        """The returned values as a tuple, after checking that each is a number or an array of numbers."""
-        values = _as_tuple(out, self.n_outputs)
-        for name, value, expected in zip(self.output_names, values, self._expected[case]):
-            problem = _numeric_problem(value)
-            if problem is None:
-                continue
-            want = _expected_kind(expected)
-            if self.n_outputs == 1:
-                raise Incorrect(f"Your function returned {problem}; it must return {want}.")
-            raise Incorrect(f"The {name} your function returned is {problem}; it must be {want}.")
-        return values
-
-    def _matches(self, mistake, outputs):
-        try:
-            with np.errstate(all="ignore"):
-                wrong = [self._outputs(mistake.answer, args) for args in self.cases]
-        except Exception:
-            return False
-        return all(self._same(got, w) for got, w in zip(outputs, wrong))
-
-
-def _constant_ratio(got, expected):
-    """The factor c with got = c * expected, if there is one (other than 1) and it is well defined."""
-    mask = np.abs(expected) > 1e-12
-    if not mask.any() or not np.allclose(got[~mask], 0.0, atol=1e-12):
-        return None
-    ratios = got[mask] / expected[mask]
-    c = ratios[0]
-    if np.allclose(ratios, c, rtol=1e-6) and not np.isclose(c, 1.0) and np.isfinite(c):
-        return float(c)
-    return None

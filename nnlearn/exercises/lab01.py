@@ -8,7 +8,8 @@ Questions: ``q1`` one sigmoid neuron on a batch, ``q2`` a dense layer on a batch
 import numpy as np
 
 from ..activations import sigmoid
-from ._question import FunctionQuestion, Mistake
+from ._feedback import Incorrect
+from ._function_question import FunctionQuestion, Mistake
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -21,11 +22,34 @@ _NEURON_CASES = [
     (np.array([[1.0, 0.5]]), np.array([2.0, 1.0]), -1.0),                 # the chapter's neuron: z = 1.5
     (_X_NEURON, _W_NEURON, 0.75),
     (np.array([[0.0, 0.0], [1.0, 1.0], [-2.0, 3.0]]), np.array([0.5, -0.25]), -2.0),
+    (np.array([[1, 0, 2], [0, 1, -1], [2, 2, 0]]), np.array([1, -1, 2]), 1),   # integers, square X
 ]
+
+
+def _draw_neuron(rng):
+    n, d = rng.integers(1, 7), rng.integers(1, 6)
+    return rng.normal(size=(n, d)), rng.normal(size=d), float(rng.normal())
+
+
+def _draw_layer(rng):
+    n, d, k = rng.integers(1, 7, size=3)
+    return rng.normal(size=(n, d)), rng.normal(size=(d, k)), rng.normal(size=k)
+
+
+def _draw_network(rng):
+    n, d, h, k = rng.integers(1, 7, size=4)
+    return (rng.normal(size=(n, d)), rng.normal(size=(d, h)), rng.normal(size=h),
+            rng.normal(size=(h, k)), rng.normal(size=k))
+
+
+def _draw_sizes(rng):
+    return ([int(v) for v in rng.integers(1, 300, size=rng.integers(2, 7))],)
 
 # q2: a dense layer, X (n_samples, n_features), W (n_features, n_units), b (n_units,).
 _LAYER_CASES = [
     (_rng.normal(size=(4, 3)), _rng.normal(size=(3, 5)), _rng.normal(size=5)),
+    (_rng.normal(size=(3, 3)), _rng.normal(size=(3, 3)), _rng.normal(size=3)),   # square
+    (np.array([[1, 2], [0, -1]]), np.array([[1, 0, -1], [2, 1, 0]]), np.array([0, 1, -1])),  # ints
     (np.array([[1.0, 2.0]]), np.array([[0.5, -1.0, 0.25], [-0.25, 0.5, 0.75]]), np.array([0.0, 0.5, -1.0])),
     (_rng.normal(size=(6, 2)), _rng.normal(size=(2, 3)), _rng.normal(size=3)),
 ]
@@ -37,13 +61,88 @@ _W2 = np.array([[1.0, -1.5], [-2.0, 1.0], [0.5, 2.0]])
 _B2 = np.array([0.25, -0.5])
 _NETWORK_CASES = [
     (np.array([[1.0, 2.0]]), _W1, _B1, _W2, _B2),
+    (_rng.normal(size=(3, 3)), _rng.normal(size=(3, 3)), _rng.normal(size=3),     # square: the
+     _rng.normal(size=(3, 3)), _rng.normal(size=3)),               # transposes run without error
     (np.array([[1.0, 2.0], [0.0, 0.0], [-1.0, 0.5], [2.0, -3.0]]), _W1, _B1, _W2, _B2),
     (_rng.normal(size=(5, 4)), _rng.normal(size=(4, 6)), _rng.normal(size=6), _rng.normal(size=(6, 3)),
      _rng.normal(size=3)),
 ]
 
 # q4: layer widths n_0 (inputs), n_1, ..., n_D (outputs).
-_SIZE_CASES = [([2, 3, 2],), ([784, 128, 10],), ([3, 5, 4, 2],), ([1, 1],), ([4, 8, 8, 8, 1],)]
+_SIZE_CASES = [([2, 3, 2],), ([784, 128, 10],), ([3, 5, 4, 2],), ([1, 1],), ([4, 8, 8, 8, 1],),
+               ([10, 1],), ([1, 100, 1],)]
+
+
+class _ShapesQuestion(FunctionQuestion):
+    """A question on matrix products: a shape error gets the shapes the arguments have.
+
+    ``array=True``: the question asks for "an array", so right values in a list are not enough.
+    """
+
+    def __init__(self, *args, shapes, array=False, **kwargs):
+        self.shapes = shapes
+        self.array = array
+        self._returned = []
+        super().__init__(*args, **kwargs)
+
+    def _numeric_outputs(self, out):
+        self._returned.append(out)
+        return super()._numeric_outputs(out)
+
+    def _judge_function(self, answer):
+        self._returned = []
+        super()._judge_function(answer)
+        if self.array:
+            for out in self._returned:
+                if not isinstance(out, np.ndarray):
+                    raise Incorrect(f"Your values are right, but your function returns "
+                                    f"{_a_type(out)}; the question asks for an array of shape "
+                                    "(n_samples,). Compute it for the whole batch at once, "
+                                    "sigmoid(X @ w + b), or wrap your result in np.array(...).")
+
+    def _call(self, answer, args):
+        try:
+            return super()._call(answer, args)
+        except Incorrect as exc:
+            if "raised ValueError" not in str(exc):
+                raise
+            raise Incorrect(f"{exc} Check the shapes, batch-first: {self.shapes}.") from None
+
+
+def _a_type(value):
+    if isinstance(value, (list, tuple)):
+        return f"a Python {type(value).__name__}"
+    return f"a {type(value).__name__}"
+
+
+class _CountQuestion(FunctionQuestion):
+    """Whole numbers are printed in full ("expected 101770", not "expected 1.018e+05").
+
+    The question asks for "an integer": a right count as a float (17.0) is told so.
+    """
+
+    def _numeric_outputs(self, out):
+        values = super()._numeric_outputs(out)
+        self._returned.append(out)
+        return values
+
+    def _judge_function(self, answer):
+        self._returned = []
+        super()._judge_function(answer)
+        for out in self._returned:
+            if not isinstance(out, (int, np.integer)) or isinstance(out, (bool, np.bool_)):
+                raise Incorrect(f"Your count is right, but it is {_a_type(out)} ({out!r}); the "
+                                "question asks for an integer, as a count of parameters is: "
+                                "add whole numbers (n_in * n_out + n_out), or convert with "
+                                "int(...), without a division or a float on the way.")
+
+    def _explain_mismatch(self, cases, outputs, mismatches):
+        args, (expected, _) = cases[mismatches[0]]
+        got = np.asarray(outputs[mismatches[0]][0], dtype=float)
+        if got.shape == () and float(got).is_integer():
+            raise Incorrect(f"Your count is wrong for the widths {args[0]}: got {int(got)}, "
+                            f"expected {expected[0]}.")
+        super()._explain_mismatch(cases, outputs, mismatches)
 
 
 def neuron(X, w, b):
@@ -77,8 +176,9 @@ def _sigmoid_flipped(z):
     return 1.0 / (1.0 + np.exp(z))
 
 
-q1 = FunctionQuestion(
-    "Lab 1, question 1 (one neuron)", neuron, _NEURON_CASES,
+q1 = _ShapesQuestion(
+    "Lab 1, question 1 (one neuron)", neuron, _NEURON_CASES, draw=_draw_neuron, array=True,
+    shapes="X is (n_samples, n_features) and w is (n_features,), so X @ w has one entry per sample",
     mistakes=[
         Mistake("The bias is missing: the neuron computes z = x · w + b, then a = σ(z).",
                 lambda X, w, b: sigmoid(X @ w)),
@@ -98,8 +198,10 @@ q1 = FunctionQuestion(
            "return sigmoid(X @ w + b)"],
 )
 
-q2 = FunctionQuestion(
-    "Lab 1, question 2 (a dense layer)", dense_layer, _LAYER_CASES,
+q2 = _ShapesQuestion(
+    "Lab 1, question 2 (a dense layer)", dense_layer, _LAYER_CASES, draw=_draw_layer,
+    shapes="X is (n_samples, n_in), W is (n_in, n_out) and b is (n_out,), so X @ W + b is "
+           "(n_samples, n_out)",
     mistakes=[
         Mistake("The bias is missing: the layer computes Z = X W + b (b added to every row), then A = σ(Z).",
                 lambda X, W, b: sigmoid(X @ W)),
@@ -123,8 +225,10 @@ q2 = FunctionQuestion(
            "return sigmoid(X @ W + b)"],
 )
 
-q3 = FunctionQuestion(
-    "Lab 1, question 3 (forward propagation)", forward, _NETWORK_CASES,
+q3 = _ShapesQuestion(
+    "Lab 1, question 3 (forward propagation)", forward, _NETWORK_CASES, draw=_draw_network,
+    shapes="X is (n_samples, n_0), W1 is (n_0, n_1), b1 is (n_1,), W2 is (n_1, n_2) and b2 is "
+           "(n_2,); a^(1) = σ(X W1 + b1) is (n_samples, n_1) and is the input of the second layer",
     mistakes=[
         Mistake("There is no activation on the hidden layer: the output layer must read a^(1) = σ(X W^(1) + "
                 "b^(1)), not z^(1). Without it the two layers collapse into one linear layer.", lambda X, W1, b1, W2, b2: sigmoid((X @ W1 + b1) @ W2 + b2)),
@@ -144,8 +248,9 @@ q3 = FunctionQuestion(
            "A1 = dense_layer(X, W1, b1); return dense_layer(A1, W2, b2)"],
 )
 
-q4 = FunctionQuestion(
-    "Lab 1, question 4 (counting parameters)", n_parameters, _SIZE_CASES,
+q4 = _CountQuestion(
+    "Lab 1, question 4 (counting parameters)", n_parameters, _SIZE_CASES, draw=_draw_sizes,
+    atol=0.0,
     mistakes=[
         Mistake("You counted only the weights: layer l also has n_l biases, one per neuron.",
                 lambda s: sum(a * b for a, b in zip(s[:-1], s[1:]))),
@@ -161,7 +266,7 @@ q4 = FunctionQuestion(
                 "from n_0 → n_1 to n_(D−1) → n_D.",
                 lambda s: sum(a * b + b for a, b in zip(s[:-2], s[1:-1]))),
     ],
-    examples=[(lambda s: 2 * n_parameters(s), "constant factor")],
+    examples=[(lambda s: 2 * n_parameters(s), "got 34, expected 17")],
     hints=["Layer l (from n_(l−1) inputs to n_l neurons) has a weight matrix of shape (n_(l−1), n_l) and a "
            "bias vector of length n_l. The inputs are not a layer of weights.",
            "Loop over consecutive pairs of widths: zip(sizes[:-1], sizes[1:]) gives (n_0, n_1), (n_1, n_2), ...",

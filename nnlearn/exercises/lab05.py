@@ -8,7 +8,7 @@ one Adam step with bias correction, ``q4`` the largest stable learning rate
 
 import numpy as np
 
-from ._question import FunctionQuestion, Mistake
+from ._function_question import FunctionQuestion, Mistake
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -35,6 +35,42 @@ _ZEROS = np.zeros((3, 2))
 _XA = _rng.normal(size=(4, 3))
 _XB = _rng.normal(size=(6, 2)) * np.array([1.0, 10.0])
 _XC = np.array([[1.0], [2.0], [-1.0], [0.5], [3.0]])
+_XW = _rng.normal(size=(2, 4))                                    # fewer samples than features
+_XI = np.array([[1, 2], [0, -1], [3, 1]])                         # integers
+
+# q1: integer inputs and an integer learning rate.
+_INT_CASE = (_XI, np.array([[1], [0], [2]]), np.array([[0.5], [-0.25]]), np.array([0.1]), 1)
+
+
+# -- fresh inputs for every check -----------------------------------------------------------------------
+def _draw_gd(rng):
+    n, d = rng.integers(1, 7), rng.integers(1, 5)
+    return (rng.normal(size=(n, d)), rng.normal(size=(n, 1)), rng.normal(size=(d, 1)), rng.normal(size=1),
+            float(rng.uniform(0.01, 0.5)))
+
+
+def _draw_state(rng):
+    shape = ((rng.integers(1, 5),), (rng.integers(1, 4), rng.integers(1, 4)))[rng.integers(0, 2)]
+    return rng.normal(size=shape), rng.normal(size=shape), rng.normal(size=shape)
+
+
+def _draw_momentum(rng):
+    theta, buf, g = _draw_state(rng)
+    return theta, buf, g, float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.0, 0.99))
+
+
+def _draw_adam(rng):
+    theta, m, g = _draw_state(rng)
+    v = rng.uniform(0.0, 0.5, size=theta.shape)
+    args = (theta, 0.1 * m, v, g, int(rng.integers(1, 40)), float(rng.uniform(1e-3, 0.1)))
+    if rng.uniform() < 0.5:
+        return args
+    return (*args, float(rng.uniform(0.5, 0.95)), float(rng.uniform(0.9, 0.9999)), float(rng.choice([1e-8, 1e-4])))
+
+
+def _draw_lr(rng):
+    n, d = rng.integers(1, 8), rng.integers(1, 5)
+    return (rng.normal(size=(n, d)) * rng.uniform(0.1, 5.0, size=d),)
 
 
 # -- reference solutions ------------------------------------------------------------------------------
@@ -111,6 +147,82 @@ def _gd_no_two(X, y, W, b, lr):
 def _gd_notes(X, y, W, b, lr):
     d, _, gb = _gd_parts(X, y, W, b)
     return W - lr * d, b - lr * gb          # the course notes' rule: dL/dy_hat in place of dL/dW
+
+
+def _gd_b_with_W_grad(X, y, W, b, lr):
+    _, gW, _ = _gd_parts(X, y, W, b)
+    return W - lr * gW, b - lr * gW.sum(axis=0)
+
+
+def _gd_b_with_W_grad_mean(X, y, W, b, lr):
+    _, gW, _ = _gd_parts(X, y, W, b)
+    return W - lr * gW, b - lr * gW.mean(axis=0)
+
+
+def _gd_W_with_yhat_mean(X, y, W, b, lr):
+    d, _, gb = _gd_parts(X, y, W, b)
+    return W - lr * d.mean(), b - lr * gb
+
+
+def _gd_W_with_yhat_sum(X, y, W, b, lr):
+    d, _, gb = _gd_parts(X, y, W, b)
+    return W - lr * d.sum(axis=0), b - lr * gb
+
+
+def _gd_b_mean(X, y, W, b, lr):
+    d, gW, _ = _gd_parts(X, y, W, b)
+    return W - lr * gW, b - lr * d.mean(axis=0)
+
+
+def _gd_prediction_without_b(X, y, W, b, lr):
+    _, gW, gb = _gd_parts(X, y, W, np.zeros_like(b))
+    return W - lr * gW, b - lr * gb
+
+
+_W_WITH_YHAT = ("W was moved with ∂L/∂ŷ (one number per sample, here averaged or summed into one "
+                "number for every weight) instead of ∂L/∂W: each weight needs its own derivative, "
+                "by the chain rule ∂L/∂W = Xᵀ ∂L/∂ŷ, shape (d, 1) like W.")
+_B_WITH_W = ("b was moved with W's gradient Xᵀ ∂L/∂ŷ. The bias's input is 1, not x: ∂L/∂b = Σ_i "
+             "∂L/∂ŷ_i = dL_dyhat.sum(axis=0), shape (1,).")
+
+
+def _mom_swapped(theta, buf, g, lr, mu):
+    return momentum_step(theta, buf, g, lr, mu)[::-1]
+
+
+def _mom_nesterov(theta, buf, g, lr, mu):
+    buf = mu * buf + g
+    return theta - lr * (g + mu * buf), buf
+
+
+def _adam_fixed_betas(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    return adam_step(theta, m, v, g, t, lr)
+
+
+def _adam_no_sqrt(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (v_hat + eps), m, v
+
+
+def _adam_abs_g(theta, m, v, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * np.abs(g)
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _lr_per_feature(X):
+    return 2.0 / np.linalg.eigvalsh(2.0 * X.T @ X / X.shape[1])[-1]
+
+
+def _lr_trace(X):
+    return 2.0 / np.trace(_hessian(X))
+
+
+def _lr_eig_first(X):
+    return 2.0 / np.linalg.eig(_hessian(X))[0][0].real
 
 
 def _mom_velocity(theta, buf, g, lr, mu):
@@ -224,53 +336,78 @@ def _lr_sigma(X):
 
 q1 = FunctionQuestion(
     "Lab 5, question 1 (one gradient-descent step)", gd_step,
-    [(_X_ONE, _Y_ONE, _W_ONE, _B_ONE, 0.1), (_X_43, _Y_41, _W_31, _B_1, 0.05), (_X_43, _Y_41, _W_31, _B_1, 0.3)],
-    n_outputs=2, output_names=("new W", "new b"),
+    [(_X_ONE, _Y_ONE, _W_ONE, _B_ONE, 0.1), (_X_43, _Y_41, _W_31, _B_1, 0.05), (_X_43, _Y_41, _W_31, _B_1, 0.3),
+     _INT_CASE], draw=_draw_gd,
+    n_outputs=2, output_names=("new W", "new b"), returns="the new W and the new b",
+    in_place_message="Your function changed W or b in place (W -= …): return new arrays, W - lr * "
+                     "dL_dW and b - lr * dL_db, and leave the arrays you are given unchanged.",
     mistakes=[
-        Mistake("You stepped uphill: the update is θ ← θ − η ∇L (minus), for W and for b. With + the loss grows.",
+        Mistake("You stepped uphill: the update is θ ← θ − η ∇L (minus), for W and for b. With + "
+                "the loss grows.",
                 _gd_plus),
         Mistake("The learning rate is missing: the step is −η ∂L/∂W, not −∂L/∂W.", _gd_no_lr),
-        Mistake("Your gradient is summed over the samples, not averaged: L is the MEAN of the squared errors, so "
-                "∂L/∂ŷ = 2(ŷ − y)/n.", _gd_sum),
-        Mistake("The bias was not updated: b ← b − η ∂L/∂b with ∂L/∂b = Σ_i ∂L/∂ŷ_i (a sum over the samples, "
-                "shape (1,)).", _gd_no_bias),
+        Mistake("Your gradient is summed over the samples, not averaged: L is the MEAN of the "
+                "squared errors, so ∂L/∂ŷ = 2(ŷ − y)/n.", _gd_sum),
+        Mistake("The bias was not updated: b ← b − η ∂L/∂b with ∂L/∂b = Σ_i ∂L/∂ŷ_i (a sum over "
+                "the samples, shape (1,)).", _gd_no_bias),
         Mistake("The gradient misses the factor 2 of d/dŷ (ŷ − y)² = 2(ŷ − y).", _gd_no_two),
         # Fails with a broadcasting error for a batch; recognised by that exact error.
-        Mistake("W was updated with ∂L/∂ŷ, which has one entry per sample, shape (n, 1), instead of ∂L/∂W, "
-                "shape (d, 1) like W. The course notes' rule w ← w − η ∂L/∂ŷ is wrong (for the chapter's sample "
-                "x = −2, y = 1 it even raises the loss from 4 to 5.76): use the chain rule, ∂L/∂W = Xᵀ ∂L/∂ŷ.",
+        Mistake("W was updated with ∂L/∂ŷ, which has one entry per sample, shape (n, 1), instead "
+                "of ∂L/∂W, shape (d, 1) like W. The course notes' rule w ← w − η ∂L/∂ŷ is wrong "
+                "(for the chapter's sample x = −2, y = 1 it even raises the loss from 4 to 5.76): "
+                "use the chain rule, ∂L/∂W = Xᵀ ∂L/∂ŷ.",
                 _gd_notes),
+        Mistake(_W_WITH_YHAT, _gd_W_with_yhat_mean),
+        Mistake(_W_WITH_YHAT, _gd_W_with_yhat_sum),
+        Mistake(_B_WITH_W, _gd_b_with_W_grad),
+        Mistake(_B_WITH_W, _gd_b_with_W_grad_mean),
+        Mistake("Your ∂L/∂b is the MEAN of ∂L/∂ŷ over the samples; ∂L/∂ŷ = 2(ŷ − y)/n already "
+                "carries the 1/n, so ∂L/∂b is their SUM, dL_dyhat.sum(axis=0) (yours is n times "
+                "too small).", _gd_b_mean),
+        Mistake("Your prediction leaves out the bias: ŷ = X @ W + b, and the residual ŷ − y in "
+                "both gradients must use it.", _gd_prediction_without_b),
     ],
-    hints=["Three lines: the prediction ŷ = X @ W + b, the derivative ∂L/∂ŷ = 2(ŷ − y)/n, then the chain rule to "
-           "get the derivatives with respect to the parameters.",
-           "∂L/∂W = X.T @ dL_dyhat has the shape (d, 1) of W; ∂L/∂b = dL_dyhat.sum(axis=0) has the shape (1,) of b. "
-           "Then step against them: W − η ∂L/∂W, b − η ∂L/∂b.",
+    hints=["Three lines: the prediction ŷ = X @ W + b, the derivative ∂L/∂ŷ = 2(ŷ − y)/n, then the "
+           "chain rule to get the derivatives with respect to the parameters.",
+           "∂L/∂W = X.T @ dL_dyhat has the shape (d, 1) of W; ∂L/∂b = dL_dyhat.sum(axis=0) has the "
+           "shape (1,) of b. Then step against them: W − η ∂L/∂W, b − η ∂L/∂b.",
            "d = 2 * (X @ W + b - y) / X.shape[0]; return W - lr * (X.T @ d), b - lr * d.sum(axis=0)"],
 )
 
 q2 = FunctionQuestion(
     "Lab 5, question 2 (momentum)", momentum_step,
-    [(_THETA, _ZEROS, _G, 0.1, 0.9), (_THETA, _BUF, _G, 0.1, 0.9), (_THETA, _BUF, _G, 0.05, 0.5)],
-    n_outputs=2, output_names=("new θ", "new buffer b"),
+    [(_THETA, _ZEROS, _G, 0.1, 0.9), (_THETA, _BUF, _G, 0.1, 0.9), (_THETA, _BUF, _G, 0.05, 0.5),
+     (_THETA[:, 0], _BUF[:, 0], _G[:, 0], 0.2, 0.0)], draw=_draw_momentum,
+    n_outputs=2, output_names=("new θ", "new buffer b"), returns="the new θ and the new buffer",
+    in_place_message="Your function changed theta or buf in place (buf *= mu, theta -= …): compute "
+                     "new arrays, buf = mu * buf + g and theta - lr * buf, and leave the arrays "
+                     "you are given unchanged.",
     mistakes=[
-        Mistake("You used the other momentum convention, v ← μv − ηg, θ ← θ + v. It moves θ the same way, but the "
-                "buffer it stores is −η b: here, as in nnlearn and PyTorch, the buffer is b ← μb + g (no η, no "
-                "minus sign) and θ ← θ − ηb.", _mom_velocity),
+        Mistake("You used the other momentum convention, v ← μv − ηg, θ ← θ + v. It moves θ the "
+                "same way, but the buffer it stores is −η b: here, as in nnlearn and PyTorch, the "
+                "buffer is b ← μb + g (no η, no minus sign) and θ ← θ − ηb.", _mom_velocity),
         Mistake("μ multiplies the old buffer, not the gradient: b ← μ b + g (you computed b + μ g).",
                 _mom_beta_on_grad),
-        Mistake("That is an exponential moving average, b ← μb + (1 − μ)g (Adam's first moment). The heavy ball "
-                "adds the whole gradient: b ← μb + g, so that a constant gradient builds up to g/(1 − μ).", _mom_ema),
-        Mistake("You moved θ with the OLD buffer: first update b ← μb + g, then θ ← θ − ηb with the new b.",
+        Mistake("That is an exponential moving average, b ← μb + (1 − μ)g (Adam's first moment). "
+                "The heavy ball adds the whole gradient: b ← μb + g, so that a constant gradient "
+                "builds up to g/(1 − μ).", _mom_ema),
+        Mistake("You moved θ with the OLD buffer: first update b ← μb + g, then θ ← θ − ηb with "
+                "the new b.",
                 _mom_old_buffer),
         Mistake("You stepped uphill: θ ← θ − η b (minus).", _mom_plus),
-        Mistake("θ moved by the gradient alone (θ − ηg); with momentum it moves by the updated buffer, θ − ηb.",
+        Mistake("θ moved by the gradient alone (θ − ηg); with momentum it moves by the updated "
+                "buffer, θ − ηb.",
                 _mom_grad_only),
+        Mistake("You returned (buffer, θ): return them in the order the question asks, the new θ "
+                "first, then the new buffer.", _mom_swapped),
+        Mistake("That is Nesterov's momentum, θ − η(g + μb). The question asks for the heavy ball: "
+                "θ ← θ − ηb with the new buffer b = μb_old + g.", _mom_nesterov),
     ],
     examples=[(_mom_in_place, "in place")],
-    hints=["The chapter's heavy ball: b_t = μ b_{t−1} + g_t, θ_t = θ_{t−1} − η b_t. Return both the new θ and "
-           "the new b (the optimizer's state for the next step).",
-           "Update the buffer first, then use the NEW buffer to move θ. Do not change the arrays you are given: "
-           "compute new ones.",
+    hints=["The chapter's heavy ball: b_t = μ b_{t−1} + g_t, θ_t = θ_{t−1} − η b_t. Return both "
+           "the new θ and the new b (the optimizer's state for the next step).",
+           "Update the buffer first, then use the NEW buffer to move θ. Do not change the arrays "
+           "you are given: compute new ones.",
            "buf = mu * buf + g; return theta - lr * buf, buf"],
 )
 
@@ -278,52 +415,81 @@ q3 = FunctionQuestion(
     "Lab 5, question 3 (Adam)", adam_step,
     [(_THETA, _ZEROS, _ZEROS, _G, 1, 0.01), (_THETA, _M, _V, _G, 5, 0.01), (_THETA, _M, _V, _G, 3, 0.1, 0.8, 0.99),
      (_ZEROS, _ZEROS, _ZEROS, _G_SMALL, 1, 0.001),
-     (_ZEROS, 1e-3 * _M, 1e-6 * _V, _G_SMALL, 2, 0.001, 0.9, 0.999, 1e-6)],
-    n_outputs=3, output_names=("new θ", "new m", "new v"),
+     (_ZEROS, 1e-3 * _M, 1e-6 * _V, _G_SMALL, 2, 0.001, 0.9, 0.999, 1e-6)], draw=_draw_adam,
+    n_outputs=3, output_names=("new θ", "new m", "new v"), returns="the new θ, m and v",
+    in_place_message="Your function changed theta, m or v in place (m *= beta1, …): compute new "
+                     "arrays, m = beta1 * m + (1 - beta1) * g, …, and leave the arrays you are "
+                     "given unchanged.",
     mistakes=[
         Mistake("The bias correction is missing: divide by 1 − β₁ᵗ and 1 − β₂ᵗ, m̂ = m/(1 − β₁ᵗ), "
-                "v̂ = v/(1 − β₂ᵗ), and step with m̂/(√v̂ + ε). Without it the first steps are about 3.2 times too "
-                "long (and for other β's, wrong by other factors).", _adam_no_correction),
-        Mistake("ε is inside the square root: the step is η m̂ / (√v̂ + ε), with ε added AFTER the square root.",
+                "v̂ = v/(1 − β₂ᵗ), and step with m̂/(√v̂ + ε). Without it the first steps are "
+                "about 3.2 times too long (and for other β's, wrong by other factors).",
+                _adam_no_correction),
+        Mistake("ε is inside the square root: the step is η m̂ / (√v̂ + ε), with ε added AFTER the "
+                "square root.",
                 _adam_eps_inside),
-        Mistake("Your bias correction uses t − 1: here t is the number of THIS step, 1 for the first one, so "
-                "divide by 1 − β₁ᵗ (for t = 1 you divided by 1 − β₁⁰ = 0).", _adam_t_minus_one),
-        Mistake("Your bias correction uses t + 1: t is already the number of this step (1 for the first one); "
-                "use 1 − β₁ᵗ and 1 − β₂ᵗ.", _adam_t_plus_one),
-        Mistake("θ is right, but you returned m̂ and v̂ as the new state. The moving averages m and v are the "
-                "state; the corrected m̂, v̂ are recomputed from them at every step.", _adam_returns_hats),
-        Mistake("v must average the SQUARED gradients, v ← β₂v + (1 − β₂)g², and the step divides by its "
-                "square root.", _adam_g_not_squared),
-        Mistake("The weights of the moving averages are swapped: m ← β₁m + (1 − β₁)g keeps most of the OLD "
-                "average (β₁ = 0.9) and adds a little of the new gradient.", _adam_swapped_weights),
+        Mistake("Your bias correction uses t − 1: here t is the number of THIS step, 1 for the "
+                "first one, so divide by 1 − β₁ᵗ (for t = 1 you divided by 1 − β₁⁰ = 0).",
+                _adam_t_minus_one),
+        Mistake("Your bias correction uses t + 1: t is already the number of this step (1 for the "
+                "first one); use 1 − β₁ᵗ and 1 − β₂ᵗ.", _adam_t_plus_one),
+        Mistake("θ is right, but you returned m̂ and v̂ as the new state. The moving averages m "
+                "and v are the state; the corrected m̂, v̂ are recomputed from them at every step.",
+                _adam_returns_hats),
+        Mistake("v must average the SQUARED gradients, v ← β₂v + (1 − β₂)g², and the step divides "
+                "by its square root.", _adam_g_not_squared),
+        Mistake("The weights of the moving averages are swapped: m ← β₁m + (1 − β₁)g keeps most of "
+                "the OLD average (β₁ = 0.9) and adds a little of the new gradient.",
+                _adam_swapped_weights),
+        Mistake("Your function ignores beta1, beta2 and eps: it always uses 0.9, 0.999 and 1e-8. "
+                "Use the arguments it is given (the check passes other values, e.g. beta1=0.8, "
+                "beta2=0.99).",
+                _adam_fixed_betas),
+        Mistake("The square root is missing: the step is η m̂ / (√v̂ + ε), not η m̂ / (v̂ + ε). v̂ "
+                "estimates the squared gradient, so √v̂ has the gradient's scale.", _adam_no_sqrt),
+        Mistake("v must average the SQUARED gradients, v ← β₂v + (1 − β₂)g², not |g|.",
+                _adam_abs_g),
     ],
     hints=["Follow the chapter's three lines: update m and v, correct them (m̂, v̂), then step "
            "θ ← θ − η m̂/(√v̂ + ε). t is the number of this step, starting at 1.",
-           "m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁**t); v̂ = v/(1 − β₂**t). Return θ, m and v "
-           "(not m̂, v̂).",
-           "m = beta1*m + (1-beta1)*g; v = beta2*v + (1-beta2)*g**2; "
-           "theta = theta - lr * (m/(1-beta1**t)) / (np.sqrt(v/(1-beta2**t)) + eps); return theta, m, v"],
+           "m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁**t); v̂ = v/(1 − β₂**t). "
+           "Return θ, m and v (not m̂, v̂).",
+           "m = beta1*m + (1-beta1)*g; v = beta2*v + (1-beta2)*g**2; theta = theta - lr * "
+           "(m/(1-beta1**t)) / (np.sqrt(v/(1-beta2**t)) + eps); return theta, m, v"],
 )
 
 q4 = FunctionQuestion(
     "Lab 5, question 4 (the largest stable learning rate)", max_stable_lr,
-    [(_XA,), (_XB,), (_XC,)],
+    [(_XA,), (_XB,), (_XC,), (_XW,), (_XI,)], draw=_draw_lr,
     output_names=("learning rate",),
     mistakes=[
-        Mistake("That is 1/λ_max: the learning rate at which the steepest direction reaches its minimum in one "
-                "step. Gradient descent still converges (oscillating) up to 2/λ_max.", _lr_one_over),
-        Mistake("You used the smallest eigenvalue. The steepest direction, λ_max, limits the learning rate: "
-                "η < 2/λ_max for |1 − ηλ_i| < 1 to hold for every i.", _lr_lambda_min),
-        Mistake("You used the eigenvalues of XᵀX/n, but the Hessian of L(w) = (1/n)‖Xw − y‖² is 2XᵀX/n: the "
-                "square contributes a factor 2. Your threshold is twice too large.", _lr_no_two),
+        Mistake("That is 1/λ_max: the learning rate at which the steepest direction reaches its "
+                "minimum in one step. Gradient descent still converges (oscillating) up to 2/λ_max.",
+                _lr_one_over),
+        Mistake("You used the smallest eigenvalue. The steepest direction, λ_max, limits the "
+                "learning rate: η < 2/λ_max for |1 − ηλ_i| < 1 to hold for every i.",
+                _lr_lambda_min),
+        Mistake("You used the eigenvalues of XᵀX/n, but the Hessian of L(w) = (1/n)‖Xw − y‖² is "
+                "2XᵀX/n: the square contributes a factor 2. Your threshold is twice too large.",
+                _lr_no_two),
         Mistake("The 1/n of the mean is missing: the Hessian is 2XᵀX/n, not 2XᵀX.", _lr_no_n),
-        Mistake("You used the eigenvalues of XᵀX; the Hessian of the MEAN squared error is 2XᵀX/n.", _lr_gram),
-        Mistake("The eigenvalues of XᵀX are the SQUARED singular values of X: λ_max(2XᵀX/n) = 2σ_max²/n, not "
-                "2σ_max/n.", _lr_sigma),
+        Mistake("You used the eigenvalues of XᵀX; the Hessian of the MEAN squared error is 2XᵀX/n.",
+                _lr_gram),
+        Mistake("The eigenvalues of XᵀX are the SQUARED singular values of X: λ_max(2XᵀX/n) = "
+                "2σ_max²/n, not 2σ_max/n.", _lr_sigma),
+        Mistake("You divided by d = X.shape[1], the number of features; the mean is over the n = "
+                "X.shape[0] samples: H = 2XᵀX/n.", _lr_per_feature),
+        Mistake("You used the trace of the Hessian, the SUM of its eigenvalues; the threshold "
+                "needs the largest eigenvalue alone: 2/λ_max with λ_max = "
+                "np.linalg.eigvalsh(H)[-1].", _lr_trace),
+        Mistake("np.linalg.eig does not sort the eigenvalues: its first one need not be the "
+                "largest. Use np.linalg.eigvalsh(H) (for a symmetric matrix, in increasing order) "
+                "and take the last, [-1].",
+                _lr_eig_first),
     ],
     examples=[(lambda X: 2.0 / np.linalg.eigvalsh(_hessian(X))[0], "smallest eigenvalue")],
-    hints=["Gradient descent on a quadratic converges iff η < 2/λ_max, with λ_max the largest eigenvalue of the "
-           "Hessian. First find the Hessian of L(w) = (1/n) Σ_i (x_i·w − y_i)².",
+    hints=["Gradient descent on a quadratic converges iff η < 2/λ_max, with λ_max the largest "
+           "eigenvalue of the Hessian. First find the Hessian of L(w) = (1/n) Σ_i (x_i·w − y_i)².",
            "∇L(w) = (2/n) Xᵀ(Xw − y), so the Hessian is H = 2XᵀX/n, a (d, d) symmetric matrix; "
            "np.linalg.eigvalsh(H) returns its eigenvalues in increasing order.",
            "H = 2 * X.T @ X / X.shape[0]; return 2 / np.linalg.eigvalsh(H)[-1]"],

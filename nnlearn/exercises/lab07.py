@@ -9,8 +9,9 @@ must stay below the bound Λ(x_max − x_min)/(2m)), ``q4`` the number of parame
 import numpy as np
 
 from ..activations import sigmoid as _sigmoid
-from ._feedback import _describe, _numbers
-from ._question import FunctionQuestion, Incorrect, Mistake, Question
+from ._feedback import _describe, _exception_text, _numbers
+from ._function_question import FunctionQuestion, Mistake
+from ._question import Incorrect, Question
 
 __all__ = ["q1", "q2", "q3", "q4", "q5"]
 
@@ -20,6 +21,15 @@ _Y_XOR = np.array([0, 1, 1, 0])
 _rng = np.random.default_rng(7)
 _X_BUMP = np.linspace(-3.0, 3.0, 13)
 _X_BUMP_RANDOM = _rng.uniform(-3.0, 3.0, size=(4, 5))     # any shape works element by element
+
+
+def _draw_bump(rng):
+    """x of a random shape, a random bump on it, steepness from gentle to very steep."""
+    shape = [(9,), (3, 4), (2, 2, 3), (1,)][rng.integers(4)]
+    left = rng.uniform(-3.0, 1.0)
+    right = left + rng.uniform(0.3, 3.0)
+    height = rng.choice([-1.0, 1.0]) * rng.uniform(0.2, 5.0)
+    return rng.uniform(-4.0, 4.0, size=shape), left, right, height, 10.0 ** rng.uniform(-0.3, 3.3)
 
 
 # -- reference solutions ------------------------------------------------------------------------------
@@ -69,8 +79,6 @@ def _xor_outputs(W1, b1, W2, b2):
 
 
 def _judge_xor(answer):
-    if not callable(answer):
-        raise Incorrect("Pass your function itself, e.g. check(xor_weights), not its result.")
     out = answer()
     if out is None:
         raise Incorrect("Your function returned None: did you forget the `return W1, b1, W2, b2`?")
@@ -98,9 +106,14 @@ def _judge_xor(answer):
                         "output layer (a negative weight).")
     if np.array_equal(predicted, [0, 0, 0, 1]):
         raise Incorrect(f"Your network computes AND, not XOR (outputs {table}).")
+    if np.array_equal(predicted, [1, 0, 0, 1]):
+        raise Incorrect(f"Your network computes XNOR, the opposite of XOR (outputs {table}): flip the sign of "
+                        "what the output layer adds up, and shift b2.")
     if len(set(predicted)) == 1:
-        raise Incorrect(f"Your network gives the same class to all four inputs (outputs {table}). Are the hidden "
-                        "units ever active? ReLU is 0 wherever the pre-activation x W1 + b1 is negative.")
+        hidden = np.maximum(0.0, _X_XOR @ params[0] + params[1])
+        why = (" Your hidden units are never active: ReLU is 0 wherever the pre-activation x W1 + b1 is "
+               "negative." if not hidden.any() else " Check the output layer W2, b2.")
+        raise Incorrect(f"Your network gives the same class to all four inputs (outputs {table}).{why}")
     wrong = [tuple(int(v) for v in x) for x, p, t in zip(_X_XOR, predicted, _Y_XOR) if p != t]
     raise Incorrect(f"Your network misclassifies {wrong} (outputs {table}; class 1 means ŷ ≥ 0.5).")
 
@@ -120,10 +133,22 @@ def _xor_without_relu_bias():
 
 
 # -- q3: a custom judge with the error bound ----------------------------------------------------------
-# (f, Lipschitz constant, interval, numbers of units)
-_Q3_CASES = [(np.sin, 1.0, (-3.0, 3.0), (1, 4, 8, 32, 64)),
-             (lambda x: np.abs(x - 0.3), 1.0, (-1.0, 2.0), (2, 5, 16)),
-             (lambda x: np.cos(2 * x), 2.0, (0.0, 2.5), (3, 10, 40))]
+# (f, its name, Lipschitz constant, interval, numbers of units); integer bounds too, as a learner may pass them
+_Q3_CASES = [(np.sin, "sin", 1.0, (-3.0, 3.0), (1, 4, 8, 32, 64)),
+             (lambda x: np.abs(x - 0.3), "|x − 0.3|", 1.0, (-1.0, 2.0), (2, 5, 16)),
+             (lambda x: np.cos(2 * x), "cos(2x)", 2.0, (0.0, 2.5), (3, 10, 40)),
+             (np.tanh, "tanh", 1.0, (-2, 1), (1, 7))]
+_Q3_RNG = np.random.default_rng(73)
+
+
+def _q3_drawn():
+    """A fresh case per check: f(x) = a sin(bx + c) + dx on a random interval, with its Lipschitz constant."""
+    a, b, c, d = _Q3_RNG.uniform(0.5, 2.0), _Q3_RNG.uniform(0.5, 3.0), _Q3_RNG.uniform(-3, 3), _Q3_RNG.uniform(-1, 1)
+    low = _Q3_RNG.uniform(-4.0, 1.0)
+    high = low + _Q3_RNG.uniform(0.5, 5.0)
+    ms = tuple(int(m) for m in _Q3_RNG.choice(np.arange(1, 50), size=2, replace=False))
+    return (lambda x: a * np.sin(b * x + c) + d * x, f"{a:.3g} sin({b:.3g}x + {c:.3g}) + {d:.3g}x",
+            a * b + abs(d), (low, high), ms)
 
 
 def _network(params, x):
@@ -166,29 +191,74 @@ def _q3_wrong_variants(f, m, low, high):
     ]
 
 
+def _confirmed(answer, k):
+    """True if ``answer`` makes wrong variant k on an asymmetric case too (not a coincidence of one case)."""
+    f, m, low, high = (lambda x: np.exp(x / 2) + x ** 2 / 5), 3, -1.0, 2.0
+    x = np.linspace(low, high, 301)
+    try:
+        F = _network(_q3_params(answer, f, m, low, high), x)
+    except Exception:
+        return False
+    return bool(np.allclose(F, _network(_q3_wrong_variants(f, m, low, high)[k][1], x), rtol=1e-9, atol=1e-9))
+
+
 def _judge_interpolant(answer):
-    if not callable(answer):
-        raise Incorrect("Pass your function itself, e.g. check(relu_interpolant).")
-    for f, lipschitz, (low, high), ms in _Q3_CASES:
+    for f, name, lipschitz, (low, high), ms in _Q3_CASES + [_q3_drawn()]:
         x = np.linspace(low, high, 4001)
         for m in ms:
+            where = f"f = {name} on [{low:g}, {high:g}] with m = {m}"
             try:
                 params = _q3_params(answer, f, m, low, high)
             except (Incorrect, NotImplementedError):
                 raise
             except Exception as exc:
-                raise Incorrect(f"Your function raised {type(exc).__name__}: {exc} (m = {m}).") from None
-            F = _network(params, x)
+                raise Incorrect(f"Your function raised {_exception_text(exc)} (for {where}).") from None
+            with np.errstate(all="ignore"):
+                F = _network(params, x)
+            if not np.all(np.isfinite(F)):
+                raise Incorrect(f"For {where} your network's output is inf or NaN at some points of the "
+                                "interval: check w, b, v and c for inf or NaN (a division by a zero step?).")
             error = np.abs(F - f(x)).max()
             bound = lipschitz * (high - low) / (2 * m)
-            if np.isfinite(error) and error <= bound * (1 + 1e-9) + 1e-12:
+            if error <= bound * (1 + 1e-9) + 1e-12:
                 continue
-            for message, wrong in _q3_wrong_variants(f, m, low, high):
-                if np.allclose(F, _network(wrong, x), rtol=1e-9, atol=1e-9):
+            for k, (message, wrong) in enumerate(_q3_wrong_variants(f, m, low, high)):
+                if np.allclose(F, _network(wrong, x), rtol=1e-9, atol=1e-9) and _confirmed(answer, k):
                     raise Incorrect(message)
-            raise Incorrect(f"With m = {m} units on [{low:g}, {high:g}] your network is off by up to {error:.3g}, "
-                            f"more than the bound Λ(x_max − x_min)/(2m) = {bound:.3g}. Check it at the knots "
-                            "t_j: it should equal f(t_j) there.")
+            raise Incorrect(f"For {where} your network is off by up to {error:.4g} (at x = "
+                            f"{x[np.argmax(np.abs(F - f(x)))]:.4g}), more than the bound Λ(x_max − x_min)/(2m) = "
+                            f"{bound:.4g}. Check it at the knots t_j: it should equal f(t_j) there.")
+
+
+# -- q4, q5: whole numbers ----------------------------------------------------------------------------
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+class _CountQuestion(FunctionQuestion):
+    """A FunctionQuestion whose right values must also come as integers, with ``after(answer)`` run last."""
+
+    def __init__(self, *args, after=None, **kwargs):
+        self._after = after
+        super().__init__(*args, **kwargs)
+
+    def _judge_function(self, answer):
+        super()._judge_function(answer)
+        if self._after is not None:
+            self._after(answer)
+
+
+def _after_n_params(answer):
+    widths = [3, 5, 2]
+    out = answer(widths)
+    if widths != [3, 5, 2]:
+        raise Incorrect(f"Your function changed `widths` (the list [3, 5, 2] became {widths}): read the widths "
+                        "without changing the caller's list — no `widths.pop(...)`, `del widths[...]` or "
+                        "`widths.append(...)`; loop over zip(widths[:-1], widths[1:]) instead.")
+    if not _is_int(out):
+        raise Incorrect(f"Your count is right, but your function returns it as {_describe(out)} (type "
+                        f"{type(out).__name__}); the question asks for an integer: add up integers (no `/`, no "
+                        "float(...)), or return int(...).")
 
 
 # -- the questions -----------------------------------------------------------------------------------
@@ -196,7 +266,8 @@ q1 = Question(
     "Lab 7, question 1 (XOR by hand)", _judge_xor, reference=xor_weights,
     examples=[(_or_weights, "computes OR"), (_xor_w2_row, "shape (2, 1)"),
               (_xor_without_relu_bias, "same class"),
-              (lambda: (np.eye(2), np.zeros(2), np.full((2, 1), 0.5), np.array([-0.25])), "computes AND"), (lambda: (np.eye(2), np.zeros(2)), "four arrays"),
+              (lambda: (np.eye(2), np.zeros(2), np.full((2, 1), 0.5), np.array([-0.25])), "computes AND"),
+              (lambda: (np.eye(2), np.zeros(2)), "four arrays"),
               (lambda: (np.eye(2), np.full(2, -5.0), np.ones((2, 1)), np.zeros(1)), "same class")],
     hints=["XOR(x₁, x₂) is OR minus 'both': one hidden unit can count how many inputs are on, another can fire "
            "only when both are.",
@@ -207,7 +278,11 @@ q1 = Question(
 
 q2 = FunctionQuestion(
     "Lab 7, question 2 (a bump from two sigmoid steps)", bump,
-    [(_X_BUMP, -1.0, 1.5, 2.0, 10.0), (_X_BUMP_RANDOM, 0.0, 0.5, -0.7, 3.0), (_X_BUMP, -0.5, 0.5, 1.0, 500.0)],
+    [(_X_BUMP, -1.0, 1.5, 2.0, 10.0), (_X_BUMP_RANDOM, 0.0, 0.5, -0.7, 3.0), (_X_BUMP, -0.5, 0.5, 1.0, 500.0),
+     (np.arange(-3, 4), -1, 2, 3, 2), (np.array([2.5]), 0.0, 2.0, 1.5, 800.0)],
+    stable=True, draw=_draw_bump,
+    in_place_message="Your function changed x in place; compute new arrays instead (e.g. `x - left`, "
+                     "not `x -= left`).",
     mistakes=[
         Mistake("Your bump points the wrong way: it is σ(κ(x − right)) − σ(κ(x − left)) = −bump. The step that "
                 "rises at `left` comes with a plus sign, the one at `right` with a minus.",
@@ -223,9 +298,14 @@ q2 = FunctionQuestion(
                 lambda x, l, r, h, k: h * (_sigmoid(x - l) - _sigmoid(x - r))),
         Mistake("That is a single step at `left`, not a bump: subtract a second step at `right`.",
                 lambda x, l, r, h, k: h * _sigmoid(k * (x - l))),
+        Mistake("You multiplied the two steps, σ(κ(x − left))·σ(−κ(x − right)); the question asks for their "
+                "difference: height · [σ(κ(x − left)) − σ(κ(x − right))] (the product is lower where the "
+                "steps overlap, e.g. for a narrow bump or small κ).",
+                lambda x, l, r, h, k: h * _sigmoid(k * (x - l)) * _sigmoid(-k * (x - r))),
     ],
-    overflow_message="Your bump overflows for steep steps (κ = 500): e^(−κ(x − t)) is huge far left of t. Use a "
-                     "numerically stable sigmoid, e.g. the `sigmoid` imported at the top of this lab (lab 3).",
+    overflow_message="With steep steps (large κ) the argument of np.exp reaches hundreds or thousands on one "
+                     "side of each step. Use a numerically stable sigmoid, e.g. the `sigmoid` imported at the "
+                     "top of this lab (lab 3), which never exponentiates a positive number.",
     examples=[(lambda x, l, r, h, k: h * (1 / (1 + np.exp(-k * (x - l))) - 1 / (1 + np.exp(-k * (x - r)))),
                "overflows")],
     hints=["A bump is the difference of two steps: one that rises at `left`, minus one that rises at `right`.",
@@ -248,9 +328,14 @@ q3 = Question(
            "return np.ones(m), -knots[:-1], np.diff(slopes, prepend=0.0), f(knots[0])"],
 )
 
-q4 = FunctionQuestion(
+q4 = _CountQuestion(
     "Lab 7, question 4 (counting parameters)", n_params,
-    [([1, 2, 1],), ([2, 2, 1],), ([1, 2, 2, 2, 1],), ([10, 50, 50, 1],), ([784, 128, 10],), ([3, 1],)],
+    [([1, 2, 1],), ([2, 2, 1],), ([1, 2, 2, 2, 1],), ([10, 50, 50, 1],), ([784, 128, 10],), ([3, 1],),
+     ([5, 3, 8, 2, 7, 4],)],
+    draw=lambda rng: ([int(n) for n in rng.integers(1, 300, size=rng.integers(2, 7))],),
+    after=_after_n_params,
+    in_place_message="Your function changed `widths`, the caller's list of layer widths (with `pop`, `del` or "
+                     "`append`?); read it without changing it.",
     mistakes=[
         Mistake("You counted the weights only: each layer also has one bias per unit, n_l of them.",
                 lambda ws: sum(a * b for a, b in zip(ws[:-1], ws[1:]))),
@@ -260,6 +345,9 @@ q4 = FunctionQuestion(
         Mistake("The output layer is missing: count every dense layer, from the first hidden layer to the output.",
                 lambda ws: sum((a + 1) * b for a, b in zip(ws[:-2], ws[1:-1]))),
         Mistake("You counted units (neurons), not parameters.", lambda ws: sum(ws[1:])),
+        Mistake("You gave the input layer biases too (+ n_0): the inputs are data, not units; only the layers "
+                "that compute something — hidden layers and output — have a bias per unit.",
+                lambda ws: sum((a + 1) * b for a, b in zip(ws[:-1], ws[1:])) + ws[0]),
     ],
     hints=["A dense layer from n_(l−1) to n_l units has a weight matrix of shape (n_(l−1), n_l) and a bias of "
            "length n_l.",
@@ -270,7 +358,8 @@ q4 = FunctionQuestion(
 
 q5 = FunctionQuestion(
     "Lab 7, question 5 (deep versus shallow sawtooth)", sawtooth_sizes, [(1,), (2,), (3,), (6,), (10,)],
-    n_outputs=2, output_names=("number of parameters of the deep network", "number of parameters of the shallow network"),
+    draw=lambda rng: (int(rng.integers(4, 31)),), n_outputs=2, returns="the pair (deep, shallow)",
+    output_names=("number of parameters of the deep network", "number of parameters of the shallow network"),
     mistakes=[
         Mistake("Your deep network has one hidden layer too many: deep_sawtooth(k) has k hidden layers of 2 units "
                 "(widths [1, 2, ..., 2, 1] with k twos), 6k + 1 parameters.",
@@ -283,6 +372,14 @@ q5 = FunctionQuestion(
                 lambda k: (6 * k + 1, n_params([1, 2 ** (k - 1), 1]))),
         Mistake("These count hidden units, not parameters: use your n_params from question 4 on the layer widths.",
                 lambda k: (2 * k, 2 ** k - 1)),
+        Mistake("Your shallow network has 2^k + 1 units, two more than needed: m units give at most m + 1 "
+                "linear pieces, so tent_k's 2^k pieces need 2^k − 1 units.",
+                lambda k: (6 * k + 1, n_params([1, 2 ** k + 1, 1]))),
+        Mistake("Your shallow network is built for 2k linear pieces; tent_k has 2^k of them (each of the k "
+                "layers doubles the number of teeth), so it needs 2^k − 1 units.",
+                lambda k: (6 * k + 1, n_params([1, 2 * k - 1, 1]))),
+        Mistake("Your deep count is 6k, one short: the output unit has a bias too. deep_sawtooth(k) has widths "
+                "[1, 2, ..., 2, 1], n_params = 4 + 6(k − 1) + 3 = 6k + 1.", lambda k: (6 * k, 3 * 2 ** k - 2)),
     ],
     hints=["deep_sawtooth(k) has widths [1, 2, 2, ..., 2, 1] with k hidden layers of 2 ReLU units. A shallow "
            "network with m ReLU units is piecewise linear with at most m + 1 pieces, and tent_k has 2^k pieces.",

@@ -5,9 +5,13 @@ Questions: ``q1`` standardise training and test set with the training set's stat
 with training means, ``q4`` the class counts of a stratified test set.
 """
 
+import warnings
+
 import numpy as np
 
-from ._question import FunctionQuestion, Mistake
+from ._feedback import _describe
+from ._function_question import FunctionQuestion, Mistake
+from ._question import Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
 
@@ -34,6 +38,52 @@ _M_TEST_B = _with_holes(_X_TEST_B, [(0, 1), (4, 0), (4, 2)])
 
 _Y_RARE = np.array([0] * 384 + [1] * 16)            # the chapter's 400 examples with 16 positives
 _Y_THREE = np.repeat([2, 0, 1], [16, 53, 31])       # three classes, 53, 31 and 16 examples
+# labels with gaps and negative values, frequencies not in label order, booleans
+_Y_GAPS = np.repeat([7, -1, 3, 12], [9, 41, 23, 30])
+_Y_BOOL = np.array([True] * 13 + [False] * 26)
+# per-class roundings 1 + 3 + 4 = 8, while the total 22 · 0.4 = 8.8 rounds to 9: rounding the total and
+# sharing it out (largest remainders) is not what the question asks
+_Y_SHARE = np.repeat([0, 1, 2], [3, 8, 11])
+
+# integer features (a learner may do integer arithmetic), one test example, one feature
+_X_TRAIN_INT = np.array([[3, 120, 1], [5, 80, 0], [2, 150, 1], [4, 95, 0], [6, 60, 1]])
+_X_TEST_INT = np.array([[1, 200, 0], [4, 100, 1]])
+_X_TRAIN_ONE = _rng.normal(50.0, 20.0, (7, 1))
+_X_TEST_ONE = _rng.normal(50.0, 20.0, (1, 1))
+_SCALE_CASES = [(_X_TRAIN, _X_TEST), (_X_TRAIN_B, _X_TEST_B), (_X_TRAIN_INT, _X_TEST_INT),
+                (_X_TRAIN_ONE, _X_TEST_ONE), (_X_TRAIN_B, _X_TEST_B[:1])]
+
+
+def _draw_sets(rng):
+    """A fresh training and test set: random sizes, and features on random scales around random offsets."""
+    n_features = int(rng.integers(1, 5))
+    scale = 10.0 ** rng.uniform(-2, 3, n_features)
+    offset = rng.uniform(-100, 100, n_features)
+    def draw(n):
+        return rng.normal(0.0, 1.0, (n, n_features)) * scale + offset
+    return draw(int(rng.integers(3, 12))), draw(int(rng.integers(1, 7)))
+
+
+def _draw_holes(rng):
+    """_draw_sets with random holes: every training column keeps at least two observed values."""
+    X_train, X_test = _draw_sets(rng)
+    holes_train = rng.random(X_train.shape) < 0.25
+    holes_train[:2] = False
+    holes_train = holes_train[rng.permutation(len(X_train))]
+    X_train[holes_train] = np.nan
+    X_test[rng.random(X_test.shape) < 0.4] = np.nan
+    return X_train, X_test
+
+
+def _draw_labels(rng):
+    """Labels with gaps in random order of frequency and a test fraction that never gives a tie at .5."""
+    while True:
+        classes = np.sort(rng.choice(np.arange(-5, 30), size=rng.integers(2, 6), replace=False))
+        counts = rng.integers(3, 120, size=len(classes))
+        fraction = round(float(rng.uniform(0.1, 0.5)), 3)
+        frac_part = (counts * fraction) % 1.0
+        if np.all(np.abs(frac_part - 0.5) > 1e-3):
+            return rng.permutation(np.repeat(classes, counts)), fraction
 
 
 def standardise(X_train, X_test):
@@ -120,6 +170,74 @@ def _minmax_global(X_train, X_test):
     return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)
 
 
+def _minmax_rows(X_train, X_test):
+    def rows(X):
+        lo, hi = X.min(axis=1, keepdims=True), X.max(axis=1, keepdims=True)
+        return (X - lo) / (hi - lo)
+    return rows(X_train), rows(X_test)
+
+
+def _minmax_all_data(X_train, X_test):
+    X_all = np.vstack([X_train, X_test])
+    lo, hi = X_all.min(axis=0), X_all.max(axis=0)
+    return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)
+
+
+def _minmax_clipped(X_train, X_test):
+    X_train_scaled, X_test_scaled = min_max_scale(X_train, X_test)
+    return X_train_scaled, np.clip(X_test_scaled, 0.0, 1.0)
+
+
+def _minmax_floor_division(X_train, X_test):
+    lo, hi = X_train.min(axis=0), X_train.max(axis=0)
+    return (X_train - lo) // (hi - lo), (X_test - lo) // (hi - lo)
+
+
+def _standardise_global(X_train, X_test):
+    mu, s = X_train.mean(), X_train.std()
+    return (X_train - mu) / s, (X_test - mu) / s
+
+
+def _standardise_train_only(X_train, X_test):
+    return standardise(X_train, X_test)[0], X_test
+
+
+def _impute_holes_as_zeros_in_mean(X_train, X_test):
+    means = np.nan_to_num(X_train, nan=0.0).mean(axis=0)
+    return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)
+
+
+def _counts_total_shared(y, f):
+    """Round the total n · f and share it out by largest remainders: not the per-class rounding asked for."""
+    counts = np.unique(y, return_counts=True)[1]
+    raw = counts * f
+    base = np.floor(raw).astype(int)
+    base[np.argsort(-(raw - base), kind="stable")[:int(round(len(y) * f)) - base.sum()]] += 1
+    return base
+
+
+def _counts_by_frequency(y, f):
+    return np.round(np.sort(np.unique(y, return_counts=True)[1])[::-1] * f).astype(int)
+
+
+def _after_counts(answer):
+    """Right values must also come as the integer array the question asks for."""
+    out = answer(_Y_THREE.copy(), 0.3)
+    if not isinstance(out, np.ndarray):
+        raise Incorrect(f"Your counts are right, but your function returns {_describe(out)}; the question asks "
+                        "for an integer array: return np.array(...) (e.g. np.round(counts * test_fraction)"
+                        ".astype(int)).")
+    if out.dtype.kind not in "iu":
+        raise Incorrect(f"Your counts are right, but they are an array of dtype {out.dtype}; the question asks "
+                        "for an integer array: add `.astype(int)` after rounding.")
+
+
+class _CountsQuestion(FunctionQuestion):
+    def _judge_function(self, answer):
+        super()._judge_function(answer)
+        _after_counts(answer)
+
+
 def _impute_drop_rows(X_train, X_test):
     return X_train[~np.isnan(X_train).any(axis=1)], X_test[~np.isnan(X_test).any(axis=1)]
 
@@ -128,6 +246,16 @@ def _impute_zeros(X_train, X_test):
     return np.nan_to_num(X_train, nan=0.0), np.nan_to_num(X_test, nan=0.0)
 
 
+def _quiet(wrong):
+    """``wrong`` without numpy's "Mean of empty slice" warnings (a column of the test set may be all NaN)."""
+    def quiet(X_train, X_test):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return wrong(X_train, X_test)
+    return quiet
+
+
+@_quiet
 def _impute_test_means(X_train, X_test):
     return (np.where(np.isnan(X_train), np.nanmean(X_train, axis=0), X_train),
             np.where(np.isnan(X_test), np.nanmean(X_test, axis=0), X_test))
@@ -143,17 +271,37 @@ def _impute_plain_mean(X_train, X_test):
     return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)
 
 
+@_quiet
 def _impute_row_means(X_train, X_test):
     def rows(X):
         return np.where(np.isnan(X), np.nanmean(X, axis=1, keepdims=True), X)
     return rows(X_train), rows(X_test)
 
 
+class _SetsQuestion(FunctionQuestion):
+    """A question on a (training set, test set) pair: say where inf or NaN came from by the sets' shapes.
+
+    The generic search for a culprit runs the answer on single rows of the first argument, which for a
+    scaler fitted on the training set means fitting it on one example: not what the learner's code did.
+    """
+
+    def _where(self, func, args, got):
+        X_train, X_test = (np.asarray(a) for a in args)
+        test = "a test set of one example" if len(X_test) == 1 else f"X_test of shape {X_test.shape}"
+        return f"for X_train of shape {X_train.shape} and {test}"
+
+
+_NONFINITE = ("No entry should be inf or NaN here: every training column varies, so its spread is never 0. "
+              "Check what you divide by, and that it comes from the training set, column by column.")
+
+
 # -- the questions -------------------------------------------------------------------------------
-q1 = FunctionQuestion(
+q1 = _SetsQuestion(
     "Lab 8, question 1 (standardisation)", standardise,
-    [(_X_TRAIN, _X_TEST), (_X_TRAIN_B, _X_TEST_B)], n_outputs=2,
-    output_names=("standardised training set", "standardised test set"),
+    _SCALE_CASES, draw=_draw_sets, n_outputs=2, returns="the pair (X_train_scaled, X_test_scaled)",
+    output_names=("standardised training set", "standardised test set"), overflow_message=_NONFINITE,
+    in_place_message="Your function changed X_train or X_test in place; compute new arrays instead (e.g. "
+                     "`(X_train - mu) / s`, not `X_train -= mu` or `X_train[mask] = …`).",
     mistakes=[
         Mistake("Your μ_j and s_j include the test examples (you fitted the scaler on all the data): that is "
                 "data leakage. Compute them from X_train only and apply the same ones to both sets.",
@@ -169,6 +317,10 @@ q1 = FunctionQuestion(
                 "count: use X_train.std(axis=0), whose default is ddof=0.", _standardise_ddof1),
         Mistake("You only centred the features; also divide by each feature's standard deviation s_j.",
                 _standardise_centre_only),
+        Mistake("You used one mean and one standard deviation over the whole array; each feature (column) gets "
+                "its own: X_train.mean(axis=0), X_train.std(axis=0).", _standardise_global),
+        Mistake("You returned X_test unscaled: the test set must be transformed too, with the training set's "
+                "μ_j and s_j: (X_test − μ) / s.", _standardise_train_only),
     ],
     hints=["Compute one mean μ_j and one standard deviation s_j per feature (column) from X_train, then apply "
            "x' = (x − μ_j) / s_j to both sets.",
@@ -176,10 +328,12 @@ q1 = FunctionQuestion(
            "return (X_train - mu) / s, (X_test - mu) / s"],
 )
 
-q2 = FunctionQuestion(
+q2 = _SetsQuestion(
     "Lab 8, question 2 (min-max scaling)", min_max_scale,
-    [(_X_TRAIN, _X_TEST), (_X_TRAIN_B, _X_TEST_B)], n_outputs=2,
-    output_names=("scaled training set", "scaled test set"),
+    _SCALE_CASES, draw=_draw_sets, n_outputs=2, returns="the pair (X_train_scaled, X_test_scaled)",
+    output_names=("scaled training set", "scaled test set"), overflow_message=_NONFINITE,
+    in_place_message="Your function changed X_train or X_test in place; compute new arrays instead (e.g. "
+                     "`(X_train - lo) / (hi - lo)`, not `X_train -= lo` or `X_train /= hi - lo`).",
     mistakes=[
         Mistake("Your min and max are swapped: you subtract the maximum, so the training values land in [−1, 0]. "
                 "Subtract min_j: x' = (x − min_j) / (max_j − min_j).", _minmax_swapped),
@@ -191,16 +345,50 @@ q2 = FunctionQuestion(
                 "(test values may then fall slightly outside [0, 1], and that is correct).", _minmax_each_own),
         Mistake("You used one min and one max over the whole array; each feature (column) gets its own: "
                 "X_train.min(axis=0), X_train.max(axis=0).", _minmax_global),
+        Mistake("You scaled each row (each example) with its own min and max instead of each column (each "
+                "feature): use axis=0, so that min_j and max_j are one number per feature. (A row of one "
+                "feature has max = min, hence your 0/0.)", _minmax_rows),
+        Mistake("Your min_j and max_j include the test examples (you fitted the scaler on all the data): that "
+                "is data leakage. Compute them from X_train only and apply the same ones to both sets.",
+                _minmax_all_data),
+        Mistake("You clipped the scaled test set to [0, 1]. Don't clip: test values outside the training range "
+                "must stay outside [0, 1] — that is what the model will see at prediction time.",
+                _minmax_clipped),
+        Mistake("You used `//`, floor division, which rounds every scaled value down to a whole number; use `/`.",
+                _minmax_floor_division),
     ],
-    hints=["x'_j = (x_j − min_j) / (max_j − min_j), with min_j and max_j taken over the training set, column by column.",
+    hints=["x'_j = (x_j − min_j) / (max_j − min_j), with min_j and max_j taken over the training set, column by "
+           "column.",
            "lo = X_train.min(axis=0); hi = X_train.max(axis=0) — then apply the same formula to X_train and X_test.",
            "return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)"],
 )
 
-q3 = FunctionQuestion(
+class _ImputeQuestion(_SetsQuestion):
+    """Also names a training set imputed with row means, whatever the test set got."""
+
+    def _explain_mismatch(self, cases, outputs, mismatches):
+        try:
+            rows = all(np.allclose(np.asarray(out[0], dtype=float), _impute_row_means(*args)[0], equal_nan=True)
+                       for out, (args, _) in zip(outputs, cases))
+        except (TypeError, ValueError):
+            rows = False
+        if rows:
+            raise Incorrect("You filled the training set's holes with the mean of their row (axis=1); use the "
+                            "mean of their column — the same feature in other examples: "
+                            "np.nanmean(X_train, axis=0), for both sets.")
+        super()._explain_mismatch(cases, outputs, mismatches)
+
+
+q3 = _ImputeQuestion(
     "Lab 8, question 3 (mean imputation)", impute_mean,
-    [(_M_TRAIN, _M_TEST), (_M_TRAIN_B, _M_TEST_B)], n_outputs=2,
+    [(_M_TRAIN, _M_TEST), (_M_TRAIN_B, _M_TEST_B), (_M_TRAIN_B, _M_TEST_B[4:])], draw=_draw_holes,
+    n_outputs=2, returns="the pair (X_train_imputed, X_test_imputed)",
+    in_place_message="Your function changed X_train or X_test in place (X[np.isnan(X)] = …?); compute new "
+                     "arrays instead, e.g. `np.where(np.isnan(X_train), means, X_train)`, or fill a copy "
+                     "(`X_train.copy()`).",
     output_names=("imputed training set", "imputed test set"),
+    overflow_message="Every NaN, in both sets, must be replaced by the mean of the observed training values of "
+                     "its column (np.nanmean ignores the NaNs; np.mean and sum do not).",
     mistakes=[
         Mistake("You dropped the incomplete rows: the result has fewer examples. The task is to keep every example "
                 "and fill each hole with its column's training mean (and at prediction time you cannot drop an "
@@ -215,6 +403,9 @@ q3 = FunctionQuestion(
                 "np.nanmean ignores the missing entries.", _impute_plain_mean),
         Mistake("You filled each hole with the mean of its row (axis=1); use the mean of its column — the same "
                 "feature in other examples (axis=0).", _impute_row_means),
+        Mistake("Your means count the holes as zeros (np.nan_to_num before the mean), which pulls them towards "
+                "0; average the observed values only: np.nanmean(X_train, axis=0).",
+                _impute_holes_as_zeros_in_mean),
     ],
     hints=["Compute one mean per column of X_train, ignoring the NaNs, and put it wherever that column has a NaN, "
            "in both sets.",
@@ -223,9 +414,12 @@ q3 = FunctionQuestion(
            "return np.where(np.isnan(X_train), means, X_train), np.where(np.isnan(X_test), means, X_test)"],
 )
 
-q4 = FunctionQuestion(
+q4 = _CountsQuestion(
     "Lab 8, question 4 (stratified test counts)", stratified_test_counts,
-    [(_Y_RARE, 0.2), (_Y_THREE, 0.3), (_Y_THREE, 0.2)],
+    [(_Y_RARE, 0.2), (_Y_THREE, 0.3), (_Y_THREE, 0.2), (_Y_GAPS, 0.26), (_Y_BOOL, 0.3),
+     (_Y_SHARE, 0.4)],
+    draw=_draw_labels, in_place_message="Your function changed y in place (y.sort()?); np.unique(y) or "
+                                        "np.sort(y) give new arrays and leave y as it is.",
     mistakes=[
         Mistake("Those are the training set's counts: the test set gets the fraction test_fraction of each class, "
                 "the training set the rest.",
@@ -237,6 +431,15 @@ q4 = FunctionQuestion(
                 "examples of each class.", lambda y, f: np.unique(y, return_counts=True)[1] / len(y)),
         Mistake("Counts of examples are whole numbers: round n_c · test_fraction (np.round) before returning.",
                 lambda y, f: np.unique(y, return_counts=True)[1] * f),
+        Mistake("You rounded n_c · test_fraction up (np.ceil); round it to the nearest whole number instead: "
+                "3.2 examples become 3.",
+                lambda y, f: np.ceil(np.unique(y, return_counts=True)[1] * f).astype(int)),
+        Mistake("You rounded the total n · test_fraction and shared it out among the classes. The question asks "
+                "for each class separately: round each class's n_c · test_fraction on its own (the counts may "
+                "then not add up to round(n · test_fraction)).", _counts_total_shared),
+        Mistake("Your counts are sorted by class frequency; return them in the order of np.unique(y), the "
+                "sorted class labels (np.unique(y, return_counts=True) gives both in that order).",
+                _counts_by_frequency),
     ],
     hints=["A stratified split puts the same fraction of every class into the test set. Count the examples n_c of "
            "each class first.",

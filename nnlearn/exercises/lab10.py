@@ -7,7 +7,7 @@ early stopping stops and the best epoch, from a validation-loss curve.
 
 import numpy as np
 
-from ._question import FunctionQuestion, Mistake
+from ._function_question import FunctionQuestion, Mistake
 
 __all__ = ["q1", "q2", "q3"]
 
@@ -26,7 +26,33 @@ def _dropout_case(shape, p, training):
 
 
 _DROPOUT_CASES = [_dropout_case((4, 5), 0.2, True), _dropout_case((3, 6), 0.3, True),
-                  _dropout_case((4, 5), 0.2, False), _dropout_case((2, 8), 0.3, False)]
+                  _dropout_case((4, 5), 0.2, False), _dropout_case((2, 8), 0.3, False),
+                  _dropout_case((1, 6), 0.5, True), _dropout_case((5, 3), 0.6, True)]
+_H_BOOL, _MASK_BOOL, _, _ = _dropout_case((3, 4), 0.25, True)
+_DROPOUT_CASES.append((_H_BOOL, _MASK_BOOL.astype(bool), 0.25, True))     # a boolean mask, as rng.random() >= p
+
+
+def _draw_layer(rng):
+    n_in, n_out = (int(n) for n in rng.integers(1, 6, size=2))
+    W, b = rng.normal(0, 1.0, (n_in, n_out)), rng.normal(0, 1.0, n_out)
+    return W, b, rng.normal(0, 0.1, (n_in, n_out)), rng.normal(0, 0.1, n_out), float(10 ** rng.uniform(-3, 0))
+
+
+def _draw_dropout(rng):
+    p = float(rng.uniform(0.05, 0.8))
+    return (*_dropout_case(tuple(int(n) for n in rng.integers(1, 7, size=2)), p, bool(rng.integers(2)))[:2],
+            p, bool(rng.integers(2)))
+
+
+def _draw_curve(rng):
+    """A noisy falling curve rounded to 0.01 (exact ties and plateaus), random patience and min_delta.
+
+    min_delta is 0 or lies halfway between multiples of 0.01, so no difference of two losses comes within
+    0.005 of it: `best - loss > min_delta` and `loss < best - min_delta` always agree (no rounding ties).
+    """
+    n = int(rng.integers(4, 16))
+    curve = np.round(np.exp(-rng.uniform(0.1, 0.6) * np.arange(n)) + rng.normal(0, 0.05, n) + 0.3, 2)
+    return curve, int(rng.integers(1, 5)), float(rng.choice([0.0, 0.0, 0.015, 0.055]))
 
 # validation losses, epoch 1 first: a bump before a later minimum, a plateau of tiny gains, one that never stops,
 # one that stays just above its best
@@ -34,8 +60,16 @@ _VAL_A = np.array([1.00, 0.80, 0.70, 0.72, 0.69, 0.695, 0.70, 0.71, 0.72, 0.73, 
 _VAL_B = np.array([0.90, 0.60, 0.50, 0.499, 0.4985, 0.498, 0.51, 0.52, 0.53, 0.40, 0.39])
 _VAL_C = np.array([0.50, 0.40, 0.45, 0.35, 0.30, 0.31, 0.29, 0.28])
 _VAL_D = np.array([1.00, 0.50, 0.52, 0.51, 0.53, 0.90, 0.90])
+# ties with the best (not an improvement), a plateau from the first epoch, a loss exactly min_delta below the
+# best (not an improvement: the rule is strict; binary-exact numbers), min_delta on a large scale (absolute,
+# not relative), patience longer than the curve, patience 1
+_VAL_TIES = np.array([0.5, 0.4, 0.4, 0.4, 0.45, 0.4, 0.3])
+_VAL_FLAT = np.array([0.7, 0.7, 0.7, 0.7, 0.7, 0.6])
+_VAL_EXACT = np.array([1.0, 0.5, 0.25, 0.125, 0.0625, 0.5])
+_VAL_LARGE = np.array([100.0, 90.0, 89.5, 89.0, 80.0, 79.8, 79.9, 79.0])
 _STOP_CASES = [(_VAL_A, 3, 0.0), (_VAL_A, 5, 0.0), (_VAL_B, 4, 0.0), (_VAL_B, 4, 0.005), (_VAL_C, 3, 0.0),
-               (_VAL_D, 3, 0.05)]
+               (_VAL_D, 3, 0.05), (_VAL_TIES, 3, 0.0), (_VAL_FLAT, 2, 0.0), (_VAL_EXACT, 1, 0.125),
+               (_VAL_EXACT, 2, 0.25), (_VAL_LARGE, 2, 0.6), (_VAL_C, 20, 0.0), (_VAL_D, 1, 0.0)]
 
 
 def l2_regularize(W, b, dW, db, lam):
@@ -95,6 +129,86 @@ def _l2_mean(W, b, dW, db, lam):
 
 def _l2_norm_not_squared(W, b, dW, db, lam):
     return 0.5 * lam * np.linalg.norm(W), dW + lam * W, db
+
+
+def _l2_double_gradient(W, b, dW, db, lam):
+    return 0.5 * lam * np.sum(W ** 2), dW + 2 * lam * W, db
+
+
+def _l2_bias_gradient_only(W, b, dW, db, lam):
+    return 0.5 * lam * np.sum(W ** 2), dW + lam * W, db + lam * b
+
+
+def _l2_bias_penalty_only(W, b, dW, db, lam):
+    return 0.5 * lam * (np.sum(W ** 2) + np.sum(b ** 2)), dW + lam * W, db
+
+
+def _l2_mean_penalty(W, b, dW, db, lam):
+    return 0.5 * lam * np.mean(W ** 2), dW + lam * W, db
+
+
+def _dropout_mask_at_eval(H, mask, p, training):
+    return H * mask / (1 - p) if training else H * mask
+
+
+def _dropout_zeros_at_eval(H, mask, p, training):
+    return H * mask / (1 - p) if training else np.zeros_like(H)
+
+
+def _stop_ties_improve(val_losses, patience, min_delta=0.0):
+    best, best_epoch, wait = np.inf, None, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss <= best - min_delta:
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+def _stop_previous_epoch(val_losses, patience, min_delta=0.0):
+    best_epoch, wait, previous = None, 0, np.inf
+    for epoch, loss in enumerate(val_losses, start=1):
+        improved, previous = loss < previous - min_delta, loss
+        if improved:
+            best_epoch, wait = epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+def _stop_relative_delta(val_losses, patience, min_delta=0.0):
+    best, best_epoch, wait = np.inf, None, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best * (1 - min_delta):
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+def _stop_last_minus_one(val_losses, patience, min_delta=0.0):
+    stop, best = early_stopping(val_losses, patience, min_delta)
+    return (stop - 1 if stop == len(val_losses) and _runs_to_the_end(val_losses, patience, min_delta)
+            else stop), best
+
+
+def _runs_to_the_end(val_losses, patience, min_delta):
+    """True if patience never runs out (the reference's last return)."""
+    best, wait = np.inf, 0
+    for loss in val_losses:
+        if loss < best - min_delta:
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return False
+    return True
 
 
 def _l2_zero_bias_grad(W, b, dW, db, lam):
@@ -168,7 +282,11 @@ def _stop_min_delta_both_ways(val_losses, patience, min_delta=0.0):
 
 # -- the questions -------------------------------------------------------------------------------
 q1 = FunctionQuestion(
-    "Lab 10, question 1 (L2 penalty and gradient)", l2_regularize, [_LAYER_A, _LAYER_B], n_outputs=3,
+    "Lab 10, question 1 (L2 penalty and gradient)", l2_regularize,
+    [_LAYER_A, _LAYER_B, (*_LAYER_A[:4], 1), tuple(a[:, :1] if a.ndim == 2 else a[:1] for a in _LAYER_B[:4]) + (0.5,)],
+    draw=_draw_layer, n_outputs=3, returns="the tuple (penalty, dW_total, db_total)",
+    in_place_message="Your function changed dW (or another input) in place, as `dW += lam * W` does; return a "
+                     "new array instead: `dW + lam * W`.",
     output_names=("penalty", "weight gradient", "bias gradient"),
     mistakes=[
         Mistake("You penalised the bias too. L2 weight decay acts on the weights only: the penalty is "
@@ -186,6 +304,14 @@ q1 = FunctionQuestion(
         Mistake("Your penalty uses the norm ||W||_F, not its square ||W||²_F = Σ W².", _l2_norm_not_squared),
         Mistake("Your bias gradient is zero: the bias is not penalised, but its data gradient db still counts — "
                 "return db unchanged.", _l2_zero_bias_grad),
+        Mistake("Your penalty is right but your weight gradient adds 2λW: the derivative of (λ/2)·||W||² is "
+                "λW (the ½ cancels the 2). Return dW + λW.", _l2_double_gradient),
+        Mistake("You added λb to the bias gradient: the bias is not penalised (the penalty is (λ/2)·||W||²_F, "
+                "weights only), so the bias gradient is db unchanged.", _l2_bias_gradient_only),
+        Mistake("Your penalty includes the biases, (λ/2)(||W||² + ||b||²); L2 weight decay penalises the "
+                "weights only: (λ/2)·||W||²_F.", _l2_bias_penalty_only),
+        Mistake("Your penalty averages the squared weights (np.mean); it sums them: (λ/2)·Σ W² "
+                "(np.sum(W ** 2)).", _l2_mean_penalty),
     ],
     hints=["The penalty is (λ/2)·Σ W² over the weights only; differentiate it entry by entry.",
            "d/dW of (λ/2) W² is λW: add it to dW. The bias has no penalty, so db stays as it is.",
@@ -193,7 +319,9 @@ q1 = FunctionQuestion(
 )
 
 q2 = FunctionQuestion(
-    "Lab 10, question 2 (inverted dropout)", dropout_forward, _DROPOUT_CASES,
+    "Lab 10, question 2 (inverted dropout)", dropout_forward, _DROPOUT_CASES, draw=_draw_dropout,
+    in_place_message="Your function changed H in place; return a new array instead (e.g. `H * mask / (1 - p)`, "
+                     "not `H *= mask` or `H[mask == 0] = 0`).",
     mistakes=[
         Mistake("The scaling is missing: kept units must be divided by 1 − p, so that E[h̃] = h and nothing "
                 "needs rescaling at prediction time.", _dropout_no_scaling),
@@ -210,6 +338,10 @@ q2 = FunctionQuestion(
                 _dropout_classic),
         Mistake("You kept the dropped units and dropped the kept ones: mask is 1 for a unit that is kept.",
                 _dropout_inverted_mask),
+        Mistake("In evaluation mode you still apply the mask. Nothing is dropped at evaluation: with "
+                "training=False the layer is the identity, return H.", _dropout_mask_at_eval),
+        Mistake("In evaluation mode you return zeros. Nothing is dropped at evaluation: with training=False the "
+                "layer is the identity, return H.", _dropout_zeros_at_eval),
     ],
     hints=["In training each unit passes on h̃ = r·h / (1 − p), with r the mask (1 keep, 0 drop). What does "
            "the layer do in evaluation mode?",
@@ -218,7 +350,9 @@ q2 = FunctionQuestion(
 )
 
 q3 = FunctionQuestion(
-    "Lab 10, question 3 (early stopping)", early_stopping, _STOP_CASES, n_outputs=2,
+    "Lab 10, question 3 (early stopping)", early_stopping, _STOP_CASES, draw=_draw_curve, n_outputs=2,
+    returns="the tuple (stop_epoch, best_epoch)",
+    in_place_message="Your function changed val_losses in place; read the losses without changing them.",
     output_names=("stop epoch", "best epoch"),
     mistakes=[
         Mistake("Your epochs are counted from 0; count them from 1, like history.best_epoch (the first "
@@ -234,6 +368,15 @@ q3 = FunctionQuestion(
                 "stopping never sees those: the best epoch is the best one up to the stop.", _stop_best_overall),
         Mistake("min_delta works the other way: an epoch improves only if loss < best − min_delta; a loss that "
                 "is merely not much worse than the best does not reset the patience.", _stop_min_delta_both_ways),
+        Mistake("You count a loss equal to best − min_delta (with min_delta = 0: a tie with the best) as an "
+                "improvement. The rule is strict: an improvement must be below the best by *more* than "
+                "min_delta, `loss < best - min_delta`.", _stop_ties_improve),
+        Mistake("You compare each loss with the previous epoch's; compare it with the best loss so far. A loss "
+                "that beats the epoch before but not the best is no improvement.", _stop_previous_epoch),
+        Mistake("Your min_delta is relative (best · (1 − min_delta)); it is an absolute amount: an improvement "
+                "is `loss < best - min_delta`.", _stop_relative_delta),
+        Mistake("When patience never runs out, training ends with the last epoch, whose number is "
+                "len(val_losses) (epochs count from 1), not len(val_losses) − 1.", _stop_last_minus_one),
     ],
     hints=["Walk through the losses keeping three things: the best loss so far, its epoch, and how many epochs "
            "in a row have not improved on it.",

@@ -9,7 +9,8 @@ judged by training them with the playground's engine.
 import numpy as np
 
 from ._feedback import _describe
-from ._question import FunctionQuestion, Incorrect, Mistake, Question
+from ._function_question import FunctionQuestion, Mistake
+from ._question import Incorrect, Question
 
 __all__ = ["q1", "q2", "q3"]
 
@@ -18,7 +19,12 @@ _rng = np.random.default_rng(12)
 # -- q1: points (n_samples, 2) in the square [-6, 6]²
 _P_A = np.array([[3.0, -6.0], [0.0, 0.0], [1.5, 2.0], [-6.0, 6.0], [-2.5, 4.0]])
 _P_B = _rng.uniform(-6, 6, (8, 2))
-_FEATURE_CASES = [(_P_A,), (_P_B,)]
+_P_C = np.array([[-6, 6], [5, -3], [0, 2], [-1, -4]])           # integer points, as a grid gives them
+_FEATURE_CASES = [(_P_A,), (_P_B,), (_P_C,), (np.array([[2.5, -1.0]]),)]
+
+
+def _draw_points(rng):
+    return (rng.uniform(-6, 6, (int(rng.integers(1, 12)), 2)),)
 
 # -- q2: a layer with 4 inputs and 3 units (W has an exact zero), and one with 2 inputs and 5 units
 _W_A = _rng.normal(0, 0.5, (4, 3))
@@ -28,7 +34,17 @@ _PEN_B = (_rng.normal(0, 1.0, (2, 5)), _rng.normal(1.0, 0.5, 5), _rng.normal(0, 
           _rng.normal(0, 0.1, 5), 0.003, 0.03)
 _PEN_C = (_W_A, _PEN_A[1], _PEN_A[2], _PEN_A[3], 0.1, 0.02)
 _PEN_D = (_PEN_B[0], _PEN_B[1], _PEN_B[2], _PEN_B[3], 0.0, 0.05)
-_PENALTY_CASES = [_PEN_A, _PEN_B, _PEN_C, _PEN_D]
+_PEN_E = (np.array([[0.5], [-2.0], [0.0]]), np.array([0.3]), np.array([[0.1], [0.2], [-0.3]]), np.array([-0.2]),
+          0.0, 0.0)                                     # no penalty at all: the data gradients unchanged
+_PENALTY_CASES = [_PEN_A, _PEN_B, _PEN_C, _PEN_D, _PEN_E]
+
+
+def _draw_layer(rng):
+    """A layer of random size with a few exact zeros in W, and strengths that are sometimes 0."""
+    n_in, n_out = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    W = rng.normal(0, rng.choice([0.1, 1.0]), (n_in, n_out)) * (rng.random((n_in, n_out)) > 0.2)
+    l1, l2 = (float(rng.choice([0.0, rng.uniform(1e-3, 0.2)])) for _ in range(2))
+    return (W, rng.normal(0, 0.5, n_out), rng.normal(0, 0.1, (n_in, n_out)), rng.normal(0, 0.1, n_out), l1, l2)
 
 
 def features(X):
@@ -78,6 +94,31 @@ def _feat_squares_by_6(X):
     return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 6, x2 ** 2 / 6, x1 * x2 / 6, np.sin(x1), np.sin(x2)])
 
 
+def _feat_sines_of_scaled(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 36, x2 ** 2 / 36, x1 * x2 / 36, np.sin(x1 / 6),
+                            np.sin(x2 / 6)])
+
+
+def _feat_product_by_6(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 36, x2 ** 2 / 36, x1 * x2 / 6, np.sin(x1), np.sin(x2)])
+
+
+def _feat_only_squares_by_6(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 6, x2 ** 2 / 6, x1 * x2 / 36, np.sin(x1), np.sin(x2)])
+
+
+def _feat_cosines(X):
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.column_stack([x1 / 6, x2 / 6, x1 ** 2 / 36, x2 ** 2 / 36, x1 * x2 / 36, np.cos(x1), np.cos(x2)])
+
+
+def _feat_transposed(X):
+    return features(X).T
+
+
 def _pen_bias_too(W, b, dW, db, l1, l2):
     return dW + l2 * W + l1 * np.sign(W), db + l2 * b + l1 * np.sign(b)
 
@@ -110,6 +151,14 @@ def _pen_swapped(W, b, dW, db, l1, l2):
     return dW + l1 * W + l2 * np.sign(W), db
 
 
+def _pen_no_l1(W, b, dW, db, l1, l2):
+    return dW + l2 * W, db
+
+
+def _pen_no_l2(W, b, dW, db, l1, l2):
+    return dW + l1 * np.sign(W), db
+
+
 def _pen_no_data(W, b, dW, db, l1, l2):
     return l2 * W + l1 * np.sign(W), db
 
@@ -119,6 +168,14 @@ _EPOCHS = 20
 _SEEDS = (0, 1, 2)
 _TARGET = 0.95
 _FIXED = ("dataset", "noise", "train_ratio", "n_samples", "seed")
+_DATA = {"dataset": "circle", "noise": 0.0, "train_ratio": 0.5, "n_samples": 400}  # what the check uses
+
+
+def _same_setting(value, wanted):
+    try:
+        return bool(value == wanted)
+    except Exception:
+        return False
 
 
 def _judge_circle(answer):
@@ -137,11 +194,13 @@ def _judge_circle(answer):
     if not isinstance(settings, dict):
         raise Incorrect(f"Return a dict of playground settings, e.g. {{'hidden': (4,), 'lr': 0.1}}; "
                         f"got {_describe(settings)}.")
-    fixed = sorted(set(settings) & set(_FIXED))
+    fixed = sorted(key for key in set(settings) & set(_FIXED)
+                   if key == "seed" or not _same_setting(settings[key], _DATA[key]))
     if fixed:
         raise Incorrect(f"Leave the data alone: {fixed} are fixed by the check (dataset='circle', no noise, "
                         "the default split, seeds 0, 1 and 2). Choose features, layers, activation, loss, "
                         "optimizer, lr, batch_size, l1, l2 or dropout.")
+    settings = {key: value for key, value in settings.items() if key not in _DATA}
     accuracies = []
     for seed in _SEEDS:
         try:
@@ -161,17 +220,18 @@ def _judge_circle(answer):
     shown = ", ".join(f"{a:.1%}" for a in accuracies)
     if min(accuracies) >= _TARGET:
         return
-    features_ = tuple(settings.get("features", ("x1", "x2")))
-    hidden = settings.get("hidden", (4, 4))
-    if hidden in ((), "", []) and not {"x1^2", "x2^2", "sin_x1", "sin_x2"} & set(features_):
+    used = pg._p                                          # the settings as the playground understood them
+    features_, hidden = tuple(used["features"]), tuple(used["hidden"])
+    if not hidden and not {"x1^2", "x2^2", "sin_x1", "sin_x2"} & set(features_):
         raise Incorrect(f"Test accuracy after {_EPOCHS} epochs for seeds 0, 1, 2: {shown}. Without hidden layers "
                         f"and with the features {features_}, the boundary is a straight line, and no line separates "
                         "a disc from the ring around it. Add hidden layers, or better: features whose linear "
                         "combination can draw a circle.")
     raise Incorrect(f"Test accuracy after {_EPOCHS} epochs for seeds 0, 1, 2: {shown}; every seed needs at least "
-                    f"{_TARGET:.0%}. The network learns too slowly (or not at all) in {_EPOCHS} epochs: think about "
-                    "the learning rate and the optimizer (plain SGD with lr 0.03 is slow), or about features that "
-                    "make the circle easy for a simple model.")
+                    f"{_TARGET:.0%}. Your network ({used['optimizer']}, lr {used['lr']:g}, hidden layers "
+                    f"{hidden}) does not get there in {_EPOCHS} epochs. Think about the learning rate (too small "
+                    "learns slowly; too large overshoots or saturates the units) and the optimizer (plain SGD with "
+                    "lr 0.03 is slow), or about features that make the circle easy for a simple model.")
 
 
 q1 = FunctionQuestion(
@@ -187,8 +247,22 @@ q1 = FunctionQuestion(
         Mistake("The sines are already in [−1, 1]: their scale is 1, not 6.", _feat_sines_scaled),
         Mistake("The products x1², x2², x1x2 reach 36 on the square, so they are divided by 36, not by 6.",
                 _feat_squares_by_6),
+        Mistake("The sines take x1 and x2 themselves: sin x1, sin x2 (not sin(x1/6)); they are already in [−1, 1].",
+                _feat_sines_of_scaled),
+        Mistake("The product x1x2 reaches 36 on the square (at (6, 6)), so it is divided by 36, not by 6.",
+                _feat_product_by_6),
+        Mistake("The squares x1², x2² reach 36 on the square, so they are divided by 36, not by 6.",
+                _feat_only_squares_by_6),
+        Mistake("Your last two features are cosines; the playground uses sin x1 and sin x2 (np.sin).",
+                _feat_cosines),
+        Mistake("Your result is the transpose of the expected one: one ROW per point and one COLUMN per feature, "
+                "shape (n_samples, 7). np.column_stack([...]) puts the features side by side (np.vstack or "
+                "np.array([...]) stacks them as rows).", _feat_transposed),
     ],
     examples=[(lambda X: features(X).T, "transpose")],
+    draw=_draw_points,
+    in_place_message="Your function changed X in place (e.g. `X /= 6` or `X[:, 0] = …`); compute new arrays "
+                     "instead (x1 = X[:, 0], then x1 / 6, …) and leave X as it is.",
     hints=["x1 = X[:, 0] and x2 = X[:, 1] are the columns; each feature is one column of the result, in the order "
            "x1, x2, x1², x2², x1x2, sin x1, sin x2.",
            "Divide each feature by the largest magnitude it takes on [−6, 6]²: 6 for x1 and x2, 36 for x1², x2² "
@@ -198,7 +272,10 @@ q1 = FunctionQuestion(
 
 q2 = FunctionQuestion(
     "Lab 12, question 2 (L1 and L2 penalty gradients)", penalty_gradients, _PENALTY_CASES, n_outputs=2,
-    output_names=("weight gradient", "bias gradient"),
+    output_names=("weight gradient", "bias gradient"), returns="the gradients dW_reg and db_reg",
+    draw=_draw_layer,
+    in_place_message="Your function changed one of its input arrays in place (e.g. `dW += l2 * W`), so the "
+                     "caller's gradient changed too; compute a new array: `dW + l2 * W + l1 * np.sign(W)`.",
     mistakes=[
         Mistake("You penalised the biases too. The playground's penalties act on the weight matrices only: the bias "
                 "gradient stays dL/db.", _pen_bias_too),
@@ -214,6 +291,10 @@ q2 = FunctionQuestion(
                 "zero weight gets no L1 pull.", _pen_sign_zero),
         Mistake("λ1 and λ2 are swapped: L2 adds l2 * W, L1 adds l1 * np.sign(W).", _pen_swapped),
         Mistake("You returned only the penalty's gradient; add it to the data gradient dW.", _pen_no_data),
+        Mistake("The L1 term is missing: the gradient of λ1 Σ|W_ij| is λ1·sign(W), added to dW with the L2 term: "
+                "dW + l2 * W + l1 * np.sign(W).", _pen_no_l1),
+        Mistake("The L2 term is missing: the gradient of (λ2/2)·||W||² is λ2·W, added to dW with the L1 term: "
+                "dW + l2 * W + l1 * np.sign(W).", _pen_no_l2),
     ],
     hints=["∂L_reg/∂W = ∂L/∂W + λ2·W + λ1·sign(W); the biases have no penalty.",
            "np.sign gives −1, 0 or +1 element by element. The bias gradient is returned unchanged.",
@@ -223,10 +304,10 @@ q2 = FunctionQuestion(
 q3 = Question(
     "Lab 12, question 3 (settings that learn the circle)", _judge_circle, reference=circle_settings,
     examples=[
-        (lambda: {}, "learns too slowly"),
+        (lambda: {}, "does not get there"),
         (lambda: {"hidden": (), "optimizer": "adam", "lr": 0.03}, "straight line"),
         (lambda: {"dataset": "xor", "hidden": (4,)}, "Leave the data alone"),
-        (lambda: {"hidden": (8,), "optimizer": "sgd", "lr": 1e-4}, "learns too slowly"),
+        (lambda: {"hidden": (8,), "optimizer": "sgd", "lr": 1e-4}, "too small learns slowly"),
         (lambda: {"hiden": (4,)}, "refused your settings"),
         (lambda: [("hidden", (4,))], "Return a dict"),
     ],

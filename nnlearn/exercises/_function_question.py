@@ -1,0 +1,413 @@
+"""Questions answered by a function: run it and a reference on the same inputs, and say what differs.
+
+A :class:`FunctionQuestion` calls the learner's function on listed cases and
+on a few inputs drawn fresh for every check (``draw``), so an answer tuned
+to the listed cases fails.  When the outputs disagree it does not stop at
+"incorrect": it runs a list of typical wrong answers (:class:`Mistake`) on
+the same inputs and, when the learner's outputs equal one of them, says
+which mistake that is.  It also catches what a comparison of values cannot:
+a function that returns None, the transpose of the expected shape, changes
+its input in place, or returns inf/NaN — overflow, division by zero and
+invalid operations told apart, with the input that triggered them.  For
+questions whose task is numerical stability (``stable=True``) an overflow
+on the way is wrong even when the final values come out right, and
+switching numpy's warnings off inside the function does not hide it.
+"""
+
+import copy
+import inspect
+import zlib
+
+import numpy as np
+
+from ._feedback import Incorrect, _describe, _exception_text, _expected_kind, _not_callable_message, \
+    _function_name, _numeric_problem
+from ._numerics import OVERFLOW, difference, event_sentence, run_recording, without_silencing
+from ._question import Question
+
+__all__ = ["FunctionQuestion", "Mistake"]
+
+
+class Mistake:
+    """A typical wrong answer and the feedback it deserves.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong and how to fix it.
+    answer : callable
+        A function with the same signature as the expected answer that makes
+        exactly this mistake.  When the learner's outputs equal its outputs on
+        every test input, ``message`` is the feedback.
+    """
+
+    def __init__(self, message, answer):
+        if not callable(answer):
+            raise TypeError(f"`answer` must be a callable that makes the mistake, got {type(answer).__name__}.")
+        self.message = message
+        self.answer = answer
+
+    def __repr__(self):
+        return f"Mistake({self.message!r})"
+
+
+def _copy_args(args):
+    """Fresh copies of the arguments (arrays, and lists or tuples of arrays), so no call sees another's edits."""
+    return tuple(copy.deepcopy(a) if isinstance(a, (np.ndarray, list, tuple, dict)) else a for a in args)
+
+
+def _raises_same(func, args, exc):
+    """True if ``func(*args)`` raises an exception of the same type and message as ``exc``."""
+    try:
+        with np.errstate(all="ignore"):
+            func(*_copy_args(args))
+    except Exception as other:
+        return type(other) is type(exc) and str(other) == str(exc)
+    return False
+
+
+def _unchanged(before, after):
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray) or before.shape != after.shape:
+            return False
+        return np.array_equal(before, after, equal_nan=before.dtype.kind in "fc")
+    if isinstance(before, (list, tuple)) and any(isinstance(b, np.ndarray) for b in before):
+        return len(before) == len(after) and all(_unchanged(b, a) for b, a in zip(before, after))
+    return True
+
+
+def _format_args(args):
+    """The arguments, briefly: small arrays in full, larger ones by their shape."""
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray) and a.size > 12:
+            text = f"an array of shape {a.shape}"
+        elif isinstance(a, np.ndarray):
+            text = np.array2string(a, precision=4, max_line_width=200)
+        else:
+            text = repr(a)
+        parts.append(" ".join(text.split()))
+    return ", ".join(parts)
+
+
+def _finite(value):
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+    except (TypeError, ValueError):
+        return True
+
+
+class FunctionQuestion(Question):
+    """A question answered by a function, checked against a reference on test inputs.
+
+    Parameters
+    ----------
+    label : str
+        The question's name in feedback.
+    reference : callable
+        The correct function.
+    cases : sequence of tuple
+        Argument tuples to call both functions with.  Arrays are copied for
+        every call, and a function that changes its input in place is told so.
+    mistakes : sequence of Mistake
+        Typical wrong answers with their feedback, tried in order.
+    hints, solution, examples
+        As for :class:`Question`; ``solution`` defaults to ``reference``'s source.
+    n_outputs : int, default 1
+        How many values the function returns (a tuple when more than one).
+    output_names : sequence of str, optional
+        Names of the returned values, used in feedback.
+    returns : str, optional
+        What the function returns, in the words of the question (e.g. "the
+        loss and its gradient"), for feedback on a wrong number of values.
+    rtol, atol : float
+        Tolerances of the comparison (``numpy.allclose``).
+    in_place_message : str, optional
+        Feedback when the function changes an input array and does not restore it.
+    overflow_message : str, optional
+        Advice added when the function overflows, divides by zero or makes a
+        NaN where the reference does not.  Say how to fix it; where it happened
+        is added by the check.
+    nan_message : str, optional
+        Advice added when the function divides by zero or makes a NaN from an
+        invalid operation (0/0, log of 0 or of a negative number) without an
+        overflow; by default, to find and rewrite that step.
+    stable : bool, default False
+        Numerical stability is part of the task: an overflow, division by
+        zero or invalid operation on the way is wrong even when the returned
+        values are right, and switching numpy's warnings off inside the
+        function (``np.errstate``, ``np.seterr``) does not hide it.
+    draw : callable, optional
+        ``draw(rng)`` returns one more argument tuple from a numpy Generator;
+        every check draws ``n_draws`` of them afresh, from a generator seeded
+        by the label, so a run of checks is reproducible but no answer can be
+        tuned to the listed cases.
+    n_draws : int, default 3
+        How many cases ``draw`` supplies per check.
+    """
+
+    def __init__(self, label, reference, cases, *, mistakes=(), hints=(), solution=None, n_outputs=1,
+                 output_names=None, returns=None, rtol=1e-6, atol=1e-9, overflow_message=None,
+                 in_place_message=None, nan_message=None, stable=False, draw=None, n_draws=3, examples=()):
+        if not callable(reference):
+            raise TypeError(f"`reference` must be callable, got {type(reference).__name__}.")
+        cases = [tuple(c) for c in cases]
+        if not cases:
+            raise ValueError("`cases` must hold at least one tuple of arguments, got none.")
+        if draw is not None and not callable(draw):
+            raise TypeError(f"`draw` must be a callable draw(rng) -> tuple of arguments, got {type(draw).__name__}.")
+        self.cases = cases
+        self.mistakes = tuple(mistakes)
+        self.n_outputs = n_outputs
+        if output_names:
+            self.output_names = tuple(output_names)
+        elif n_outputs == 1:
+            self.output_names = ("result",)
+        else:
+            self.output_names = tuple(f"returned value number {i + 1}" for i in range(n_outputs))
+        self.returns = returns
+        self.rtol = rtol
+        self.atol = atol
+        self.stable = bool(stable)
+        self.draw = draw
+        self.n_draws = int(n_draws) if draw is not None else 0
+        self._rng = np.random.default_rng(zlib.crc32(label.encode()))
+        self.in_place_message = in_place_message or (
+            "Your function changed an input array in place (with `+=`, `*=`, `x[...] = ...` or `out=`): "
+            "the caller's array must stay as it was. Compute a new array instead, e.g. `x = x + ...`.")
+        self.overflow_message = overflow_message or "Rewrite it in a numerically stable form."
+        self.nan_message = nan_message or "Find the operation that gives it for this input and rewrite that step."
+        try:
+            self._params = list(inspect.signature(reference).parameters)
+        except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+            self._params = []
+        self._fixed = [self._reference_run(reference, args) for args in cases]
+        super().__init__(label, self._judge_function, hints=hints, solution=solution, examples=examples,
+                         reference=reference)
+
+    def wrong_answers(self):
+        """Every known wrong answer with a fragment of its feedback: the mistakes, then the examples."""
+        return [(m.answer, m.message) for m in self.mistakes] + list(self.examples)
+
+    # -- running ---------------------------------------------------------------------------------
+    def _reference_run(self, reference, args):
+        out, events = run_recording(reference, _copy_args(args))
+        return (out if self.n_outputs > 1 else (out,)), events
+
+    def _outputs(self, func, args):
+        """What a trusted function (the reference, a known mistake) returns, as a tuple of outputs."""
+        with np.errstate(all="ignore"):
+            out = func(*_copy_args(args))
+        return out if self.n_outputs > 1 else (out,)
+
+    def _cases(self):
+        """The listed cases and this check's freshly drawn ones, each with the reference's outputs and events."""
+        cases = list(zip(self.cases, self._fixed))
+        for _ in range(self.n_draws):
+            args = tuple(self.draw(self._rng))
+            cases.append((args, self._reference_run(self.reference, args)))
+        return cases
+
+    def _same(self, got, expected):
+        for g, e in zip(got, expected):
+            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+            if g_arr.shape != e_arr.shape or not np.allclose(g_arr, e_arr, rtol=self.rtol, atol=self.atol,
+                                                           equal_nan=True):
+                return False
+        return True
+
+    def _as_tuple(self, out):
+        if self.n_outputs == 1:
+            return (out,)
+        if not isinstance(out, (tuple, list)) or len(out) != self.n_outputs:
+            what = self.returns or ", ".join(self.output_names)
+            raise Incorrect(f"Your function must return {self.n_outputs} values ({what}), "
+                            f"got {_describe(out)}.")
+        return tuple(out)
+
+    def _call(self, answer, args):
+        """The learner's outputs and floating-point events for one case, or Incorrect saying what went wrong."""
+        originals, inputs = _copy_args(args), _copy_args(args)
+        try:
+            out, events = run_recording(answer, inputs)
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            error = f"Your function raised {_exception_text(exc)} (for the input {_format_args(args)})."
+            for mistake in self.mistakes:  # a known mistake that fails in exactly the same way
+                if _raises_same(mistake.answer, args, exc):
+                    raise Incorrect(f"{mistake.message} ({error})") from None
+            raise Incorrect(error) from None
+        if out is None:
+            raise Incorrect("Your function returned None: did you forget the `return` statement?")
+        for before, after in zip(originals, inputs):
+            if not _unchanged(before, after):
+                raise Incorrect(self.in_place_message)
+        return self._numeric_outputs(out), events
+
+    def _numeric_outputs(self, out):
+        """The returned values as a tuple, after checking that each is a number or an array of numbers."""
+        values = self._as_tuple(out)
+        for name, value, expected in zip(self.output_names, values, self._fixed[0][0]):
+            problem = _numeric_problem(value)
+            if problem is None:
+                continue
+            want = _expected_kind(expected)
+            if self.n_outputs == 1:
+                raise Incorrect(f"Your function returned {problem}; it must return {want}.")
+            raise Incorrect(f"The {name} your function returned is {problem}; it must be {want}.")
+        return values
+
+    # -- judging ---------------------------------------------------------------------------------
+    def _judge_function(self, answer):
+        if not callable(answer):
+            raise Incorrect(_not_callable_message(answer, _function_name(self.reference)))
+        cases = self._cases()
+        runs = [self._call(answer, args) for args, _ in cases]
+        bare = without_silencing(getattr(answer, "func", answer)) if self.stable else None
+        if bare is not None:  # judge the events of the computation the learner silenced
+            try:
+                runs = [(out, run_recording(bare, _copy_args(args))[1]) for (out, _), (args, _) in zip(runs, cases)]
+            except Exception:
+                pass
+        outputs = [out for out, _ in runs]
+        mismatches = [i for i, (out, (_, (expected, _))) in enumerate(zip(outputs, cases))
+                      if not self._same(out, expected)]
+        unstable = [i for i, ((_, events), (_, (_, ref_events))) in enumerate(zip(runs, cases))
+                    if self.stable and events - ref_events]
+        if not mismatches and not unstable:
+            return
+        for mistake in self.mistakes:
+            if self._matches(mistake, outputs, cases):
+                raise Incorrect(mistake.message)
+        nonfinite = [i for i in mismatches
+                     if not all(_finite(g) for g in outputs[i]) and all(_finite(e) for e in cases[i][1][0])]
+        if nonfinite or unstable:
+            i = (nonfinite or unstable)[0]
+            args = cases[i][0]
+            events = runs[i][1] - cases[i][1][1]
+            where = self._where(answer if bare is None else bare, args, outputs[i])
+            where = where[:1].upper() + where[1:]
+            if nonfinite:
+                head = f"{where}, your function {event_sentence(events)}."
+            else:
+                head = (f"Your values are right, but on the way: {where.lower()}, your function "
+                        f"{event_sentence(events)} (numpy warns about it; a stable formula never does).")
+            advice = self.overflow_message if OVERFLOW in events or not events else self.nan_message
+            raise Incorrect(f"{head} {advice}")
+        self._explain_mismatch(cases, outputs, mismatches)
+
+    def _explain_mismatch(self, cases, outputs, mismatches):
+        i = max(mismatches, key=lambda k: _error(outputs[k], cases[k][1][0]))
+        args, (expected, _) = cases[i]
+        got = outputs[i]
+        for k, (name, g, e) in enumerate(zip(self.output_names, got, expected)):
+            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+            if g_arr.shape != e_arr.shape:
+                if g_arr.ndim == 2 and g_arr.shape == e_arr.shape[::-1]:
+                    raise Incorrect(f"The {name} has shape {g_arr.shape}, the transpose of the expected "
+                                    f"{e_arr.shape} (batch-first: rows are samples): check the order of the "
+                                    "factors of a matrix product, or the axis you work along.")
+                got_kind = "is a single number" if g_arr.ndim == 0 else f"has shape {g_arr.shape}"
+                raise Incorrect(f"The {name} {got_kind}; expected {_expected_kind(e_arr)} "
+                                f"(for the input {_format_args(args)}).")
+            if not np.allclose(g_arr, e_arr, rtol=self.rtol, atol=self.atol, equal_nan=True):
+                ratio = _constant_ratio([(np.asarray(out[k], dtype=float), np.asarray(c[1][0][k], dtype=float))
+                                         for out, c in zip(outputs, cases)])
+                if not g_arr.any() and e_arr.any() and all(not np.asarray(out[k], dtype=float).any()
+                                                          for out in outputs):
+                    zero = "0" if e_arr.ndim == 0 else "all zeros"
+                    want = _format_args((e_arr,)) if e_arr.size <= 12 else "nonzero values"
+                    raise Incorrect(f"The {name} is {zero} on every test input; for the input "
+                                    f"{_format_args(args)} it should be {want}.")
+                if ratio is not None:
+                    raise Incorrect(f"The {name} is off by a constant factor: on every test input yours is "
+                                    f"{ratio:.4g} times the expected value. Look for a missing or extra "
+                                    "factor (a 2, a 1/n, a sign).")
+                raise Incorrect(f"The {name} is wrong for the input {_format_args(args)}"
+                                f"{difference(g_arr, e_arr, self.rtol, self.atol)}.")
+
+    def _where(self, func, args, got):
+        """Which input made the trouble, e.g. "for z = -1000.0", else "for the input …"."""
+        name = self._params[0] if self._params else "the input"
+        first = args[0] if args else None
+        alone = not any(isinstance(a, (np.ndarray, list, tuple)) for a in args[1:])
+        if isinstance(first, np.ndarray) and first.ndim >= 1 and first.size and alone:
+            out = np.asarray(got[0], dtype=float) if got else None
+            if out is not None and out.shape == first.shape:
+                with np.errstate(invalid="ignore"):
+                    bad = ~np.isfinite(out)
+                if bad.any() and np.isfinite(first[bad]).all():
+                    if first.ndim == 2:
+                        row = first[bad.any(axis=1)][0]
+                        return f"for the row {_format_args((row,))} of {name}"
+                    values = np.unique(first[bad])[:3]
+                    return f"for {name} = " + ", ".join(f"{v:g}" for v in values)
+            culprits = []
+            for j in range(min(len(first), 50)):
+                try:
+                    _, events = run_recording(func, (first[j:j + 1].copy(), *_copy_args(args[1:])))
+                except Exception:
+                    continue
+                if events and not any(np.array_equal(first[j], c) for c in culprits):
+                    culprits.append(first[j])
+                if len(culprits) == 3:
+                    break
+            if culprits:
+                shown = ", ".join(f"{float(c):g}" if np.ndim(c) == 0 else _format_args((np.asarray(c),))
+                                  for c in culprits)
+                return f"for {name} = {shown}" if first.ndim == 1 else f"for the row(s) {shown} of {name}"
+        return f"for the input {_format_args(args)}"
+
+    def _matches(self, mistake, outputs, cases):
+        try:
+            wrong = [self._outputs(mistake.answer, args) for args, _ in cases]
+        except Exception:
+            return False
+        try:
+            return all(self._same(got, w) for got, w in zip(outputs, wrong))
+        except (TypeError, ValueError):
+            return False
+
+
+def _error(got, expected):
+    """How far ``got`` is from ``expected`` (largest relative difference; inf for a shape mismatch)."""
+    worst = 0.0
+    for g, e in zip(got, expected):
+        try:
+            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+        except (TypeError, ValueError):
+            return np.inf
+        if g_arr.shape != e_arr.shape:
+            return np.inf
+        with np.errstate(all="ignore"):
+            diff = np.abs(g_arr - e_arr) / (np.abs(e_arr) + 1e-12)
+        diff = np.where(np.isnan(diff), np.inf, diff)
+        worst = max(worst, float(np.max(diff, initial=0.0)))
+    return worst
+
+
+def _constant_ratio(pairs):
+    """The factor c with got = c * expected on every case, if there is one (other than 1) and it is telling.
+
+    Telling means: at least two cases, each with at least two entries where
+    the expected value is not zero, all giving the same ratio — a ratio of two
+    single numbers is always "constant" and says nothing.
+    """
+    ratios, informative = [], 0
+    for got, expected in pairs:
+        if got.shape != expected.shape:
+            return None
+        mask = np.abs(expected) > 1e-12
+        if not np.allclose(got[~mask], 0.0, atol=1e-12):
+            return None
+        if mask.sum() >= 2:
+            informative += 1
+        ratios.append(got[mask] / expected[mask])
+    if informative < 2:
+        return None
+    ratios = np.concatenate(ratios)
+    c = ratios[0]
+    if np.isfinite(c) and c != 0 and not np.isclose(c, 1.0) and np.allclose(ratios, c, rtol=1e-6):
+        return float(c)
+    return None
