@@ -261,6 +261,15 @@ def _after_n_params(answer):
                         "float(...)), or return int(...).")
 
 
+def _after_sawtooth_sizes(answer):
+    out = answer(3)
+    if not all(_is_int(v) for v in out):
+        kinds = ", ".join(type(v).__name__ for v in out)
+        raise Incorrect(f"Your counts are right, but your function returns them as ({kinds}); the question "
+                        "asks for a pair of integers: compute them with n_params (which returns integers) "
+                        "and integer arithmetic (`2 ** k`, no `/`), or return int(...) of each.")
+
+
 # -- the questions -----------------------------------------------------------------------------------
 q1 = Question(
     "Lab 7, question 1 (XOR by hand)", _judge_xor, reference=xor_weights,
@@ -356,8 +365,9 @@ q4 = _CountQuestion(
            "return sum((n_in + 1) * n_out for n_in, n_out in zip(widths[:-1], widths[1:]))"],
 )
 
-q5 = FunctionQuestion(
+q5 = _CountQuestion(
     "Lab 7, question 5 (deep versus shallow sawtooth)", sawtooth_sizes, [(1,), (2,), (3,), (6,), (10,)],
+    after=_after_sawtooth_sizes,
     draw=lambda rng: (int(rng.integers(4, 31)),), n_outputs=2, returns="the pair (deep, shallow)",
     output_names=("number of parameters of the deep network", "number of parameters of the shallow network"),
     mistakes=[

@@ -232,9 +232,34 @@ def _after_counts(answer):
                         "for an integer array: add `.astype(int)` after rounding.")
 
 
+_SHARED_TOTAL = ("You rounded the total n · test_fraction and shared it out among the classes. The question asks "
+                 "for each class separately: round each class's n_c · test_fraction on its own (the counts may "
+                 "then not add up to round(n · test_fraction)).")
+
+
+def _shares_the_total(answer, cases):
+    """True if, on every listed case, the answer gives floor or floor + 1 per class adding up to round(n · f)."""
+    try:
+        for y, f in cases:
+            out = np.asarray(answer(y.copy(), f), dtype=float)
+            raw = np.unique(y, return_counts=True)[1] * f
+            if (out.shape != raw.shape or not np.all((out == np.floor(raw)) | (out == np.floor(raw) + 1))
+                    or out.sum() != round(len(y) * f)):
+                return False
+    except Exception:
+        return False
+    return True
+
+
 class _CountsQuestion(FunctionQuestion):
     def _judge_function(self, answer):
-        super()._judge_function(answer)
+        try:
+            super()._judge_function(answer)
+        except Incorrect as exc:
+            known = any(str(exc) == m.message for m in self.mistakes)
+            if not known and _shares_the_total(answer, self.cases):
+                raise Incorrect(_SHARED_TOTAL) from None
+            raise
         _after_counts(answer)
 
 
@@ -364,19 +389,28 @@ q2 = _SetsQuestion(
 )
 
 class _ImputeQuestion(_SetsQuestion):
-    """Also names a training set imputed with row means, whatever the test set got."""
+    """Also names a training set imputed with row means, whatever the test set got (on the listed cases)."""
 
-    def _explain_mismatch(self, cases, outputs, mismatches):
+    def _judge_function(self, answer):
         try:
-            rows = all(np.allclose(np.asarray(out[0], dtype=float), _impute_row_means(*args)[0], equal_nan=True)
-                       for out, (args, _) in zip(outputs, cases))
-        except (TypeError, ValueError):
-            rows = False
-        if rows:
-            raise Incorrect("You filled the training set's holes with the mean of their row (axis=1); use the "
-                            "mean of their column — the same feature in other examples: "
-                            "np.nanmean(X_train, axis=0), for both sets.")
-        super()._explain_mismatch(cases, outputs, mismatches)
+            super()._judge_function(answer)
+        except Incorrect as exc:
+            known = any(str(exc) == m.message for m in self.mistakes)
+            if not known and self._row_means(answer):
+                raise Incorrect("You filled the training set's holes with the mean of their row (axis=1); use "
+                                "the mean of their column — the same feature in other examples: "
+                                "np.nanmean(X_train, axis=0), for both sets.") from None
+            raise
+
+    def _row_means(self, answer):
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return all(np.allclose(np.asarray(answer(X_train.copy(), X_test.copy())[0], dtype=float),
+                                       _impute_row_means(X_train, X_test)[0], equal_nan=True)
+                           for X_train, X_test in self.cases)
+        except Exception:
+            return False
 
 
 q3 = _ImputeQuestion(
@@ -434,9 +468,7 @@ q4 = _CountsQuestion(
         Mistake("You rounded n_c · test_fraction up (np.ceil); round it to the nearest whole number instead: "
                 "3.2 examples become 3.",
                 lambda y, f: np.ceil(np.unique(y, return_counts=True)[1] * f).astype(int)),
-        Mistake("You rounded the total n · test_fraction and shared it out among the classes. The question asks "
-                "for each class separately: round each class's n_c · test_fraction on its own (the counts may "
-                "then not add up to round(n · test_fraction)).", _counts_total_shared),
+        Mistake(_SHARED_TOTAL, _counts_total_shared),
         Mistake("Your counts are sorted by class frequency; return them in the order of np.unique(y), the "
                 "sorted class labels (np.unique(y, return_counts=True) gives both in that order).",
                 _counts_by_frequency),

@@ -53,9 +53,12 @@ def _no_ties(X, centres):
 
 
 def _draw_points(rng):
-    """Points of 1 to 4 features and 1 to 5 centres (half of the time data points), no empty cluster."""
+    """Points of 1 to 4 features and 1 to 5 centres (half of the time data points), no empty cluster.
+
+    There are always more points than centres, so that some point is not a centre and Σ D² > 0.
+    """
     while True:
-        n, d, k = int(rng.integers(5, 30)), int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        n, d, k = int(rng.integers(6, 30)), int(rng.integers(1, 5)), int(rng.integers(1, 6))
         X = rng.normal(0.0, rng.choice([0.5, 3.0, 40.0]), (n, d)) + rng.normal(0, 5, d)
         centres = X[rng.choice(n, k, replace=False)].copy()
         if rng.random() < 0.5:

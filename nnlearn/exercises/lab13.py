@@ -23,8 +23,9 @@ _SIZE_CASES = [(8, 3, 1, 0), (32, 5, 2, 2), (28, 3, 1, 1), (7, 3, 2, 0), (10, 4,
 
 def _draw_size(rng):
     H, k, s, p = (int(v) for v in (rng.integers(1, 300), rng.integers(1, 12), rng.integers(1, 6), rng.integers(0, 4)))
-    H = max(H, k - 2 * p)
-    return (H, k) if rng.random() < 0.2 else (H, k, s, p)
+    if rng.random() < 0.2:                     # the defaults s = 1, p = 0: the kernel must fit into H
+        return max(H, k), k
+    return max(H, k - 2 * p), k, s, p
 
 # -- q2: an image (H, W) and a kernel (k_h, k_w), non-square so that transposing shows
 _X_A = np.arange(20, dtype=float).reshape(4, 5) % 7

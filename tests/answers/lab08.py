@@ -284,7 +284,8 @@ def impute_train_row_means(X_train, X_test):
     with warnings.catch_warnings():          # a row may be all NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         m = np.nanmean(X_train, 1, keepdims=True)
-        return np.where(np.isnan(X_train), m, X_train), np.where(np.isnan(X_test), np.nanmean(X_train), X_test)
+        filled_test = np.where(np.isnan(X_test), np.nanmean(X_train), X_test)
+        return np.where(np.isnan(X_train), m, X_train), filled_test
 
 
 def impute_holes_count_as_zero(X_train, X_test):
