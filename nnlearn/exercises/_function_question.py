@@ -22,7 +22,8 @@ import numpy as np
 
 from ._feedback import Incorrect, _describe, _exception_text, _expected_kind, _not_callable_message, \
     _function_name, _numeric_problem
-from ._numerics import OVERFLOW, difference, event_sentence, run_recording, without_silencing
+from ._numerics import (OVERFLOW, _constant_ratio, _error, _finite, difference, event_sentence, run_recording,
+                        without_silencing)
 from ._question import Question
 
 __all__ = ["FunctionQuestion", "Mistake"]
@@ -88,13 +89,6 @@ def _format_args(args):
             text = repr(a)
         parts.append(" ".join(text.split()))
     return ", ".join(parts)
-
-
-def _finite(value):
-    try:
-        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
-    except (TypeError, ValueError):
-        return True
 
 
 class FunctionQuestion(Question):
@@ -368,46 +362,3 @@ class FunctionQuestion(Question):
             return all(self._same(got, w) for got, w in zip(outputs, wrong))
         except (TypeError, ValueError):
             return False
-
-
-def _error(got, expected):
-    """How far ``got`` is from ``expected`` (largest relative difference; inf for a shape mismatch)."""
-    worst = 0.0
-    for g, e in zip(got, expected):
-        try:
-            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
-        except (TypeError, ValueError):
-            return np.inf
-        if g_arr.shape != e_arr.shape:
-            return np.inf
-        with np.errstate(all="ignore"):
-            diff = np.abs(g_arr - e_arr) / (np.abs(e_arr) + 1e-12)
-        diff = np.where(np.isnan(diff), np.inf, diff)
-        worst = max(worst, float(np.max(diff, initial=0.0)))
-    return worst
-
-
-def _constant_ratio(pairs):
-    """The factor c with got = c * expected on every case, if there is one (other than 1) and it is telling.
-
-    Telling means: at least two cases, each with at least two entries where
-    the expected value is not zero, all giving the same ratio — a ratio of two
-    single numbers is always "constant" and says nothing.
-    """
-    ratios, informative = [], 0
-    for got, expected in pairs:
-        if got.shape != expected.shape:
-            return None
-        mask = np.abs(expected) > 1e-12
-        if not np.allclose(got[~mask], 0.0, atol=1e-12):
-            return None
-        if mask.sum() >= 2:
-            informative += 1
-        ratios.append(got[mask] / expected[mask])
-    if informative < 2:
-        return None
-    ratios = np.concatenate(ratios)
-    c = ratios[0]
-    if np.isfinite(c) and c != 0 and not np.isclose(c, 1.0) and np.allclose(ratios, c, rtol=1e-6):
-        return float(c)
-    return None

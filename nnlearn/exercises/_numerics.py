@@ -10,7 +10,8 @@
   function from its source with those statements removed, so the check sees
   what the computation really does.
 * :func:`difference` describes where two arrays differ, with as many digits
-  as it takes to show the difference.
+  as it takes to show the difference; ``_error`` measures how far apart they
+  are and ``_constant_ratio`` finds a telling constant factor between them.
 """
 
 import ast
@@ -171,3 +172,54 @@ def difference(got, expected, rtol, atol):
     at = f" at index {where}" if got.ndim else ""
     more = f" ({len(bad)} of {got.size} entries differ)" if got.size > 1 else ""
     return f"{at}: got {a}, expected {b}{more}"
+
+
+# -- comparing a learner's outputs with the reference's ------------------------------------------------
+def _finite(value):
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+    except (TypeError, ValueError):
+        return True
+
+
+def _error(got, expected):
+    """How far ``got`` is from ``expected`` (largest relative difference; inf for a shape mismatch)."""
+    worst = 0.0
+    for g, e in zip(got, expected):
+        try:
+            g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+        except (TypeError, ValueError):
+            return np.inf
+        if g_arr.shape != e_arr.shape:
+            return np.inf
+        with np.errstate(all="ignore"):
+            diff = np.abs(g_arr - e_arr) / (np.abs(e_arr) + 1e-12)
+        diff = np.where(np.isnan(diff), np.inf, diff)
+        worst = max(worst, float(np.max(diff, initial=0.0)))
+    return worst
+
+
+def _constant_ratio(pairs):
+    """The factor c with got = c * expected on every case, if there is one (other than 1) and it is telling.
+
+    Telling means: at least two cases, each with at least two entries where
+    the expected value is not zero, all giving the same ratio — a ratio of two
+    single numbers is always "constant" and says nothing.
+    """
+    ratios, informative = [], 0
+    for got, expected in pairs:
+        if got.shape != expected.shape:
+            return None
+        mask = np.abs(expected) > 1e-12
+        if not np.allclose(got[~mask], 0.0, atol=1e-12):
+            return None
+        if mask.sum() >= 2:
+            informative += 1
+        ratios.append(got[mask] / expected[mask])
+    if informative < 2:
+        return None
+    ratios = np.concatenate(ratios)
+    c = ratios[0]
+    if np.isfinite(c) and c != 0 and not np.isclose(c, 1.0) and np.allclose(ratios, c, rtol=1e-6):
+        return float(c)
+    return None
