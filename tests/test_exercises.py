@@ -280,3 +280,37 @@ def test_an_answer_that_calls_an_unfinished_earlier_question_says_so():
     result = second.evaluate(user)
     assert result.status == INCORRECT and "Question 1 is not done yet" in result.message, result
     assert second.evaluate(_template).status == NOT_ATTEMPTED
+
+
+def test_a_known_mistake_is_named_for_an_error_only_if_it_also_agrees_elsewhere():
+    def backward(X, delta, W):
+        return X.T @ delta, delta @ W.T
+
+    def dx_untransposed(X, delta, W):
+        return X.T @ delta, delta @ W
+
+    def dw_untransposed(X, delta, W):  # another bug too, and the same numpy error on a non-square W
+        return 2 * X.T @ delta, delta @ W
+
+    rng = np.random.default_rng(0)
+    square = (rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(2, 2)))
+    tall = (rng.normal(size=(3, 4)), rng.normal(size=(3, 2)), rng.normal(size=(4, 2)))
+    q = FunctionQuestion("Q", backward, [square, tall], n_outputs=2,
+                         mistakes=[Mistake("dL/dX needs the transpose of W.", dx_untransposed)])
+    assert q.evaluate(dx_untransposed).message.startswith("dL/dX needs the transpose")
+    with pytest.raises(ValueError) as same:
+        dx_untransposed(*tall)
+    with pytest.raises(ValueError) as error:
+        dw_untransposed(*tall)
+    assert str(error.value) == str(same.value)
+    other = q.evaluate(dw_untransposed)
+    assert other.status == INCORRECT and "transpose of W" not in other.message, other
+
+
+def test_values_right_is_said_only_when_they_are():
+    def batch_max(z):  # overflow hidden, and rows far below the maximum come out wrong
+        with np.errstate(all="ignore"):
+            return np.nan_to_num(1 / (1 + np.exp(-z)) + (z < -500) * 0.25)
+
+    message = SIGMOID.evaluate(batch_max).message
+    assert "values are right" not in message and "values are wrong" in message, message

@@ -229,7 +229,7 @@ class FunctionQuestion(Question):
         except Exception as exc:
             error = f"Your function raised {_exception_text(exc)} (for the input {_format_args(args)})."
             for mistake in self.mistakes:  # a known mistake that fails in exactly the same way
-                if _raises_same(mistake.answer, args, exc):
+                if _raises_same(mistake.answer, args, exc) and self._agrees_elsewhere(answer, mistake, args):
                     raise Incorrect(f"{mistake.message} ({error})") from None
             raise Incorrect(error) from None
         if out is None:
@@ -238,6 +238,32 @@ class FunctionQuestion(Question):
             if not _unchanged(before, after):
                 raise Incorrect(self.in_place_message)
         return self._numeric_outputs(out), events
+
+    def _agrees_elsewhere(self, answer, mistake, failed):
+        """True if ``answer`` and ``mistake`` behave alike on the check's other cases (same outputs or errors).
+
+        Two different bugs can fail with the same numpy error on one input; the
+        other cases tell them apart.
+        """
+        for args, _ in getattr(self, "_current", ()):
+            if args is failed:
+                continue
+            results = []
+            for func in (answer, mistake.answer):
+                try:
+                    with np.errstate(all="ignore"):
+                        results.append(("out", self._as_tuple(func(*_copy_args(args)))))
+                except Exception as exc:
+                    results.append(("raised", (type(exc), str(exc))))
+            (kind_a, a), (kind_m, m) = results
+            if kind_a != kind_m:
+                return False
+            try:
+                if a != m if kind_a == "raised" else not self._same(a, m):
+                    return False
+            except (TypeError, ValueError):
+                return False
+        return True
 
     def _numeric_outputs(self, out):
         """The returned values as a tuple, after checking that each is a number or an array of numbers."""
@@ -257,6 +283,7 @@ class FunctionQuestion(Question):
         if not callable(answer):
             raise Incorrect(_not_callable_message(answer, _function_name(self.reference)))
         cases = self._cases()
+        self._current = cases
         runs = [self._call(answer, args) for args, _ in cases]
         bare = without_silencing(getattr(answer, "func", answer)) if self.stable else None
         if bare is not None:  # judge the events of the computation the learner silenced
@@ -284,9 +311,13 @@ class FunctionQuestion(Question):
             where = where[:1].upper() + where[1:]
             if nonfinite:
                 head = f"{where}, your function {event_sentence(events)}."
-            else:
+            elif not mismatches:
                 head = (f"Your values are right, but on the way: {where.lower()}, your function "
                         f"{event_sentence(events)} (numpy warns about it; a stable formula never does).")
+            else:
+                head = (f"{where}, your function {event_sentence(events)} on the way (numpy warns about it), "
+                        "and its values are wrong (silencing the warning or replacing inf and NaN "
+                        "afterwards does not make them right).")
             advice = self.overflow_message if OVERFLOW in events or not events else self.nan_message
             raise Incorrect(f"{head} {advice}")
         self._explain_mismatch(cases, outputs, mismatches)
