@@ -314,3 +314,14 @@ def test_values_right_is_said_only_when_they_are():
 
     message = SIGMOID.evaluate(batch_max).message
     assert "values are right" not in message and "values are wrong" in message, message
+
+
+def test_an_ignored_argument_is_named():
+    def step(w, grad, lr):
+        return w - lr * grad
+
+    q = FunctionQuestion("Q", step, [(np.ones(3), np.arange(3.0), 0.1), (np.zeros(2), np.ones(2), 0.5)])
+    message = q.evaluate(lambda w, grad, lr: w - 0.1 * grad).message
+    assert "ignores `lr`" in message, message
+    assert "ignores" not in q.evaluate(lambda w, grad, lr: w - np.sign(lr) * 0.1 * grad).message
+    assert "ignores" not in q.evaluate(lambda w, grad, lr: w + lr * grad).message

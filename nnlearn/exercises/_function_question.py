@@ -283,7 +283,7 @@ class FunctionQuestion(Question):
         if not callable(answer):
             raise Incorrect(_not_callable_message(answer, _function_name(self.reference)))
         cases = self._cases()
-        self._current = cases
+        self._current, self._answer = cases, answer
         runs = [self._call(answer, args) for args, _ in cases]
         bare = without_silencing(getattr(answer, "func", answer)) if self.stable else None
         if bare is not None:  # judge the events of the computation the learner silenced
@@ -326,6 +326,8 @@ class FunctionQuestion(Question):
         i = max(mismatches, key=lambda k: _error(outputs[k], cases[k][1][0]))
         args, (expected, _) = cases[i]
         got = outputs[i]
+        if all(np.shape(g) == np.shape(e) for g, e in zip(got, expected)):
+            self._ignored_argument(cases, outputs, mismatches)
         for k, (name, g, e) in enumerate(zip(self.output_names, got, expected)):
             g_arr, e_arr = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
             if g_arr.shape != e_arr.shape:
@@ -351,6 +353,62 @@ class FunctionQuestion(Question):
                                     "factor (a 2, a 1/n, a sign).")
                 raise Incorrect(f"The {name} is wrong for the input {_format_args(args)}"
                                 f"{difference(g_arr, e_arr, self.rtol, self.atol)}.")
+
+    def _ignored_argument(self, cases, outputs, mismatches):
+        """Incorrect if the answer's result stays the same whichever value a number it is given takes.
+
+        A number counts as ignored only when, on every test input where
+        changing it changes the reference's result (at least two of them), two
+        quite different values of it (twice it and a third of it for a whole
+        number; one of the opposite sign for a real one) leave the answer's
+        result unchanged — an answer that uses the number but gets something
+        else wrong moves with it somewhere.
+        """
+        answer = getattr(self, "_answer", None)
+        if answer is None:
+            return
+        first = cases[mismatches[0]][0]
+        for j in range(len(first)):
+            tried, telling = None, 0
+            for (args, _), got in list(zip(cases, outputs))[:8]:
+                verdict = self._unmoved(answer, args, got, j)
+                if verdict is False:
+                    break
+                if verdict is not None:
+                    telling += 1
+                    tried = tried or verdict
+            else:
+                if telling >= 2:
+                    name = f"`{self._params[j]}`" if j < len(self._params) else f"argument number {j + 1}"
+                    raise Incorrect(f"Your result stays the same when {name} changes (tried {name} = {tried}), "
+                                    f"but it should not: your function ignores {name}. Use the argument it "
+                                    "is given, not a fixed value.")
+
+    def _unmoved(self, answer, args, got, j):
+        """Whether changing number ``args[j]`` leaves ``got`` unchanged: None when the reference does not
+        move either (or ``args[j]`` is no number), False when the answer moves, else the values tried."""
+        value = args[j] if j < len(args) else None
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            return None
+        if isinstance(value, (int, np.integer)):
+            others = (2 * value + 1, max(1, value // 3) if value > 3 else value + 5)
+        else:
+            others = (value * 1.5 + 0.25, -2.0 * value - 1.0)
+        expected = self._outputs(self.reference, args)
+        for other in others:
+            changed = args[:j] + (type(value)(other),) + args[j + 1:]
+            try:
+                with np.errstate(all="ignore"):
+                    ours = self._outputs(self.reference, changed)
+                    if self._same(ours, expected):
+                        return None
+                    theirs = self._as_tuple(answer(*_copy_args(changed)))
+                if not self._same(theirs, got):
+                    return False
+            except Exception:
+                return None
+        shown = [f"{v:.4g}" for v in (value, *others)]
+        return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
     def _where(self, func, args, got):
         """Which input made the trouble, e.g. "for z = -1000.0", else "for the input …"."""

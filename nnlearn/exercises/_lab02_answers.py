@@ -105,3 +105,17 @@ def _stop_on_first_mistake_free_sample(X, y, lr=1.0, max_epochs=100):
                 return w, b
             w, b = perceptron_update(x_i, y_i, w, b, lr)
     return w, b
+
+
+def _count_weight_changes(X, y, lr=1.0, max_epochs=100):
+    """Counts a mistake only when w changes: a mistake on x = 0 (which changes only b) is missed."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for epoch in range(max_epochs):
+        changes = 0
+        for x_i, y_i in zip(X, y):
+            w_new, b = perceptron_update(x_i, y_i, w, b, lr)
+            changes += int(np.any(w_new != w))
+            w = w_new
+        if changes == 0:
+            break
+    return w, b

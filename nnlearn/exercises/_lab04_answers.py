@@ -259,3 +259,15 @@ def _cce_unshifted(Z, labels):
     P = e / e.sum(axis=1, keepdims=True)
     L = -np.mean(np.log(P[np.arange(n), labels]))
     return L, (P - _one_hot(labels, Z.shape[1])) / n
+
+
+def _bce_sklearn_eps(p, y):
+    q = _clipped(p, 1e-15)
+    return -np.mean(y * np.log(q) + (1.0 - y) * np.log(1.0 - q)), (q - y) / (q * (1.0 - q)) / q.size
+
+
+def _bce_nan_to_num(p, y):
+    with np.errstate(all="ignore"):
+        terms = np.nan_to_num(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
+        grad = np.nan_to_num((p - y) / (p * (1.0 - p)))
+        return -np.mean(terms), grad / p.size

@@ -130,3 +130,17 @@ def _numerical_rows_only(f, x, eps=1e-6):
         x[i] = original
         grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
+
+
+def _numerical_on_reshaped(f, x, eps=1e-6):
+    """Nudges x.reshape(-1): a copy when x is not stored row by row (e.g. W.T), so f never sees them."""
+    flat, grad = x.reshape(-1), np.zeros(x.size)
+    for k in range(x.size):
+        original = flat[k]
+        flat[k] = original + eps
+        f_plus = f(x)
+        flat[k] = original - eps
+        f_minus = f(x)
+        flat[k] = original
+        grad[k] = (f_plus - f_minus) / (2 * eps)
+    return grad.reshape(x.shape)

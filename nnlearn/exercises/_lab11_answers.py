@@ -208,3 +208,27 @@ def _pp_all_centres(X, centres):
 
 def _pp_uniform(X, centres):
     return np.full(len(X), 1.0 / len(X))
+
+
+def _cm_accuracy_over_classes(y_true, y_pred, n_classes):
+    M = confusion_and_accuracy(y_true, y_pred, n_classes)[0]
+    return M, np.trace(M) / n_classes
+
+
+def _inertia_half(X, centres):
+    return 0.5 * inertia(X, centres)
+
+
+def _pp_fourth_power(X, centres):
+    D4 = np.min(squared_distances(X, centres), axis=1) ** 2
+    return D4 / np.sum(D4)
+
+
+def _pp_over_count(X, centres):
+    D2 = np.min(squared_distances(X, centres), axis=1)
+    return D2 / len(X)
+
+
+def _pp_mean_of_centres(X, centres):
+    D2 = np.sum((X - centres.mean(axis=0)) ** 2, axis=1)
+    return D2 / np.sum(D2)

@@ -204,3 +204,21 @@ def _rnn_plus_previous(x_t, h_prev, W_xh, W_hh, b):
 
 def _rnn_bias_outside(x_t, h_prev, W_xh, W_hh, b):
     return np.tanh(x_t @ W_xh + h_prev @ W_hh) + b
+
+
+def _xcorr_matmul_kernel_first(X, K):
+    kh, kw = K.shape
+    Z = np.zeros((X.shape[0] - kh + 1, X.shape[1] - kw + 1))
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            Z[i, j] = np.sum(K @ X[i:i + kh, j:j + kw])
+    return Z
+
+
+def _params_dense_no_c_in(c_in, size, c_out, k):
+    out = size - k + 1
+    return c_out * (c_in * k * k + 1), (size * size + 1) * c_out * out * out
+
+
+def _rnn_bias_twice(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh + b + h_prev @ W_hh + b)

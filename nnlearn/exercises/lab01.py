@@ -126,6 +126,21 @@ class _CountQuestion(FunctionQuestion):
         self._returned.append(out)
         return values
 
+    def _call(self, answer, args):
+        result = super()._call(answer, args)
+        given = [list(a) if isinstance(a, (list, tuple)) else a for a in args]
+        try:
+            with np.errstate(all="ignore"):
+                answer(*given)
+        except Exception:
+            return result
+        if any(list(g) != list(a) for g, a in zip(given, args) if isinstance(a, (list, tuple))):
+            raise Incorrect(f"Your function changed the caller's list `sizes` (for {list(args[0])} "
+                            f"it is {list(given[0])} afterwards, e.g. after sizes.pop(...)): "
+                            "the caller may still need it. Read it without changing it, e.g. "
+                            "zip(sizes[:-1], sizes[1:]).")
+        return result
+
     def _judge_function(self, answer):
         self._returned = []
         super()._judge_function(answer)

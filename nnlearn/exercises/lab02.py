@@ -14,7 +14,7 @@ from ..datasets import logic_gate
 from ._feedback import _describe, _exception_text, _numbers
 from ._function_question import FunctionQuestion, Mistake
 from ._gate_weights import _point, nand_weights, q4, q5, xor_weights  # noqa: F401 - questions 4 and 5
-from ._lab02_answers import (_in_place_update, _no_bias, _one_epoch,
+from ._lab02_answers import (_count_weight_changes, _in_place_update, _no_bias, _one_epoch,
                              _stop_on_first_mistake_free_sample, _strict_training, _strict_update,
                              _wrong_sign, _wrong_sign_update, perceptron_predict,
                              perceptron_update, train_perceptron)
@@ -40,6 +40,7 @@ _PREDICT_CASES = [
     (_X_GATE, np.array([1.0, 1.0]), -2.0),          # AND's learned weights: (1, 1) lies on the line
     (_rng.normal(size=(6, 3)), np.array([1.0, -2.0, 0.5]), 0.3),
     (np.array([[1, 2], [2, 1], [0, 0], [3, -1]]), np.array([1, -1]), 1),   # ints; z = 0 at (1, 2)
+    (np.array([[0.96, 0.0], [1.04, 0.0], [0.999, 0.0]]), np.array([1.0, 0.5]), -1.0),  # z close to 0
 ]
 
 
@@ -155,6 +156,9 @@ _TRAIN_DATA = [("AND", *logic_gate("and")), ("OR", *logic_gate("or")), ("NAND", 
                ("NOR", *logic_gate("nor"))]
 
 _TRAIN_MISTAKES = [
+    (_count_weight_changes, "You stopped after an epoch that still had a mistake: you count "
+                            "changes of w, but a mistake on x = 0 changes only b. Count the "
+                            "mistakes (ŷ ≠ y), not the changes of w."),
     (_one_epoch, "Your weights are those after a single epoch. Repeat the epochs until one of "
                  "them has no mistake (at most `max_epochs` of them): only then does every sample "
                  "lie on its side."),
@@ -178,6 +182,8 @@ _TRAIN_CASES = [(name, X, y, {}) for name, X, y in _TRAIN_DATA] + [
      "mistake)", _X_GATE, np.ones(4, dtype=int), {}),
     (_NOISY + "max_epochs=5", _NOISY_X, _NOISY_Y, {"max_epochs": 5}),
     (_NOISY + "lr=0.5 and max_epochs=3", _NOISY_X, _NOISY_Y, {"lr": 0.5, "max_epochs": 3}),
+    ("4 separable points, one of them x = (0, 0), which an epoch may get wrong alone",
+     np.array([[0.0, -2.0], [1.0, 0.0], [2.0, -1.0], [0.0, 0.0]]), np.array([1, 1, 1, 0]), {}),
 ]
 _train_rng = np.random.default_rng(2002)   # fresh data for every check
 

@@ -11,6 +11,13 @@ import numpy as np
 from ._feedback import Incorrect
 from ._function_question import FunctionQuestion, Mistake
 
+
+def _global_max_nan_to_num(Z):
+    with np.errstate(all="ignore"):
+        e = np.exp(Z - Z.max())
+        return np.nan_to_num(e / e.sum(axis=1, keepdims=True))
+
+
 __all__ = ["q1", "q2", "q3", "q4"]
 
 _Z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
@@ -245,6 +252,10 @@ q4 = _RowwiseQuestion(
                 "underflows to 0 / 0. Subtract each row's own maximum, "
                 "Z.max(axis=1, keepdims=True).",
                 lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1, keepdims=True)),
+        Mistake("You subtract the largest entry of the whole batch: a row far below it then "
+                "underflows to 0 / 0, and np.nan_to_num turns that into a row of zeros, which is "
+                "no probability distribution. Subtract each row's own maximum, "
+                "Z.max(axis=1, keepdims=True).", _global_max_nan_to_num),
         Mistake("You subtract each column's maximum (axis=0): a row far below its columns' "
                 "maxima then underflows to 0 / 0. Subtract each row's own maximum, "
                 "Z.max(axis=1, keepdims=True).",

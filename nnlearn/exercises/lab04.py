@@ -13,6 +13,7 @@ import numpy as np
 
 from ._function_question import FunctionQuestion, Mistake
 from ._lab04_answers import (_bce_grad_logits, _bce_grad_not_averaged, _bce_keras_eps,
+                             _bce_nan_to_num, _bce_sklearn_eps,
                              _bce_only_positive, _bce_per_sample, _bce_sign, _bce_sum,
                              _bce_swapped, _bce_unclipped, _cce_all_entries, _cce_columns,
                              _cce_eye_max, _cce_grad_not_averaged, _cce_labels_as_targets,
@@ -200,6 +201,13 @@ q3 = FunctionQuestion(
         Mistake("You clipped with ε = 1e-7 (Keras' choice); here, as in nnlearn, clip to [ε, 1 − "
                 "ε] with ε = np.finfo(float).eps ≈ 2.2e-16, so that −log ε ≈ 36.04.",
                 _bce_keras_eps),
+        Mistake("You clipped with ε = 1e-15 (scikit-learn's choice); here, as in nnlearn, clip to "
+                "[ε, 1 − ε] with ε = np.finfo(float).eps ≈ 2.2e-16, so that −log ε ≈ 36.04.",
+                _bce_sklearn_eps),
+        Mistake("You replaced the −inf and NaN of log 0 and of 0 / 0 with np.nan_to_num: −inf "
+                "becomes −1.8e308, so the loss overflows and the gradient is ±1.8e308. Clip "
+                "first, p = np.clip(p, eps, 1 - eps) with eps = np.finfo(float).eps, and use the "
+                "clipped p in the loss and in the gradient.", _bce_nan_to_num),
         Mistake("Your loss is right, but your gradient is (p − y)/N: that is the gradient with "
                 "respect to the LOGIT z of a sigmoid output (where the p(1 − p) of σ' cancels). "
                 "The question asks for ∂L/∂p = (p − y) / (p(1 − p)) / N.", _bce_grad_logits),

@@ -12,6 +12,7 @@ from ..activations import sigmoid as _stable_sigmoid
 from ._feedback import Incorrect
 from ._function_question import FunctionQuestion, Mistake
 from ._lab06_answers import (_grad_W1_with, _grad_W1_without_bias, _numerical_in_place_no_restore,
+                             _numerical_on_reshaped,
                              _numerical_rows_only, _numerical_with, dense_backward, grad_W1,
                              numerical_gradient, sigmoid_backward)
 
@@ -70,6 +71,7 @@ _f_cubic = _Function(lambda x: np.sum(x ** 3 + np.sin(2.0 * x)), "f(x) = Σ (x³
 _V = np.array([0.3, -0.8, 1.1, 0.0])
 _M = _rng.normal(size=(3, 2))
 _CUBE = _rng.normal(size=(2, 2, 2))                             # "any shape": three axes
+_M_T = _rng.normal(size=(2, 3)).T       # a transposed matrix (column-major): reshape(-1) copies it
 
 
 # -- fresh inputs for every check -----------------------------------------------------------------------
@@ -127,8 +129,45 @@ class _NetworkQuestion(FunctionQuestion):
         return all(np.allclose(o, outs[0], rtol=0, atol=1e-12) for o in outs)
 
 
+class _DenseQuestion(FunctionQuestion):
+    """Question 1: when a matrix product fails, say which output is wrong where W is square."""
+
+    def _call(self, answer, args):
+        try:
+            return super()._call(answer, args)
+        except Incorrect as exc:
+            if not str(exc).startswith("Your function raised ValueError"):
+                raise
+            bad = self._wrong_on_square(answer)
+            X, W, d = args
+            shapes = (f" Here X has shape {X.shape}, W {W.shape} and δ {d.shape}; dL/dW must have "
+                      f"the shape of W, dL/db {(W.shape[1],)}, dL/dX the shape of X.")
+            if not bad:
+                raise Incorrect(f"{exc}{shapes}") from None
+            raise Incorrect(f"{exc} Where W is square your function runs, and there your "
+                            f"{' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} wrong (the "
+                            f"other values are right): look there.{shapes}") from None
+
+    def _wrong_on_square(self, answer):
+        bad = set()
+        for args in self.cases[:2]:
+            try:
+                with np.errstate(all="ignore"):
+                    got = answer(*[np.copy(a) for a in args])
+                got = tuple(got)
+            except Exception:
+                return []
+            if len(got) != 3:
+                return []
+            for name, g, e in zip(self.output_names, got, dense_backward(*args)):
+                g = np.asarray(g, dtype=float)
+                if g.shape != e.shape or not np.allclose(g, e):
+                    bad.add(name)
+        return [n for n in self.output_names if n in bad]
+
+
 # -- the questions -----------------------------------------------------------------------------------
-q1 = FunctionQuestion(
+q1 = _DenseQuestion(
     "Lab 6, question 1 (backward pass of a dense layer)", dense_backward,
     [(_X1, _W1, _D1), (_X2, _W2, _D2), _RECT, _SINGLE], draw=_draw_dense, n_outputs=3,
     output_names=("dL/dW", "dL/db", "dL/dX"), returns="dL/dW, dL/db and dL/dX",
@@ -253,7 +292,8 @@ q3 = _NetworkQuestion(
 
 q4 = FunctionQuestion(
     "Lab 6, question 4 (a numerical gradient for gradient checking)", numerical_gradient,
-    [(_f_exp, _V), (_f_matrix, _M), (_f_exp, _V, 1e-4), (_f_exp, _V, 1e-2), (_f_cubic, _CUBE, 1e-3)],
+    [(_f_exp, _V), (_f_matrix, _M), (_f_exp, _V, 1e-4), (_f_exp, _V, 1e-2), (_f_cubic, _CUBE, 1e-3),
+     (_f_matrix, _M_T)],
     draw=_draw_numerical, rtol=1e-7, atol=1e-9,
     mistakes=[
         Mistake("That is the one-sided (forward) difference (f(x + ε) − f(x)) / ε. Its error is of "
@@ -294,6 +334,11 @@ q4 = FunctionQuestion(
                 "Use a float array: np.zeros(x.shape).",
                 lambda f, x, eps=1e-6: numerical_gradient(f, np.array(x, dtype=float), eps)
                 .astype(int)),
+        Mistake("Your gradient is 0 for a transposed matrix (x = W.T, stored column by column): "
+                "reshape(-1) or ravel() of such an array returns a copy, so your nudges never "
+                "reached x (or your entries never reached the array you return). Index x and "
+                "grad = np.zeros(x.shape) themselves: for i in np.ndindex(x.shape).",
+                _numerical_on_reshaped),
     ],
     in_place_message="Your function leaves x changed in place: nudging x[i] is fine, but put every "
                      "entry back to its original value (x[i] = original) before moving on, so that "

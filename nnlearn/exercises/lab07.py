@@ -388,6 +388,13 @@ q5 = _CountQuestion(
         Mistake("Your shallow network is built for 2k linear pieces; tent_k has 2^k of them (each of the k "
                 "layers doubles the number of teeth), so it needs 2^k − 1 units.",
                 lambda k: (6 * k + 1, n_params([1, 2 * k - 1, 1]))),
+        Mistake("Your two counts are swapped: return (deep, shallow), the deep network's count first.",
+                lambda k: (n_params([1, 2 ** k - 1, 1]), 6 * k + 1)),
+        Mistake("Your deep network has k − 1 hidden layers; deep_sawtooth(k) has k of them (widths [1, 2, ..., 2, "
+                "1] with k twos), 6k + 1 parameters.",
+                lambda k: (n_params([1] + [2] * (k - 1) + [1]), n_params([1, 2 ** k - 1, 1]))),
+        Mistake("You counted the weights only: every unit also has a bias (n_params counts both).",
+                lambda k: (4 * (k - 1) + 4, 2 * (2 ** k - 1))),
         Mistake("Your deep count is 6k, one short: the output unit has a bias too. deep_sawtooth(k) has widths "
                 "[1, 2, ..., 2, 1], n_params = 4 + 6(k − 1) + 3 = 6k + 1.", lambda k: (6 * k, 3 * 2 ** k - 2)),
     ],

@@ -143,12 +143,45 @@ class _SetsQuestion(FunctionQuestion):
 
     The generic search for a culprit runs the answer on single rows of the first argument, which for a
     scaler fitted on the training set means fitting it on one example: not what the learner's code did.
+    When no known mistake matches, the training set alone is judged: prepared row by row (``rows``, with
+    ``rows_message``), or right while the test set keeps NaN (``test_nan_message``).
     """
+
+    rows = rows_message = test_nan_message = None
 
     def _where(self, func, args, got):
         X_train, X_test = (np.asarray(a) for a in args)
         test = "a test set of one example" if len(X_test) == 1 else f"X_test of shape {X_test.shape}"
         return f"for X_train of shape {X_train.shape} and {test}"
+
+    def _judge_function(self, answer):
+        try:
+            super()._judge_function(answer)
+        except Incorrect as exc:
+            if any(str(exc) == m.message for m in self.mistakes):
+                raise
+            message = self._by_training_set(answer)
+            if message:
+                raise Incorrect(message) from None
+            raise
+
+    def _by_training_set(self, answer):
+        def close(a, b):
+            return np.shape(a) == np.shape(b) and np.allclose(a, b, equal_nan=True)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                runs = [[np.asarray(o, dtype=float) for o in answer(a.copy(), b.copy())] for a, b in self.cases]
+                if self.rows is not None and all(close(o[0], self.rows(a, b)[0])
+                                                 for o, (a, b) in zip(runs, self.cases)):
+                    return self.rows_message
+                if (self.test_nan_message and all(close(o[0], self.reference(a, b)[0])
+                                                  for o, (a, b) in zip(runs, self.cases))
+                        and any(np.isnan(o[1]).any() for o in runs)):
+                    return self.test_nan_message
+        except Exception:
+            return None
+        return None
 
 
 _NONFINITE = ("No entry should be inf or NaN here: every training column varies, so its spread is never 0. "
@@ -223,32 +256,7 @@ q2 = _SetsQuestion(
            "return (X_train - lo) / (hi - lo), (X_test - lo) / (hi - lo)"],
 )
 
-class _ImputeQuestion(_SetsQuestion):
-    """Also names a training set imputed with row means, whatever the test set got (on the listed cases)."""
-
-    def _judge_function(self, answer):
-        try:
-            super()._judge_function(answer)
-        except Incorrect as exc:
-            known = any(str(exc) == m.message for m in self.mistakes)
-            if not known and self._row_means(answer):
-                raise Incorrect("You filled the training set's holes with the mean of their row (axis=1); use "
-                                "the mean of their column — the same feature in other examples: "
-                                "np.nanmean(X_train, axis=0), for both sets.") from None
-            raise
-
-    def _row_means(self, answer):
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore", RuntimeWarning)
-                return all(np.allclose(np.asarray(answer(X_train.copy(), X_test.copy())[0], dtype=float),
-                                       _impute_row_means(X_train, X_test)[0], equal_nan=True)
-                           for X_train, X_test in self.cases)
-        except Exception:
-            return False
-
-
-q3 = _ImputeQuestion(
+q3 = _SetsQuestion(
     "Lab 8, question 3 (mean imputation)", impute_mean,
     [(_M_TRAIN, _M_TEST), (_M_TRAIN_B, _M_TEST_B), (_M_TRAIN_B, _M_TEST_B[4:])], draw=_draw_holes,
     n_outputs=2, returns="the pair (X_train_imputed, X_test_imputed)",
@@ -314,3 +322,12 @@ q4 = _CountsQuestion(
            "about n_c · test_fraction of each, rounded.",
            "return np.round(counts * test_fraction).astype(int)"],
 )
+
+q1.rows, q1.rows_message = _standardise_rows, q1.mistakes[2].message
+q2.rows, q2.rows_message = _minmax_rows, q2.mistakes[5].message
+q3.rows = _impute_row_means
+q3.rows_message = ("You filled the training set's holes with the mean of their row (axis=1); use the mean of "
+                   "their column — the same feature in other examples: np.nanmean(X_train, axis=0), for both "
+                   "sets.")
+q3.test_nan_message = ("Your training set is right, but X_test still contains NaN: fill the test set's holes "
+                       "too, with the same training means (np.nanmean(X_train, axis=0)).")

@@ -193,6 +193,8 @@ q2 = FunctionQuestion(
                 "sqrt(2 / n_in).", lambda fi, fo: np.sqrt(6.0 / fi)),
         Mistake("That is Xavier normal, sqrt(2 / (n_in + n_out)); He uses the fan-in only: sqrt(2 / n_in).",
                 lambda fi, fo: np.sqrt(2.0 / (fi + fo))),
+        Mistake("That is sqrt(2 / n_avg) with n_avg = (n_in + n_out) / 2, i.e. sqrt(4 / (n_in + n_out)); He's "
+                "rule uses the fan-in only: sqrt(2 / n_in).", lambda fi, fo: np.sqrt(4.0 / (fi + fo))),
         Mistake("`2 // fan_in` is floor division: it is 0 for every fan-in above 2. Use `/`: np.sqrt(2 / fan_in).",
                 lambda fi, fo: np.sqrt(2 // fi)),
     ],
@@ -224,6 +226,9 @@ q3 = _VariancesQuestion(
                 "argument. Compute with the n_in and var_w you are given.", _variances_he_only),
         Mistake("Your values are one layer ahead: your first value is Var(z^(2)). Start with Var(z^(1)) = "
                 "n_in Var(w) Var(x) and multiply by ½ n_in Var(w) from the second value on.", _variances_one_ahead),
+        Mistake("Your values are the square roots of the variances (standard deviations); the question asks "
+                "for the variances Var(z^(l)) themselves.",
+                lambda vx, n, vw, d: np.sqrt(relu_preactivation_variances(vx, n, vw, d))),
         Mistake("From the second layer on you multiply by ½ n_in sqrt(var_w); var_w is already the variance: "
                 "the factor is ½ n_in Var(w).", _variances_std_in_recursion),
     ],
@@ -253,15 +258,20 @@ _CLIP_CASES = [(list(_G_BIG), 1.0), (list(_G_SMALL), 1.0), (list(_G_BIG), 3.0), 
                ([np.array([3.0, 4.0])], 2.5), ([np.array([0.3, 0.4])], 0.6),
                ([_rng.normal(0, 1, (2, 2, 2)), np.array([0.5]), _rng.normal(0, 1, (3, 1)), _rng.normal(0, 1, 5)],
                 0.5),
+               ([np.array([[0.3, 0.0], [0.0, 0.4]])], 0.2),  # the smallest norm drawn: an epsilon shows most
                ([np.zeros((2, 3)), np.zeros(3)], 1.0)]      # ||g|| = 0: nothing to clip, no division by zero
 _CLIP_RNG = np.random.default_rng(94)
 _SHAPES = [(3,), (2, 3), (4, 1), (1,), (2, 2, 2), (5,)]
 
 
 def _draw_clip():
-    grads = [_CLIP_RNG.normal(0.0, 10.0 ** _CLIP_RNG.uniform(-2, 1.5), _SHAPES[i])
+    """Gradients with a global norm between 0.5 and 300, so that an epsilon of 1e-6 added to the norm (as
+    PyTorch's clip_grad_norm_ does) stays within the tolerance; max_norm between 0.1 and 20."""
+    grads = [_CLIP_RNG.normal(0.0, 1.0, _SHAPES[i])
              for i in _CLIP_RNG.choice(len(_SHAPES), size=_CLIP_RNG.integers(1, 5))]
-    return grads, float(10.0 ** _CLIP_RNG.uniform(-1, 1.3))
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    target = 10.0 ** _CLIP_RNG.uniform(np.log10(0.5), 2.5)
+    return [g * (target / norm) for g in grads], float(10.0 ** _CLIP_RNG.uniform(-1, 1.3))
 
 
 def _clip_outputs(answer, grads, max_norm):
@@ -307,8 +317,11 @@ def _clip_outputs(answer, grads, max_norm):
     return arrays
 
 
+_CLIP_RTOL = 5e-6     # covers max_norm / (||g|| + 1e-6) for every norm of at least 0.5 the check uses
+
+
 def _same_arrays(got, expected):
-    return all(np.allclose(o, e, rtol=1e-6, atol=1e-9, equal_nan=True) for o, e in zip(got, expected))
+    return all(np.allclose(o, e, rtol=_CLIP_RTOL, atol=1e-9, equal_nan=True) for o, e in zip(got, expected))
 
 
 def _judge_clip(answer):
@@ -333,9 +346,21 @@ def _judge_clip(answer):
     should = ("||g|| ≤ max_norm, so nothing should change" if norm <= c else
               f"every entry should be multiplied by max_norm / ||g|| = {c / norm:.4g}")
     shapes = ", ".join(str(g.shape) for g in grads)
+    with np.errstate(all="ignore"):
+        ratio = outputs[i][k] / np.asarray(expected[i][k], dtype=float)
+    with np.errstate(all="ignore"):
+        factors = np.concatenate([(o / g).ravel() for o, g in zip(outputs[i], grads)])
+    factors = factors[np.isfinite(factors)]
+    if norm > c and factors.size > 1 and np.allclose(factors, factors[0], rtol=1e-6) \
+            and not np.isclose(factors[0], c / norm, rtol=1e-3):
+        should += (f" — yours multiplies every entry by the same factor (right) but it is {factors[0]:.4g}: "
+                   "check ||g||, the square root of the sum of the squares of ALL entries of all arrays")
+    elif norm > c and np.all(np.abs(ratio[np.isfinite(ratio)] - (1 - 5e-4)) < 5e-4):
+        should += (" — yours is slightly smaller: an epsilon added to the norm (max_norm / (||g|| + eps)) "
+                   "must be tiny (PyTorch uses 1e-6), or leave it out")
     raise Incorrect(f"For gradients of shapes {shapes} (global norm ||g|| = {norm:.4g}) and max_norm = {c:g}, "
                     f"clipped array number {k + 1} is wrong"
-                    f"{difference(outputs[i][k], np.asarray(expected[i][k], dtype=float), 1e-6, 1e-9)}. "
+                    f"{difference(outputs[i][k], np.asarray(expected[i][k], dtype=float), _CLIP_RTOL, 1e-9)}. "
                     f"Here {should}.")
 
 

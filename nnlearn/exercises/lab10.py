@@ -8,6 +8,18 @@ early stopping stops and the best epoch, from a validation-loss curve.
 import numpy as np
 
 from ._function_question import FunctionQuestion, Mistake
+from ._lab10_answers import (l2_regularize, dropout_forward, early_stopping, _l2_bias_too,
+                             _l2_no_half, _l2_no_half_penalty, _l2_sign, _l2_penalty_only, _l2_mean,
+                             _l2_norm_not_squared, _l2_double_gradient, _l2_bias_gradient_only,
+                             _l2_bias_penalty_only, _l2_mean_penalty, _dropout_mask_at_eval,
+                             _dropout_zeros_at_eval, _stop_ties_improve, _stop_previous_epoch,
+                             _stop_relative_delta, _stop_last_minus_one, _runs_to_the_end,
+                             _l2_zero_bias_grad, _dropout_no_scaling, _dropout_divide_p,
+                             _dropout_times_keep, _dropout_at_eval, _dropout_scale_at_eval,
+                             _dropout_classic, _dropout_inverted_mask, _stop_zero_based,
+                             _stop_first_increase, _stop_ignores_min_delta, _stop_one_late,
+                             _stop_best_overall, _stop_min_delta_both_ways, _stop_best_lowered,
+                             _l2_l1_gradient)
 
 __all__ = ["q1", "q2", "q3"]
 
@@ -67,220 +79,16 @@ _VAL_TIES = np.array([0.5, 0.4, 0.4, 0.4, 0.45, 0.4, 0.3])
 _VAL_FLAT = np.array([0.7, 0.7, 0.7, 0.7, 0.7, 0.6])
 _VAL_EXACT = np.array([1.0, 0.5, 0.25, 0.125, 0.0625, 0.5])
 _VAL_LARGE = np.array([100.0, 90.0, 89.5, 89.0, 80.0, 79.8, 79.9, 79.0])
+# a decrease smaller than min_delta (no improvement, best stays), then one that beats the old best by more
+# than min_delta; a drop after a rise that beats the previous epoch, not the best
+_VAL_SMALL_DROP = np.array([1.0, 0.95, 0.875, 0.87, 0.86, 0.85])
+_VAL_RISE = np.array([1.0, 0.95, 1.25, 1.0, 0.99, 0.98, 0.97])
 _STOP_CASES = [(_VAL_A, 3, 0.0), (_VAL_A, 5, 0.0), (_VAL_B, 4, 0.0), (_VAL_B, 4, 0.005), (_VAL_C, 3, 0.0),
                (_VAL_D, 3, 0.05), (_VAL_TIES, 3, 0.0), (_VAL_FLAT, 2, 0.0), (_VAL_EXACT, 1, 0.125),
-               (_VAL_EXACT, 2, 0.25), (_VAL_LARGE, 2, 0.6), (_VAL_C, 20, 0.0), (_VAL_D, 1, 0.0)]
+               (_VAL_EXACT, 2, 0.25), (_VAL_LARGE, 2, 0.6), (_VAL_C, 20, 0.0), (_VAL_D, 1, 0.0),
+               (_VAL_SMALL_DROP, 3, 0.1), (_VAL_RISE, 3, 0.1)]
 
 
-def l2_regularize(W, b, dW, db, lam):
-    """The penalty (lam / 2) ||W||_F^2 and the gradients of data loss + penalty; the bias is not penalised."""
-    penalty = 0.5 * lam * np.sum(W ** 2)
-    return penalty, dW + lam * W, db
-
-
-def dropout_forward(H, mask, p, training):
-    """Inverted dropout: H * mask / (1 - p) in training (mask: 1 keep, 0 drop), H unchanged in evaluation."""
-    if not training:
-        return H
-    return H * mask / (1.0 - p)
-
-
-def early_stopping(val_losses, patience, min_delta=0.0):
-    """Return (stop_epoch, best_epoch), epochs counted from 1, for the rule of nnlearn's EarlyStopping.
-
-    An epoch improves if its loss is below the best so far by more than min_delta; training stops after
-    `patience` epochs in a row without improvement, or after the last epoch.
-    """
-    best, best_epoch, wait = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best - min_delta:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
-# -- wrong answers -------------------------------------------------------------------------------
-def _l2_bias_too(W, b, dW, db, lam):
-    return 0.5 * lam * (np.sum(W ** 2) + np.sum(b ** 2)), dW + lam * W, db + lam * b
-
-
-def _l2_no_half(W, b, dW, db, lam):
-    return lam * np.sum(W ** 2), dW + 2 * lam * W, db
-
-
-def _l2_no_half_penalty(W, b, dW, db, lam):
-    return lam * np.sum(W ** 2), dW + lam * W, db
-
-
-def _l2_sign(W, b, dW, db, lam):
-    return 0.5 * lam * np.sum(W ** 2), dW - lam * W, db
-
-
-def _l2_penalty_only(W, b, dW, db, lam):
-    return 0.5 * lam * np.sum(W ** 2), lam * W, db
-
-
-def _l2_mean(W, b, dW, db, lam):
-    return 0.5 * lam * np.mean(W ** 2), dW + lam * W / W.size, db
-
-
-def _l2_norm_not_squared(W, b, dW, db, lam):
-    return 0.5 * lam * np.linalg.norm(W), dW + lam * W, db
-
-
-def _l2_double_gradient(W, b, dW, db, lam):
-    return 0.5 * lam * np.sum(W ** 2), dW + 2 * lam * W, db
-
-
-def _l2_bias_gradient_only(W, b, dW, db, lam):
-    return 0.5 * lam * np.sum(W ** 2), dW + lam * W, db + lam * b
-
-
-def _l2_bias_penalty_only(W, b, dW, db, lam):
-    return 0.5 * lam * (np.sum(W ** 2) + np.sum(b ** 2)), dW + lam * W, db
-
-
-def _l2_mean_penalty(W, b, dW, db, lam):
-    return 0.5 * lam * np.mean(W ** 2), dW + lam * W, db
-
-
-def _dropout_mask_at_eval(H, mask, p, training):
-    return H * mask / (1 - p) if training else H * mask
-
-
-def _dropout_zeros_at_eval(H, mask, p, training):
-    return H * mask / (1 - p) if training else np.zeros_like(H)
-
-
-def _stop_ties_improve(val_losses, patience, min_delta=0.0):
-    best, best_epoch, wait = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss <= best - min_delta:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
-def _stop_previous_epoch(val_losses, patience, min_delta=0.0):
-    best_epoch, wait, previous = None, 0, np.inf
-    for epoch, loss in enumerate(val_losses, start=1):
-        improved, previous = loss < previous - min_delta, loss
-        if improved:
-            best_epoch, wait = epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
-def _stop_relative_delta(val_losses, patience, min_delta=0.0):
-    best, best_epoch, wait = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best * (1 - min_delta):
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
-def _stop_last_minus_one(val_losses, patience, min_delta=0.0):
-    stop, best = early_stopping(val_losses, patience, min_delta)
-    return (stop - 1 if stop == len(val_losses) and _runs_to_the_end(val_losses, patience, min_delta)
-            else stop), best
-
-
-def _runs_to_the_end(val_losses, patience, min_delta):
-    """True if patience never runs out (the reference's last return)."""
-    best, wait = np.inf, 0
-    for loss in val_losses:
-        if loss < best - min_delta:
-            best, wait = loss, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return False
-    return True
-
-
-def _l2_zero_bias_grad(W, b, dW, db, lam):
-    return 0.5 * lam * np.sum(W ** 2), dW + lam * W, np.zeros_like(db)
-
-
-def _dropout_no_scaling(H, mask, p, training):
-    return H * mask if training else H
-
-
-def _dropout_divide_p(H, mask, p, training):
-    return H * mask / p if training else H
-
-
-def _dropout_times_keep(H, mask, p, training):
-    return H * mask * (1 - p) if training else H
-
-
-def _dropout_at_eval(H, mask, p, training):
-    return H * mask / (1 - p)
-
-
-def _dropout_scale_at_eval(H, mask, p, training):
-    return H * mask / (1 - p) if training else H * (1 - p)
-
-
-def _dropout_classic(H, mask, p, training):
-    return H * mask if training else H * (1 - p)
-
-
-def _dropout_inverted_mask(H, mask, p, training):
-    return H * (1 - mask) / (1 - p) if training else H
-
-
-def _stop_zero_based(val_losses, patience, min_delta=0.0):
-    stop, best = early_stopping(val_losses, patience, min_delta)
-    return stop - 1, best - 1
-
-
-def _stop_first_increase(val_losses, patience, min_delta=0.0):
-    return early_stopping(val_losses, 1, min_delta)
-
-
-def _stop_ignores_min_delta(val_losses, patience, min_delta=0.0):
-    return early_stopping(val_losses, patience, 0.0)
-
-
-def _stop_one_late(val_losses, patience, min_delta=0.0):
-    return early_stopping(val_losses, patience + 1, min_delta)
-
-
-def _stop_best_overall(val_losses, patience, min_delta=0.0):
-    stop, _ = early_stopping(val_losses, patience, min_delta)
-    return stop, int(np.argmin(val_losses)) + 1
-
-
-def _stop_min_delta_both_ways(val_losses, patience, min_delta=0.0):
-    # counts an epoch as an improvement when it is not worse than the best by more than min_delta
-    best, best_epoch, wait = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best + min_delta:
-            if loss < best:
-                best, best_epoch = loss, epoch
-            wait = 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return len(val_losses), best_epoch
-
-
-# -- the questions -------------------------------------------------------------------------------
 q1 = FunctionQuestion(
     "Lab 10, question 1 (L2 penalty and gradient)", l2_regularize,
     [_LAYER_A, _LAYER_B, (*_LAYER_A[:4], 1), tuple(a[:, :1] if a.ndim == 2 else a[:1] for a in _LAYER_B[:4]) + (0.5,)],
@@ -297,6 +105,8 @@ q1 = FunctionQuestion(
                 "(λ/2)·||W||²_F.", _l2_no_half_penalty),
         Mistake("The sign of the penalty's gradient is wrong: the penalty grows with |W|, so its gradient is +λW "
                 "(and the update W ← (1 − ηλ)W − η dL/dW shrinks the weights).", _l2_sign),
+        Mistake("Your weight gradient adds λ·sign(W): that is the gradient of the L1 penalty λ·Σ|W|. The "
+                "gradient of the L2 penalty (λ/2)·||W||² is λW: dW + λW.", _l2_l1_gradient),
         Mistake("Your weight gradient is only the penalty's λW; add it to the data gradient: dW + λW.",
                 _l2_penalty_only),
         Mistake("You averaged over the weights (np.mean); the penalty sums the squares of all weights: "
@@ -371,6 +181,9 @@ q3 = FunctionQuestion(
         Mistake("You count a loss equal to best − min_delta (with min_delta = 0: a tie with the best) as an "
                 "improvement. The rule is strict: an improvement must be below the best by *more* than "
                 "min_delta, `loss < best - min_delta`.", _stop_ties_improve),
+        Mistake("`best` changes only on an improvement: a decrease of less than min_delta is no improvement "
+                "and must not lower best (update best, best_epoch and wait together, only when "
+                "loss < best − min_delta).", _stop_best_lowered),
         Mistake("You compare each loss with the previous epoch's; compare it with the best loss so far. A loss "
                 "that beats the epoch before but not the best is no improvement.", _stop_previous_epoch),
         Mistake("Your min_delta is relative (best · (1 − min_delta)); it is an absolute amount: an improvement "

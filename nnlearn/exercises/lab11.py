@@ -20,7 +20,8 @@ from ._lab11_answers import (_cm_balanced, _cm_count_correct, _cm_error_rate, _c
                              _pp_farthest, _pp_first_centre, _pp_last_centre, _pp_not_normalised,
                              _pp_not_squared, _pp_over_max, _pp_softmax, _pp_uniform,
                              confusion_and_accuracy, inertia, kmeanspp_probabilities,
-                             lloyd_iteration)
+                             lloyd_iteration, _cm_accuracy_over_classes, _inertia_half,
+                             _pp_fourth_power, _pp_over_count, _pp_mean_of_centres)
 from ._question import Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
@@ -138,12 +139,38 @@ class _KmeansppQuestion(FunctionQuestion):
             except Exception:
                 raise exc from None
             at_centres = got[[0, 4]] if got.shape == (len(_X_F),) else np.zeros(2)
-            if np.all(at_centres > 0) and np.isclose(got.sum(), 1.0):
+            others = np.ones(len(_X_F), bool)
+            others[[0, 4]] = False
+            near = (got.shape == (len(_X_F),)
+                    and np.allclose(got[others], kmeanspp_probabilities(_X_F, _C_F)[others], rtol=0.05))
+            if np.all(at_centres > 0) and np.isclose(got.sum(), 1.0) and near:
                 raise Incorrect(f"A point that is already a centre has D = 0 and must get probability exactly 0; "
                                 f"for the points {_format_points(_X_F[[0, 4]])} (the centres) yours gives "
                                 f"{at_centres[0]:.4g} and {at_centres[1]:.4g}. Don't add an epsilon to D²: the sum "
                                 "Σ D² is positive as soon as one point is not a centre.") from None
             raise
+        for X, centres in _FAR_CASES:
+            try:
+                with np.errstate(all="ignore"):
+                    got = np.asarray(answer(X.copy(), centres.copy()), dtype=float)
+            except Exception as exc:
+                raise Incorrect(f"For points far from the origin (around (100, −100)) your function raised "
+                                f"{type(exc).__name__}: {exc}.") from None
+            if (got < 0).any():
+                raise Incorrect(f"For points far from the origin (around (100, −100)) your probabilities include "
+                                f"{got.min():.3g} < 0 for a point that is a centre: the expanded formula "
+                                "|x|² − 2 x·c + |c|² cancels and rounds below 0 (and rng.choice then fails). "
+                                "Compute the differences first, np.sum((X[:, None] − centres[None]) ** 2, "
+                                "axis=2), or clip D² at 0 (np.maximum(D2, 0)).")
+
+
+def _far_case(seed):
+    X = np.round(np.random.default_rng(seed).normal(0, 1, (12, 2)), 4) + np.array([100.0, -100.0])
+    return X, X[[1, 5, 9]]
+
+
+# far from the origin, where |x|² − 2x·c + |c|² rounds below 0 at a centre
+_FAR_CASES = [_far_case(seed) for seed in (1, 2, 5, 6, 9)]
 
 
 def _format_points(points):
@@ -168,6 +195,8 @@ q1 = FunctionQuestion(
         Mistake("Your matrix is too small when a class never occurs: its size is n_classes × n_classes, not "
                 "(largest label + 1) squared. Use the argument n_classes (e.g. np.zeros((n_classes, n_classes))).",
                 _cm_from_data),
+        Mistake("You divided the number of correct predictions by the number of classes; the accuracy divides "
+                "it by the number of samples, len(y_true).", _cm_accuracy_over_classes),
         Mistake("Your accuracy is the number of correct predictions; divide by the number of samples.",
                 _cm_count_correct),
         Mistake("That is the error rate, 1 − accuracy: the accuracy is the fraction of CORRECT predictions, the "
@@ -218,6 +247,7 @@ q2 = _LloydQuestion(
 q3 = FunctionQuestion(
     "Lab 11, question 3 (inertia)", inertia, _LLOYD_CASES, draw=_draw_points,
     mistakes=[
+        Mistake("Your inertia is ½ J: J = Σ_i min_j ||x_i − c_j||² has no factor ½.", _inertia_half),
         Mistake("You averaged over the points (np.mean); the inertia J is a SUM over the points of the squared "
                 "distance to the closest centre.", _inertia_mean),
         Mistake("Your distances are not squared: J = Σ_i min_j ||x_i − c_j||², with the square.",
@@ -243,6 +273,12 @@ q3 = FunctionQuestion(
 q4 = _KmeansppQuestion(
     "Lab 11, question 4 (k-means++ probabilities)", kmeanspp_probabilities, _LLOYD_CASES, draw=_draw_points,
     mistakes=[
+        Mistake("D(x) is the distance to the closest centre (the min over the centres), not to the mean of the "
+                "centres.", _pp_mean_of_centres),
+        Mistake("Your weights are D(x)⁴: you squared D² again. k-means++ takes D(x)², the squared distance "
+                "to the closest centre, divided by its sum.", _pp_fourth_power),
+        Mistake("You divided D(x)² by the number of points; probabilities must sum to 1, so divide by the sum "
+                "Σ_i D(x_i)².", _pp_over_count),
         Mistake("Your probabilities are proportional to D(x), not to D(x)²: k-means++ squares the distance to the "
                 "closest centre, which makes far points much more likely.", _pp_not_squared),
         Mistake("Your numbers are D(x)², but they do not sum to 1: divide by Σ_i D(x_i)².", _pp_not_normalised),

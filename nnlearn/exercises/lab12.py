@@ -163,6 +163,29 @@ def _pen_no_data(W, b, dW, db, l1, l2):
     return l2 * W + l1 * np.sign(W), db
 
 
+class _PenaltyQuestion(FunctionQuestion):
+    """Names an L1 term that is a smoothed sign, e.g. W / (|W| + eps): below λ1 for small weights."""
+
+    def _explain_mismatch(self, cases, outputs, mismatches):
+        smooth = []
+        for (args, _), out in zip(cases, outputs):
+            W, _, dW, _, l1, l2 = args
+            try:
+                term = (np.asarray(out[0], dtype=float) - dW - l2 * W) / l1 if l1 else None
+            except (TypeError, ValueError, ZeroDivisionError):
+                return super()._explain_mismatch(cases, outputs, mismatches)
+            if term is not None and term.shape == np.shape(W) and np.any(W != 0):
+                nonzero = W != 0
+                smooth.append(bool(np.all(np.sign(term[nonzero]) == np.sign(W[nonzero]))
+                                   and np.all(np.abs(term) <= 1 + 1e-9)
+                                   and np.any(np.abs(term[nonzero]) < 1 - 1e-6)))
+        if smooth and all(smooth):
+            raise Incorrect("Your L1 term is smaller than λ1 for small weights: W / (|W| + eps) (or a similar "
+                            "smoothing) only approaches sign(W). The L1 gradient is exactly λ1·sign(W): "
+                            "use np.sign(W).")
+        super()._explain_mismatch(cases, outputs, mismatches)
+
+
 # -- q3: the judge trains the learner's settings with the playground's engine ---------------------
 _EPOCHS = 20
 _SEEDS = (0, 1, 2)
@@ -174,6 +197,17 @@ _DATA = {"dataset": "circle", "noise": 0.0, "train_ratio": 0.5, "n_samples": 400
 def _same_setting(value, wanted):
     try:
         return bool(value == wanted)
+    except Exception:
+        return False
+
+
+def _passes_without_regularisation(playground, settings, accuracies):
+    """Whether the worst seed reaches the target once l1, l2 and dropout are 0: then they are the cause."""
+    seed = _SEEDS[int(np.argmin(accuracies))]
+    try:
+        pg = playground(dataset="circle", seed=seed, **{**settings, "l1": 0.0, "l2": 0.0, "dropout": 0.0})
+        pg.run_epochs(_EPOCHS)
+        return not pg.diverged and pg.accuracy() >= _TARGET
     except Exception:
         return False
 
@@ -227,11 +261,18 @@ def _judge_circle(answer):
                         f"and with the features {features_}, the boundary is a straight line, and no line separates "
                         "a disc from the ring around it. Add hidden layers, or better: features whose linear "
                         "combination can draw a circle.")
-    raise Incorrect(f"Test accuracy after {_EPOCHS} epochs for seeds 0, 1, 2: {shown}; every seed needs at least "
-                    f"{_TARGET:.0%}. Your network ({used['optimizer']}, lr {used['lr']:g}, hidden layers "
-                    f"{hidden}) does not get there in {_EPOCHS} epochs. Think about the learning rate (too small "
-                    "learns slowly; too large overshoots or saturates the units) and the optimizer (plain SGD with "
-                    "lr 0.03 is slow), or about features that make the circle easy for a simple model.")
+    head = (f"Test accuracy after {_EPOCHS} epochs for seeds 0, 1, 2: {shown}; every seed needs at least "
+            f"{_TARGET:.0%}. Your network ({used['optimizer']}, lr {used['lr']:g}, hidden layers {hidden}")
+    strong = [f"{key} = {used.get(key, 0):g}" for key in ("l1", "l2", "dropout") if used.get(key, 0)]
+    if strong and _passes_without_regularisation(Playground, settings, accuracies):
+        raise Incorrect(f"{head}, {', '.join(strong)}) does not get there in {_EPOCHS} epochs. The regularisation "
+                        f"({', '.join(strong)}) holds the weights back: the same network without it reaches "
+                        f"{_TARGET:.0%} on your worst seed — set it to 0 (or much smaller).")
+    optimizer = (" and the optimizer (plain SGD is slow; Adam adapts its steps)"
+                 if str(used["optimizer"]).lower() == "sgd" else "")
+    raise Incorrect(f"{head}) does not get there in {_EPOCHS} epochs. Think about the learning rate (too small "
+                    f"learns slowly; too large overshoots or saturates the units){optimizer}, or about features "
+                    "that make the circle easy for a simple model.")
 
 
 q1 = FunctionQuestion(
@@ -270,7 +311,7 @@ q1 = FunctionQuestion(
            "return np.column_stack([x1 / 6, x2 / 6, x1**2 / 36, x2**2 / 36, x1 * x2 / 36, np.sin(x1), np.sin(x2)])"],
 )
 
-q2 = FunctionQuestion(
+q2 = _PenaltyQuestion(
     "Lab 12, question 2 (L1 and L2 penalty gradients)", penalty_gradients, _PENALTY_CASES, n_outputs=2,
     output_names=("weight gradient", "bias gradient"), returns="the gradients dW_reg and db_reg",
     draw=_draw_layer,

@@ -21,7 +21,8 @@ from ._lab13_answers import (_params_conv_no_bias, _params_conv_no_c_in, _params
                              _size_no_stride, _size_pad_once, _size_rounded, _size_stride_all,
                              _size_stride_plus_one, _xcorr_flipped, _xcorr_kernel_transposed,
                              _xcorr_matmul, _xcorr_one_short, _xcorr_transposed, _xcorr_truncated,
-                             conv_and_dense_params, conv_output_size, cross_correlate, rnn_step)
+                             conv_and_dense_params, conv_output_size, cross_correlate, rnn_step,
+                             _xcorr_matmul_kernel_first, _params_dense_no_c_in, _rnn_bias_twice)
 from ._question import Incorrect
 
 __all__ = ["q1", "q2", "q3", "q4"]
@@ -127,6 +128,18 @@ class _XcorrQuestion(FunctionQuestion):
             raise Incorrect(better) from exc
 
     def _diagnose(self, answer):
+        for X, K in self.cases:                                    # the width from k_h or from H
+            got = _outputs_or_none(answer, (X, K))
+            (H, W), (kh, kw) = X.shape, K.shape
+            if (got is None or got.ndim != 2 or got.shape == X.shape or kh == kw or got.shape[0] != H - kh + 1
+                    or got.shape[1] == W - kw + 1):
+                continue
+            used = ("k_h (K.shape[0])" if got.shape[1] == W - kh + 1 else
+                    "the image height H (X.shape[0])" if got.shape[1] in (H - kw + 1, H - kh + 1) else None)
+            if used:
+                return (f"For a {H} × {W} image and a {kh} × {kw} kernel your output has {got.shape[1]} columns: "
+                        f"the output width is W − k_w + 1 = {W - kw + 1}; you used {used} for it. Take "
+                        "H, W = X.shape and kh, kw = K.shape.")
         X, K = _X_A, _K_A                                          # a 4 x 5 image, a 2 x 3 kernel
         got = _outputs_or_none(answer, (X, K))
         if _equal(got, cross_correlate(X, K.T)):
@@ -221,6 +234,9 @@ q2 = _XcorrQuestion(
         Mistake(_KERNEL_TRANSPOSED, _xcorr_kernel_transposed),
         Mistake("You took a matrix product (@) of the window and the kernel; the cross-correlation multiplies them "
                 "entry by entry and adds the products: np.sum(K * X[i:i + kh, j:j + kw]).", _xcorr_matmul),
+        Mistake("You took a matrix product (K @ window) of the kernel and the window; the cross-correlation "
+                "multiplies them element by element and sums: np.sum(K * X[i:i + k_h, j:j + k_w]).",
+                _xcorr_matmul_kernel_first),
         Mistake("Your feature map is an integer array (np.zeros_like(X) of an integer image, or dtype=int), so "
                 "every sum was cut to a whole number; create it with floats: np.zeros((H - kh + 1, W - kw + 1)).",
                 _xcorr_truncated),
@@ -257,6 +273,8 @@ q3 = _IntegerQuestion(
                 _params_conv_no_bias),
         Mistake("Your convolution ignores the input channels: each kernel has a k × k slice per input channel, "
                 "C_in · k² weights, so n_conv = C_out (C_in k² + 1).", _params_conv_no_c_in),
+        Mistake("Your dense layer ignores the input channels: it sees the whole input, C_in · H · W values, "
+                "so it has (C_in H W + 1) · C_out H_out W_out parameters.", _params_dense_no_c_in),
         Mistake("Your dense layer has a bias per input; a bias belongs to each OUTPUT: (C_in H W + 1) · "
                 "(C_out H_out W_out).", _params_dense_bias_per_input),
         Mistake("Your two counts are swapped: return (n_conv, n_dense), the convolution's count first.",
@@ -284,6 +302,8 @@ q4 = _RnnQuestion(
         Mistake("That is a sigmoid; the Elman layer of the chapter uses tanh, so states lie in (−1, 1).",
                 _rnn_sigmoid),
         Mistake("The bias b_h is missing inside the tanh.", _rnn_no_bias),
+        Mistake("You added the bias b_h twice; it appears once: tanh(x_t W_xh + h_{t−1} W_hh + b_h).",
+                _rnn_bias_twice),
         Mistake("The tanh is missing: h_t = tanh(x_t W_xh + h_{t−1} W_hh + b_h).", _rnn_no_tanh),
         Mistake("The tanh goes around the whole pre-activation x_t W_xh + h_{t−1} W_hh + b_h, not only the input "
                 "term.", _rnn_tanh_inside),

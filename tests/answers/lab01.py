@@ -220,6 +220,14 @@ def layer_tolist(X, W, b):
     return sigmoid(X @ W + b).tolist()     # the question gives a shape, not the type: accepted
 
 
+def npar_pops_sizes(sizes):
+    n = 0
+    while len(sizes) > 1:
+        a = sizes.pop(0)
+        n += a * sizes[0] + sizes[0]
+    return n
+
+
 WRONG = [
     ("q1", neuron_column, "shape (1, 1)"),
     ("q1", neuron_total, "shape (1,)"),
@@ -250,6 +258,7 @@ WRONG = [
     ("q1", neuron_loop, "returns a Python list"),
     ("q4", count_indices, "it is a float (17.0)"),
     ("q4", count_float, "it is a float (17.0); the question asks for an integer"),
+    ("q4", npar_pops_sizes, "Your function changed the caller"),
 ]
 
 RIGHT = [

@@ -447,6 +447,24 @@ def predict_heaviside_int(X, w, b):
     return np.heaviside(X @ w + b, 1).astype(int)
 
 
+def tp_counts_w_changes(X, y, lr=1.0, max_epochs=100):
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(max_epochs):
+        changes = 0
+        for xi, yi in zip(X, y):
+            y_hat = 1 if xi @ w + b >= 0 else 0
+            w_new, b = w + lr * (yi - y_hat) * xi, b + lr * (yi - y_hat)
+            changes += int(np.any(w_new != w))
+            w = w_new
+        if changes == 0:
+            break
+    return w, b
+
+
+def pp_rounded_z(X, w, b):
+    return np.where(np.round(X @ w, 1) + b >= 0, 1, 0)
+
+
 WRONG = [
     ("q1", predict_sign, "wrong for the input"),
     ("q1", predict_half, "wrong for the input"),
@@ -494,6 +512,8 @@ WRONG = [
     ("q3", train_strict_predict, "x = (1, 0) gives z = 0 and step(0) = 1"),
     ("q3", train_reverse_order, "differ from those of Rosenblatt's rule"),
     ("q3", train_hardcoded_and, "differ from those of Rosenblatt's rule"),
+    ("q3", tp_counts_w_changes, "a mistake on x = 0 changes only b"),
+    ("q1", pp_rounded_z, "The result is wrong for the input"),
 ]
 
 RIGHT = [

@@ -327,6 +327,18 @@ def cce_grad_probabilities(Z, labels):
     return np.mean(lse - Z[np.arange(n), labels]), np.exp(Z - lse[:, None]) / n
 
 
+def bce_nan_to_num(p, y):
+    with np.errstate(all="ignore"):
+        terms = np.nan_to_num(y * np.log(p) + (1 - y) * np.log(1 - p))
+        g = np.nan_to_num((p - y) / (p * (1 - p)))
+    return -np.mean(terms), g / p.size
+
+
+def bce_sklearn_eps(p, y):
+    q = np.clip(p, 1e-15, 1 - 1e-15)
+    return -np.mean(y * np.log(q) + (1 - y) * np.log(1 - q)), (q - y) / (q * (1 - q)) / q.size
+
+
 WRONG = [
     ("q1", mse_rmse, "The loss L is wrong for the input"),
     ("q1", mse_sum_over_outputs, "The loss L is wrong for the input"),
@@ -364,6 +376,8 @@ WRONG = [
     ("q3", bce_rows_only, "divide by p.size, not len(p)"),
     ("q3", bce_positives_only, "The term of the negatives is missing"),
     ("q4", cce_grad_probabilities, "the gradient is p/n"),
+    ("q3", bce_nan_to_num, "with np.nan_to_num"),
+    ("q3", bce_sklearn_eps, "(scikit-learn"),
 ]
 
 RIGHT = [

@@ -151,6 +151,16 @@ def ng_aliased_copies(f, x, eps=1e-6):
     return grad
 
 
+def ng_empty_like_reshape(f, x, eps=1e-6):
+    grad = np.zeros_like(x, dtype=float)     # column-major for x = W.T: reshape(-1) copies it
+    flat = grad.reshape(-1)
+    for k in range(x.size):
+        e = np.zeros(x.size)
+        e[k] = eps
+        flat[k] = (f(x + e.reshape(x.shape)) - f(x - e.reshape(x.shape))) / (2 * eps)
+    return grad
+
+
 def ng_whole_array(f, x, eps=1e-6):
     return np.full(x.shape, (f(x + eps) - f(x - eps)) / (2 * eps))
 
@@ -289,7 +299,7 @@ def ng_int_gradient(f, x, eps=1e-6):
 
 
 def ng_shifted_copies(f, x, eps=1e-6):
-    grad = np.empty_like(x, dtype=float)
+    grad = np.empty(x.shape)
     flat = grad.reshape(-1)
     for k in range(x.size):
         e = np.zeros(x.size)
@@ -297,6 +307,27 @@ def ng_shifted_copies(f, x, eps=1e-6):
         e = e.reshape(x.shape)
         flat[k] = (f(x + e) - f(x - e)) / (2 * eps)
     return grad
+
+
+def ng_reshape_copy(f, x, eps=1e-6):
+    flat, g = x.reshape(-1), np.zeros(x.size)
+    for k in range(x.size):
+        o = flat[k]
+        flat[k] = o + eps
+        fp = f(x)
+        flat[k] = o - eps
+        fm = f(x)
+        flat[k] = o
+        g[k] = (fp - fm) / (2 * eps)
+    return g.reshape(x.shape)
+
+
+def dense_extra_w_in_dw(X, W, delta):
+    return X.T @ delta @ W, delta.sum(axis=0), delta @ W.T
+
+
+def dense_db_times_w(X, W, delta):
+    return X.T @ delta, delta.sum(axis=0) @ W, delta @ W.T
 
 
 WRONG = [
@@ -331,6 +362,10 @@ WRONG = [
     ("q3", w1_no_biases, "A bias is missing in your forward pass"),
     ("q4", ng_same_array, "both names are the same array"),
     ("q4", ng_int_gradient, "Your gradient is an integer array"),
+    ("q4", ng_reshape_copy, "Your gradient is 0 for a transposed matrix"),
+    ("q1", dense_extra_w_in_dw, "there your dL/dW is wrong"),
+    ("q1", dense_db_times_w, "there your dL/db is wrong"),
+    ("q4", ng_empty_like_reshape, "Your gradient is 0 for a transposed matrix"),
 ]
 
 RIGHT = [

@@ -253,7 +253,7 @@ WRONG = [
     ("q2", bump_naive_seterr, "overflows"),
     ("q2", bump_height_on_first_step, "wrong for the input"),
     ("q2", bump_tanh_steps, "wrong for the input"),
-    ("q2", bump_fixed_kappa, "wrong for the input"),
+    ("q2", bump_fixed_kappa, "ignores `kappa`"),
     ("q2", bump_height_added, "wrong for the input"),
     ("q2", bump_shifts_in_place, "in place"),
     ("q2", bump_centre_width, "wrong for the input"),
@@ -273,8 +273,8 @@ WRONG = [
     ("q5", sizes_weights_only, "wrong for the input"),
     ("q5", sizes_no_output_layer, "shallow network is wrong"),
     ("q5", sizes_as_dict, "the pair (deep, shallow)"),
-    ("q5", sizes_swapped, "wrong for the input"),
-    ("q5", sizes_one_layer_short, "deep network is wrong"),
+    ("q5", sizes_swapped, "counts are swapped"),
+    ("q5", sizes_one_layer_short, "k − 1 hidden layers"),
     ("q5", sizes_before_q4, "Question 4 is not done yet"),
 ]
 
@@ -338,4 +338,14 @@ WRONG += [
 
 RIGHT += [
     ("q4", params_numpy_int),
+]
+
+
+# -- second review --------------------------------------------------------------------------------
+def sawtooth_weights_only(k):
+    return 4 * (k - 1) + 4, 2 * (2 ** k - 1)
+
+
+WRONG += [
+    ("q5", sawtooth_weights_only, "weights only"),
 ]

@@ -228,13 +228,13 @@ WRONG = [
     ("q3", impute_median, "wrong for the input"),
     ("q3", impute_complete_rows, "wrong for the input"),
     ("q3", impute_in_place, "in place"),
-    ("q3", impute_train_only, "Every NaN"),
+    ("q3", impute_train_only, "X_test still contains NaN"),
     ("q3", impute_nansum_over_all_rows, "count the holes as zeros"),
     ("q4", counts_bincount, None),
     ("q4", counts_ceil, "rounded n_c · test_fraction up"),
     ("q4", counts_first_appearance, "wrong for the input"),
     ("q4", counts_most_common, "sorted by class frequency"),
-    ("q4", counts_fixed_fraction, "wrong for the input"),
+    ("q4", counts_fixed_fraction, "ignores `test_fraction`"),
     ("q4", counts_as_dict, "dict"),
     ("q4", counts_total_first, "wrong for the input"),
 ]
@@ -334,4 +334,15 @@ WRONG += [
 
 RIGHT += [
     ("q4", counts_half_up),
+]
+
+
+# -- second review: the training set judged alone -------------------------------------------------
+def standardise_rows_test_right(X_train, X_test):
+    mu, s = X_train.mean(axis=1, keepdims=True), X_train.std(axis=1, keepdims=True)
+    return (X_train - mu) / s, (X_test - X_train.mean(axis=0)) / X_train.std(axis=0)
+
+
+WRONG += [
+    ("q1", standardise_rows_test_right, "use axis=0"),
 ]

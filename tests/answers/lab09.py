@@ -227,7 +227,7 @@ WRONG = [
     ("q3", variances_last_only, "shape"),
     ("q3", variances_one_too_many, "shape"),
     ("q3", variances_times_two, "wrong for the input"),
-    ("q3", variances_unit_input, "wrong for the input"),
+    ("q3", variances_unit_input, "ignores `var_x`"),
     ("q3", variances_integer_array, "integer dtype"),
     ("q3", variances_exponent_off_by_one, "one layer ahead"),
     ("q3", variances_global_list, "shape"),
@@ -323,4 +323,41 @@ WRONG += [
 
 RIGHT += [
     ("q4", clip_max_with_tiny),
+]
+
+
+# -- second review --------------------------------------------------------------------------------
+def he_average_fan(fan_in, fan_out):
+    return np.sqrt(4 / (fan_in + fan_out))
+
+
+def variances_square_roots(var_x, n_in, var_w, depth):
+    return np.sqrt(np.array([n_in * var_w * var_x * (0.5 * n_in * var_w) ** l for l in range(depth)]))
+
+
+def clip_large_epsilon(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    return [g * min(1.0, max_norm / (norm + 1e-5)) for g in grads]
+
+
+def clip_like_pytorch(grads, max_norm):
+    # torch.nn.utils.clip_grad_norm_: max_norm / (total_norm + 1e-6), clamped to 1
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    return [g * min(1.0, max_norm / (norm + 1e-6)) for g in grads]
+
+
+def clip_sum_of_norms(grads, max_norm):
+    norm = sum(np.linalg.norm(g) for g in grads)
+    return [g * min(1.0, max_norm / norm) for g in grads]
+
+
+WRONG += [
+    ("q2", he_average_fan, "n_avg"),
+    ("q4", clip_sum_of_norms, "same factor (right)"),
+    ("q3", variances_square_roots, "square roots"),
+    ("q4", clip_large_epsilon, "epsilon added to the norm"),
+]
+
+RIGHT += [
+    ("q4", clip_like_pytorch),
 ]

@@ -224,17 +224,17 @@ def stop_indices(val_losses, patience, min_delta=0.0):
 WRONG = [
     ("q1", l2_square_of_sum, "penalty is wrong"),
     ("q1", l2_bias_gradient_only, "You added λb to the bias gradient"),
-    ("q1", l2_fixed_lambda, "wrong for the input"),
+    ("q1", l2_fixed_lambda, "ignores `lam`"),
     ("q1", l2_as_dict, "the tuple (penalty, dW_total, db_total)"),
     ("q1", l2_in_place, "in place"),
     ("q1", l2_penalty_not_summed, "shape"),
     ("q1", l2_gradients_first, "shape"),
     ("q2", dropout_own_mask, "wrong for the input"),
-    ("q2", dropout_fixed_p, "wrong for the input"),
-    ("q2", dropout_empirical_rate, "input"),
+    ("q2", dropout_fixed_p, "ignores `p`"),
+    ("q2", dropout_empirical_rate, None),  # ignores p; NaN when a drawn mask is all 0
     ("q2", dropout_in_place, "in place"),
     ("q2", dropout_no_eval_return, "returned None"),
-    ("q2", dropout_modes_swapped, "wrong for the input"),
+    ("q2", dropout_modes_swapped, "ignores `p`"),
     ("q2", dropout_zero_on_view, "in place"),
     ("q2", dropout_floor_division, "wrong for the input"),
     ("q3", stop_less_or_equal, "The rule is strict"),
@@ -335,4 +335,29 @@ WRONG += [
 RIGHT += [
     ("q3", stop_difference_rearranged),
     ("q3", stop_abs_difference),
+]
+
+
+# -- second review --------------------------------------------------------------------------------
+def l2_gradient_l1_sign(W, b, dW, db, lam):
+    return 0.5 * lam * np.sum(W ** 2), dW + lam * np.sign(W), db
+
+
+def stop_best_lowered_by_small_decrease(val_losses, patience, min_delta=0.0):
+    best, best_epoch, wait = np.inf, None, 0
+    for epoch, loss in enumerate(val_losses, 1):
+        if loss < best - min_delta:
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            if loss < best:
+                best = loss
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return len(val_losses), best_epoch
+
+
+WRONG += [
+    ("q1", l2_gradient_l1_sign, "L1 penalty"),
+    ("q3", stop_best_lowered_by_small_decrease, "must not lower best"),
 ]

@@ -319,7 +319,7 @@ def pp_list(X, centres):
 WRONG = [
     ("q1", cm_unique_classes, "confusion matrix is wrong"),
     ("q1", cm_set_not_add, "not how often it occurs"),
-    ("q1", cm_acc_over_classes, "accuracy is wrong"),
+    ("q1", cm_acc_over_classes, "number of classes"),
     ("q1", cm_balanced_accuracy, "balanced accuracy"),
     ("q1", cm_integer_division, "integer division //"),
     ("q1", cm_symmetric, "confusion matrix is wrong"),
@@ -349,7 +349,7 @@ WRONG = [
     ("q4", pp_over_max, "divided by the largest"),
     ("q4", pp_first_centre, "only the first centre"),
     ("q4", pp_over_all_distances, "wrong for the input"),
-    ("q4", pp_over_n, "wrong for the input"),
+    ("q4", pp_over_n, "number of points"),
     ("q4", pp_zero_at_centres, "wrong for the input"),
     ("q4", pp_norm_squared_of_sum, "wrong for the input"),
 ]
@@ -406,3 +406,42 @@ WRONG += [
     ("q4", rv_pp_epsilon, "must get probability exactly 0"),
 ]
 RIGHT += [("q2", rv_lloyd_loops), ("q3", rv_inertia_zip)]
+
+
+# -- second review --------------------------------------------------------------------------------
+def inertia_half(X, centres):
+    return 0.5 * np.sum(np.min(((X[:, None] - centres[None]) ** 2).sum(2), 1))
+
+
+def pp_mean_of_centres(X, centres):
+    D = ((X - centres.mean(0)) ** 2).sum(1)
+    return D / D.sum()
+
+
+def pp_fourth_power(X, centres):
+    D = ((X[:, None] - centres[None]) ** 2).sum(2).min(1) ** 2
+    return D / D.sum()
+
+
+def pp_expanded_no_clip(X, centres):
+    D = (X ** 2).sum(1)[:, None] - 2 * X @ centres.T + (centres ** 2).sum(1)[None]
+    D = D.min(1)
+    return D / D.sum()
+
+
+def pp_expanded_clipped(X, centres):
+    D = (X ** 2).sum(1)[:, None] - 2 * X @ centres.T + (centres ** 2).sum(1)[None]
+    D = np.maximum(D.min(1), 0)
+    return D / D.sum()
+
+
+WRONG += [
+    ("q3", inertia_half, "½ J"),
+    ("q4", pp_mean_of_centres, "not to the mean of the centres"),
+    ("q4", pp_fourth_power, "D(x)⁴"),
+    ("q4", pp_expanded_no_clip, "< 0"),
+]
+
+RIGHT += [
+    ("q4", pp_expanded_clipped),
+]

@@ -286,3 +286,18 @@ WRONG += [
     ("q2", rv_pen_no_l2, "L2 term is missing"),
 ]
 RIGHT += [("q1", rv_feat_scaled_then_product), ("q2", rv_pen_nan_to_num)]
+
+
+# -- second review --------------------------------------------------------------------------------
+def penalty_smoothed_sign(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * W / (np.abs(W) + 1e-3), db
+
+
+def settings_strong_l2():
+    return {"features": ("x1^2", "x2^2"), "hidden": (), "optimizer": "adam", "lr": 0.03, "l2": 1.0}
+
+
+WRONG += [
+    ("q2", penalty_smoothed_sign, "np.sign(W)"),
+    ("q3", settings_strong_l2, "l2 = 1"),
+]

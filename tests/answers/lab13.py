@@ -295,7 +295,7 @@ WRONG = [
     ("q1", size_list, "shape"),
     ("q1", size_k_minus_one, "wrong for the input"),
     ("q2", xcorr_swapped_window, "raised ValueError"),
-    ("q2", xcorr_square_kernel, "raised ValueError"),
+    ("q2", xcorr_square_kernel, "you used k_h (K.shape[0])"),
     ("q2", xcorr_integer_output, "integer array"),
     ("q2", xcorr_same_size, "shape"),
     ("q2", xcorr_mean, "wrong for the input"),
@@ -424,9 +424,48 @@ WRONG += [
     ("q3", rv_params_conv_no_bias, "convolution has no biases"),
     ("q3", rv_params_conv_ignores_c_in, "ignores the input channels"),
     ("q3", rv_params_swapped, "counts are swapped"),
-    ("q3", rv_params_chapter_numbers, "count is wrong for the input"),
+    ("q3", rv_params_chapter_numbers, "ignores `c_in`"),
     ("q4", rv_rnn_overwrites_h_prev, "You overwrote `h_prev`"),
     ("q4", rv_rnn_tanh_per_term, "each term separately"),
     ("q4", rv_rnn_residual, "residual connection"),
 ]
 RIGHT += [("q2", rv_xcorr_sliding_window), ("q4", rv_rnn_math_tanh)]
+
+
+# -- second review --------------------------------------------------------------------------------
+def xcorr_kh_for_width(X, K):
+    kh, kw = K.shape
+    Z = np.zeros((X.shape[0] - kh + 1, X.shape[1] - kh + 1))
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            window = X[i:i + kh, j:j + kw]
+            Z[i, j] = np.sum(K * window) if window.shape == K.shape else 0.0
+    return Z
+
+
+def xcorr_height_for_width(X, K):
+    kh, kw = K.shape
+    n = X.shape[0]
+    Z = np.zeros((n - kh + 1, n - kw + 1))
+    for i in range(Z.shape[0]):
+        for j in range(Z.shape[1]):
+            P = X[i:i + kh, j:j + kw]
+            Z[i, j] = np.sum(K[:P.shape[0], :P.shape[1]] * P)
+    return Z
+
+
+def params_dense_without_c_in(c_in, size, c_out, k):
+    out = size - k + 1
+    return c_out * (c_in * k * k + 1), (size * size + 1) * c_out * out * out
+
+
+def rnn_bias_twice(x_t, h_prev, W_xh, W_hh, b):
+    return np.tanh(x_t @ W_xh + b + h_prev @ W_hh + b)
+
+
+WRONG += [
+    ("q2", xcorr_kh_for_width, "output width is W − k_w + 1"),
+    ("q2", xcorr_height_for_width, "image height H"),
+    ("q3", params_dense_without_c_in, "ignores the input channels"),
+    ("q4", rnn_bias_twice, "bias b_h twice"),
+]
