@@ -13,7 +13,7 @@ from ._lab10_answers import (l2_regularize, dropout_forward, early_stopping, _l2
                              _l2_norm_not_squared, _l2_double_gradient, _l2_bias_gradient_only,
                              _l2_bias_penalty_only, _l2_mean_penalty, _dropout_mask_at_eval,
                              _dropout_zeros_at_eval, _stop_ties_improve, _stop_previous_epoch,
-                             _stop_relative_delta, _stop_last_minus_one, _runs_to_the_end,
+                             _stop_relative_delta, _stop_last_minus_one,
                              _l2_zero_bias_grad, _dropout_no_scaling, _dropout_divide_p,
                              _dropout_times_keep, _dropout_at_eval, _dropout_scale_at_eval,
                              _dropout_classic, _dropout_inverted_mask, _stop_zero_based,
