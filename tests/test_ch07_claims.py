@@ -1,5 +1,7 @@
 """The claims of Chapter 7 (book/part2/07-mlp-universal-approximation.md), each run with the chapter's code and seeds."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -453,11 +455,28 @@ def test_the_shallow_exact_sawtooth_and_the_parameter_counts(k):
     shallow = relu_interpolant(lambda x: tent_k(x, k), 2**k, 0.0, 1.0)
     assert np.abs(shallow.predict(x_random) - tent_k(x_random, k)).max() < 1e-9
     assert shallow.n_params == 3 * 2**k + 1
-    # From k = 3 on, the deep network has fewer parameters than any exact shallow one can; for k <= 2 it has
-    # no more than the shallow construction.
-    assert 6 * k + 1 < 3 * (2**k - 1) + 1 if k >= 3 else 6 * k + 1 <= 3 * 2**k + 1
+    # From k = 3 on, the deep network has fewer parameters than the smallest exact shallow one (2^k units);
+    # for k <= 2 they are the same size.
+    assert 6 * k + 1 < 3 * 2**k + 1 if k >= 3 else 6 * k + 1 == 3 * 2**k + 1
     if k == 10:
-        assert (6 * k + 1, 3 * (2**k - 1) + 1) == (61, 3070)
+        assert (6 * k + 1, 3 * 2**k + 1) == (61, 3073)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_two_to_the_k_minus_one_units_cannot_compute_the_sawtooth(k):
+    """The chapter's claim that 2^k units are the fewest: with 2^k - 1 units every kink sits at an inner
+    corner, and for every choice of the side each unit is active on, the best output weights (least squares)
+    leave an error far above rounding; the interpolant's 2^k units leave only rounding."""
+    x = np.linspace(0.0, 1.0, 2001)
+    target = tent_k(x, k)
+    corners = np.arange(1, 2**k) / 2**k
+    for sides in itertools.product((1.0, -1.0), repeat=len(corners)):
+        H = np.column_stack([np.maximum(0.0, s * (x - c)) for s, c in zip(sides, corners)] + [np.ones_like(x)])
+        coef, *_ = np.linalg.lstsq(H, target, rcond=None)
+        assert np.abs(H @ coef - target).max() > 1e-3
+    H = np.column_stack([np.maximum(0.0, x - c) for c in np.arange(2**k) / 2**k] + [np.ones_like(x)])
+    coef, *_ = np.linalg.lstsq(H, target, rcond=None)
+    assert np.abs(H @ coef - target).max() < 1e-9
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -68,7 +68,7 @@ def n_params(widths):
 def sawtooth_sizes(k):
     """Parameters of deep_sawtooth(k) (k hidden layers of 2 ReLUs) and of the smallest exact shallow network."""
     deep = n_params([1] + [2] * k + [1])
-    shallow = n_params([1, 2 ** k - 1, 1])                 # 2^k pieces need at least 2^k - 1 kinks
+    shallow = n_params([1, 2 ** k, 1])   # 2^k - 1 kinks inside (0, 1), and one unit for the first slope
     return deep, shallow
 
 
@@ -371,35 +371,41 @@ q5 = _CountQuestion(
     draw=lambda rng: (int(rng.integers(4, 31)),), n_outputs=2, returns="the pair (deep, shallow)",
     output_names=("number of parameters of the deep network", "number of parameters of the shallow network"),
     mistakes=[
+        Mistake("Counting pieces gives only a lower bound, 2^k − 1 units, and it cannot be reached: with every "
+                "kink inside (0, 1), each unit changes the slope by ±2^(k+1) at its corner, so the slope of the "
+                "first piece is a sum of such changes — a multiple of 2^(k+1), never tent_k's 2^k. One more unit, "
+                "with its kink outside (0, 1) (e.g. ReLU(x)), is needed: 2^k units, as in the chapter's ReLU "
+                "interpolant.",
+                lambda k: (6 * k + 1, n_params([1, 2 ** k - 1, 1]))),
         Mistake("Your deep network has one hidden layer too many: deep_sawtooth(k) has k hidden layers of 2 units "
                 "(widths [1, 2, ..., 2, 1] with k twos), 6k + 1 parameters.",
-                lambda k: (n_params([1] + [2] * (k + 1) + [1]), n_params([1, 2 ** k - 1, 1]))),
-        Mistake("Your shallow network has 2^k units, one per linear piece (the ReLU interpolant of the chapter). "
-                "The question asks for the smallest one: m units give at most m + 1 pieces, so 2^k pieces need "
-                "only 2^k − 1 units.", lambda k: (6 * k + 1, n_params([1, 2 ** k, 1]))),
+                lambda k: (n_params([1] + [2] * (k + 1) + [1]), n_params([1, 2 ** k, 1]))),
         Mistake("Your shallow network has 2^(k−1) units, one per tooth; but tent_k has 2^k linear pieces "
-                "(each tooth has two), so it needs at least 2^k − 1 units.",
+                "(each tooth has two), and it needs 2^k units.",
                 lambda k: (6 * k + 1, n_params([1, 2 ** (k - 1), 1]))),
         Mistake("These count hidden units, not parameters: use your n_params from question 4 on the layer widths.",
-                lambda k: (2 * k, 2 ** k - 1)),
-        Mistake("Your shallow network has 2^k + 1 units, two more than needed: m units give at most m + 1 "
-                "linear pieces, so tent_k's 2^k pieces need 2^k − 1 units.",
+                lambda k: (2 * k, 2 ** k)),
+        Mistake("Your shallow network has 2^k + 1 units, one more than needed: the chapter's ReLU interpolant "
+                "with knots at the corners j/2^k computes tent_k exactly with 2^k units.",
                 lambda k: (6 * k + 1, n_params([1, 2 ** k + 1, 1]))),
         Mistake("Your shallow network is built for 2k linear pieces; tent_k has 2^k of them (each of the k "
-                "layers doubles the number of teeth), so it needs 2^k − 1 units.",
+                "layers doubles the number of teeth), and it needs 2^k units.",
                 lambda k: (6 * k + 1, n_params([1, 2 * k - 1, 1]))),
         Mistake("Your two counts are swapped: return (deep, shallow), the deep network's count first.",
-                lambda k: (n_params([1, 2 ** k - 1, 1]), 6 * k + 1)),
+                lambda k: (n_params([1, 2 ** k, 1]), 6 * k + 1)),
         Mistake("Your deep network has k − 1 hidden layers; deep_sawtooth(k) has k of them (widths [1, 2, ..., 2, "
                 "1] with k twos), 6k + 1 parameters.",
-                lambda k: (n_params([1] + [2] * (k - 1) + [1]), n_params([1, 2 ** k - 1, 1]))),
+                lambda k: (n_params([1] + [2] * (k - 1) + [1]), n_params([1, 2 ** k, 1]))),
         Mistake("You counted the weights only: every unit also has a bias (n_params counts both).",
-                lambda k: (4 * (k - 1) + 4, 2 * (2 ** k - 1))),
+                lambda k: (4 * (k - 1) + 4, 2 * 2 ** k)),
         Mistake("Your deep count is 6k, one short: the output unit has a bias too. deep_sawtooth(k) has widths "
-                "[1, 2, ..., 2, 1], n_params = 4 + 6(k − 1) + 3 = 6k + 1.", lambda k: (6 * k, 3 * 2 ** k - 2)),
+                "[1, 2, ..., 2, 1], n_params = 4 + 6(k − 1) + 3 = 6k + 1.", lambda k: (6 * k, 3 * 2 ** k + 1)),
     ],
     hints=["deep_sawtooth(k) has widths [1, 2, 2, ..., 2, 1] with k hidden layers of 2 ReLU units. A shallow "
-           "network with m ReLU units is piecewise linear with at most m + 1 pieces, and tent_k has 2^k pieces.",
-           "deep: n_params([1] + [2] * k + [1]) = 6k + 1; shallow: n_params([1, m, 1]) = 3m + 1 with m = 2^k − 1.",
-           "return n_params([1] + [2] * k + [1]), n_params([1, 2 ** k - 1, 1])"],
+           "network with m ReLU units is piecewise linear with at most m + 1 pieces, and tent_k has 2^k pieces: "
+           "that is a lower bound. Can 2^k − 1 units reach it? Look at the slope of the first piece.",
+           "Units whose kinks lie inside (0, 1) change the slope by ±2^(k+1) each, so the first slope 2^k needs "
+           "one more unit with its kink outside (0, 1), e.g. ReLU(x): m = 2^k. deep: n_params([1] + [2] * k + [1]) = 6k + 1; shallow: "
+           "n_params([1, m, 1]) = 3m + 1.",
+           "return n_params([1] + [2] * k + [1]), n_params([1, 2 ** k, 1])"],
 )

@@ -206,23 +206,23 @@ def sizes_one_unit_too_many(k):
 
 
 def sizes_weights_only(k):
-    return 4 * k + 2, 2 * (2 ** k - 1)
+    return 4 * k + 2, 2 * 2 ** k
 
 
 def sizes_no_output_layer(k):
-    return _count([1] + [2] * k + [1]), _count([1, 2 ** k - 1])
+    return _count([1] + [2] * k + [1]), _count([1, 2 ** k])
 
 
 def sizes_as_dict(k):
-    return {"deep": 6 * k + 1, "shallow": 3 * (2 ** k - 1) + 1}
+    return {"deep": 6 * k + 1, "shallow": 3 * 2 ** k + 1}
 
 
 def sizes_swapped(k):
-    return _count([1, 2 ** k - 1, 1]), _count([1] + [2] * k + [1])
+    return _count([1, 2 ** k, 1]), _count([1] + [2] * k + [1])
 
 
 def sizes_one_layer_short(k):
-    return _count([1] + [2] * (k - 1) + [1]), _count([1, 2 ** k - 1, 1])
+    return _count([1] + [2] * (k - 1) + [1]), _count([1, 2 ** k, 1])
 
 
 def n_params(widths):                  # question 4 left as the template
@@ -230,15 +230,19 @@ def n_params(widths):                  # question 4 left as the template
 
 
 def sizes_before_q4(k):
-    return n_params([1] + [2] * k + [1]), n_params([1, 2 ** k - 1, 1])
+    return n_params([1] + [2] * k + [1]), n_params([1, 2 ** k, 1])
 
 
 def sizes_closed_form(k):
-    return 6 * k + 1, 3 * 2 ** k - 2
+    return 6 * k + 1, 3 * 2 ** k + 1
 
 
 def sizes_as_list(k):
-    return [_count([1] + [2] * k + [1]), _count([1, 2 ** k - 1, 1])]
+    return [_count([1] + [2] * k + [1]), _count([1, 2 ** k, 1])]
+
+
+def sizes_piece_count_bound(k):        # m + 1 >= 2^k read as the answer
+    return _count([1] + [2] * k + [1]), _count([1, 2 ** k - 1, 1])
 
 
 WRONG = [
@@ -324,7 +328,7 @@ def sizes_2k_pieces(k):
 
 
 def sizes_deep_no_output_bias(k):
-    return 6 * k, _count([1, 2 ** k - 1, 1])
+    return 6 * k, _count([1, 2 ** k, 1])
 
 
 WRONG += [
@@ -333,6 +337,7 @@ WRONG += [
     ("q4", params_as_float, "asks for an integer"),
     ("q4", params_pops_widths, "changed `widths`"),
     ("q5", sizes_2k_pieces, "2k linear pieces"),
+    ("q5", sizes_piece_count_bound, "only a lower bound"),
     ("q5", sizes_deep_no_output_bias, "6k, one short"),
 ]
 
@@ -343,7 +348,7 @@ RIGHT += [
 
 # -- second review --------------------------------------------------------------------------------
 def sawtooth_weights_only(k):
-    return 4 * (k - 1) + 4, 2 * (2 ** k - 1)
+    return 4 * (k - 1) + 4, 2 * 2 ** k
 
 
 WRONG += [
