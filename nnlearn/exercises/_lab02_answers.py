@@ -96,6 +96,21 @@ def _strict_training(X, y, lr=1.0, max_epochs=100):
 _wrong_sign = _epochs(_wrong_sign_update)
 
 
+def _strict_test_only(X, y, lr=1.0, max_epochs=100):
+    """The loop finds mistakes with z > 0, the update (perceptron_update) predicts with z >= 0:
+    at w = 0, b = 0 every mistake it finds has z = 0, where the update sees none."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for epoch in range(max_epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y):
+            if (1 if x_i @ w + b > 0 else 0) != y_i:
+                w, b = perceptron_update(x_i, y_i, w, b, lr)
+                mistakes += 1
+        if mistakes == 0:
+            break
+    return w, b
+
+
 def _stop_on_first_mistake_free_sample(X, y, lr=1.0, max_epochs=100):
     w, b = np.zeros(X.shape[1]), 0.0
     for epoch in range(max_epochs):

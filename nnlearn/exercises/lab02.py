@@ -15,7 +15,8 @@ from ._feedback import _describe, _exception_text, _numbers
 from ._function_question import FunctionQuestion, Mistake
 from ._gate_weights import _point, nand_weights, q4, q5, xor_weights  # noqa: F401 - questions 4 and 5
 from ._lab02_answers import (_count_weight_changes, _in_place_update, _no_bias, _one_epoch,
-                             _stop_on_first_mistake_free_sample, _strict_training, _strict_update,
+                             _stop_on_first_mistake_free_sample, _strict_test_only, _strict_training,
+                             _strict_update,
                              _wrong_sign, _wrong_sign_update, perceptron_predict,
                              perceptron_update, train_perceptron)
 from ._question import Incorrect, Question
@@ -260,13 +261,22 @@ def _shown(w, b):
     return f"w = {np.round(w, 4).tolist()}, b = {b:.4g}"
 
 
-def _diagnose(w, b, name, X, y, kwargs, strict_everywhere=lambda: True):
+def _diagnose(w, b, name, X, y, kwargs, like=lambda other: True):
     """Why the weights differ from Rosenblatt's rule with these arguments (raises Incorrect).
 
-    ``strict_everywhere()`` tells whether the learner's function trains like a loop that predicts
-    with z > 0 on every listed data set (not only on this one).
+    ``like(other)`` tells whether the learner's function trains like ``other`` on every listed
+    data set (not only on this one).
     """
     lr, max_epochs = kwargs.get("lr", 1.0), kwargs.get("max_epochs", 100)
+    w_t, b_t = _strict_test_only(X, y, lr, max_epochs)
+    if (not w.any() and b == 0.0 and not w_t.any() and b_t == 0.0
+            and like(_strict_test_only)):
+        raise Incorrect(f"On {name} nothing was ever updated: your weights are still w = 0, "
+                        "b = 0. Your loop finds the mistakes with z > 0 (ŷ = 0 at z = 0), but "
+                        "your update predicts with z ≥ 0 (step(0) = 1, as in "
+                        "perceptron_update): at w = 0, b = 0 every mistake your loop finds has "
+                        "z = 0, where the update sees none and changes nothing. Predict with "
+                        "`>= 0` in the loop too (your `perceptron_predict`).")
 
     def same(**changed):
         w_m, b_m = train_perceptron(X, y, **{"lr": lr, "max_epochs": max_epochs, **changed})
@@ -284,7 +294,7 @@ def _diagnose(w, b, name, X, y, kwargs, strict_everywhere=lambda: True):
                         "`for epoch in range(max_epochs):`.")
     wrong = np.flatnonzero(perceptron_predict(X, w, b) != y)
     w_s, b_s = _strict_training(X, y, lr, max_epochs)
-    if wrong.size and np.allclose(w, w_s) and np.isclose(b, b_s) and strict_everywhere():
+    if wrong.size and np.allclose(w, w_s) and np.isclose(b, b_s) and like(_strict_training):
         i = wrong[0]
         z = float(X[i] @ w + b)
         on_line = (f" x = {_point(X[i])} gives z = {z:g} and step(0) = 1, so it is predicted "
@@ -349,7 +359,7 @@ def _judge_training(train):
         w, b = _weights(out, X)
         w_ref, b_ref = train_perceptron(X, y, **kwargs)
         if not (np.allclose(w, w_ref) and np.isclose(b, b_ref)):
-            _diagnose(w, b, name, X, y, kwargs, lambda: _trains_like(train, _strict_training))
+            _diagnose(w, b, name, X, y, kwargs, lambda other: _trains_like(train, other))
 
 
 def _trains_like(train, other):

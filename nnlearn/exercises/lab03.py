@@ -31,6 +31,10 @@ _Z_BATCH = np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 1.0], [1000.0, 1001.0, 999.0],
 _Z_SPREAD = np.array([[0.0, 1000.0, 2.0], [-1000.0, 0.0, 1000.0], [-2000.0, -1999.0, -2001.0]])
 _Z_SQUARE = np.array([[3.0, -1.0], [0.0, 2.0]])       # square: a mistake of axis keeps the shape
 _Z_ONE = np.array([[2, 1, 0, -1]])                    # one sample, integer entries
+# σ is tiny but not 0 below z ≈ −745: a clip of z (at ±500, ±709) shows there, compared relatively;
+# ±20000 overflows np.exp even in np.longdouble.
+_Z_TINY = np.array([-20000.0, -744.0, -700.5, -650.0, -600.0, 1.5, 20000.0])
+_Z_NONNEG = np.array([0.0, 0.5, 2.0, 7.25])           # ReLU(z) equals z: still a new array
 
 
 def sigmoid(z):
@@ -58,7 +62,50 @@ def softmax(Z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-class _RowwiseQuestion(FunctionQuestion):
+class _Float64Question(FunctionQuestion):
+    """Values computed in float32 (or float16) are told so, instead of "wrong for the input"."""
+
+    def _call(self, answer, args):
+        out, events = super()._call(answer, args)
+        for value in out:
+            dtype = np.asarray(value).dtype
+            if dtype.kind == "f" and dtype.itemsize < 8:
+                self._low_precision = dtype
+        return out, events
+
+    def _judge_function(self, answer):
+        self._low_precision = None
+        try:
+            super()._judge_function(answer)
+        except Incorrect:
+            if self._low_precision is None or not self._close_in_low_precision(answer):
+                raise
+        else:
+            if self._low_precision is None:
+                return
+        raise Incorrect(f"Your function returns {self._low_precision} values: it computes in "
+                        "single precision, which keeps only about 7 significant digits, so its "
+                        "values differ from the exact ones from the 7th digit on. Compute in "
+                        "float64, numpy's default: convert the input with np.asarray(..., "
+                        "dtype=float), not to np.float32.")
+
+    def _close_in_low_precision(self, answer):
+        """True if the learner's outputs agree with the reference as far as float32 can
+        (cancellation included)."""
+        for args, (expected, _) in self._current:
+            try:
+                with np.errstate(all="ignore"):
+                    got = self._as_tuple(answer(*[np.copy(a) for a in args]))
+                for g, e in zip(got, expected):
+                    g, e = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+                    if g.shape != e.shape or not np.allclose(g, e, rtol=1e-2, atol=1e-9):
+                        return False
+            except Exception:
+                return False
+        return True
+
+
+class _RowwiseQuestion(_Float64Question):
     """Feedback by rows: the row of Z that overflowed; a transpose without matrix products."""
 
     def _where(self, func, args, got):
@@ -81,7 +128,7 @@ class _RowwiseQuestion(FunctionQuestion):
         super()._explain_mismatch(cases, outputs, mismatches)
 
 
-class _ElementwiseQuestion(FunctionQuestion):
+class _ElementwiseQuestion(_Float64Question):
     """An element-wise function of z of any shape; tiny values (σ(−50) ≈ 2e−22) must be right too.
 
     ``tiny`` names the function in feedback on values that are wrong only where they are tiny.
@@ -102,6 +149,22 @@ class _ElementwiseQuestion(FunctionQuestion):
                             "numpy operations that work element by element (np.exp, np.where, "
                             "np.abs), or loop over z.flat and reshape to z.shape.") from None
 
+    def _bad(self, g, e):
+        """Entries that differ: beyond the tolerances, or, where σ is tiny (< 1e-200) but not 0,
+        neither 0 (an underflow) nor equal to it relatively: a clip of z shows only there."""
+        bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol)
+        tiny = (e != 0) & (np.abs(e) < 1e-200)
+        return bad | (tiny & (g != 0) & (np.abs(g - e) > 1e-6 * np.abs(e) + 1e-320))
+
+    def _same(self, got, expected):
+        if not super()._same(got, expected):
+            return False
+        for g, e in zip(got, expected):
+            g, e = np.asarray(g, dtype=float), np.asarray(e, dtype=float)
+            if self._bad(np.nan_to_num(g), np.nan_to_num(e)).any():
+                return False
+        return True
+
     def _explain_mismatch(self, cases, outputs, mismatches):
         worst = None
         for i in mismatches:
@@ -109,7 +172,7 @@ class _ElementwiseQuestion(FunctionQuestion):
             e = np.asarray(cases[i][1][0][0], dtype=float)
             if g.shape != e.shape:
                 break
-            bad = ~np.isclose(g, e, rtol=self.rtol, atol=self.atol)
+            bad = self._bad(g, e)
             if not bad.any() or np.abs(e[bad]).max() > 1e-6:
                 break
             score = np.where(bad, np.abs(g - e), -1.0) + np.where(bad & (e != 0), 1.0, 0.0)
@@ -123,7 +186,8 @@ class _ElementwiseQuestion(FunctionQuestion):
                 raise Incorrect(f"Your values are wrong only where {self.tiny} is tiny: for "
                                 f"z = {z:g} you return {got:.3g}, but {self.tiny} = {want:.3g} "
                                 f"there{ratio}. A "
-                                "clip of z (to ±30, say) or a cut-off does this; tiny values "
+                                "clip of z (to ±30 or ±500, say) or a cut-off does this; tiny "
+                                "values "
                                 "matter, e.g. in log σ(z) of the cross-entropy. Compute "
                                 "e^(−|z|) for every z instead: it never overflows, and it is "
                                 "exact where σ is tiny.")
@@ -156,7 +220,8 @@ def _draw_relu(rng):
 
 
 q1 = _ElementwiseQuestion(
-    "Lab 3, question 1 (sigmoid)", sigmoid, [(_Z,), (_Z_LARGE,), (_Z_INT,), (_Z_2D,)], stable=True,
+    "Lab 3, question 1 (sigmoid)", sigmoid, [(_Z,), (_Z_LARGE,), (_Z_INT,), (_Z_2D,), (_Z_TINY,)],
+    stable=True,
     atol=1e-14, draw=_draw_vector, tiny="σ(z)",
     mistakes=[
         Mistake("For z < 0 you return σ(|z|) = 1 − σ(z), which is above 1/2: with e = e^(−|z|), "
@@ -182,7 +247,8 @@ q1 = _ElementwiseQuestion(
 
 q2 = _ElementwiseQuestion(
     "Lab 3, question 2 (derivative of the sigmoid)", sigmoid_derivative,
-    [(_Z,), (_Z_LARGE,), (_Z_INT,), (_Z_2D,)], stable=True,
+    [(_Z,), (_Z_LARGE,), (_Z_INT,), (_Z_2D,), (_Z_TINY,)],
+    stable=True,
     rtol=1e-8, atol=1e-14, draw=_draw_small, tiny="σ'(z)",
     mistakes=[
         Mistake("You applied s (1 − s) to z itself: the formula holds for s = σ(z). Compute "
@@ -202,8 +268,31 @@ q2 = _ElementwiseQuestion(
            "s = sigmoid(z); return s * (1 - s) — using the stable sigmoid of question 1."],
 )
 
-q3 = FunctionQuestion(
-    "Lab 3, question 3 (ReLU)", relu, [(_Z,), (_Z_BATCH,), (np.array([[-2, 0, 3], [4, -5, 1]]),)],
+class _NewArrayQuestion(FunctionQuestion):
+    """ReLU returns a new array, also where it equals z: returning the caller's z is told so."""
+
+    def _call(self, answer, args):
+        received = []
+
+        def spy(*a, **kw):
+            received.extend(a)
+            return answer(*a, **kw)
+
+        out, events = super()._call(spy, args)
+        z = received[0] if received else None
+        if isinstance(z, np.ndarray) and any(isinstance(v, np.ndarray) and np.shares_memory(v, z)
+                                             for v in out):
+            raise Incorrect(f"For the input {np.array2string(z, separator=', ')}, your function "
+                            "returned the caller's z itself (or a view of it), not a new array: "
+                            "whoever changes the result later (e.g. an in-place update) changes "
+                            "z too, which the backward pass still needs. Return a new array, "
+                            "np.maximum(0, z), even where it equals z.")
+        return out, events
+
+
+q3 = _NewArrayQuestion(
+    "Lab 3, question 3 (ReLU)", relu,
+    [(_Z,), (_Z_BATCH,), (np.array([[-2, 0, 3], [4, -5, 1]]),), (_Z_NONNEG,)],
     atol=0.0, draw=_draw_relu,
     mistakes=[
         Mistake("That is the absolute value; ReLU sets negative inputs to 0.", np.abs),

@@ -306,9 +306,9 @@ q4 = FunctionQuestion(
         Mistake("You divide by ε, but x + ε and x − ε are 2ε apart: divide by 2ε (your gradient is "
                 "twice too large).",
                 lambda f, x, eps=1e-6: _numerical_with(f, x, eps, kind="eps")),
-        Mistake("You never put the entries back: after nudging entry i, set it to its original "
-                "value again before you move on, or every later derivative is taken at a shifted "
-                "point.",
+        Mistake("You do not put each entry back before nudging the next: after nudging entry i, "
+                "set it to its original value again before you move on (restoring x only at the "
+                "end is too late), or every later derivative is taken at a shifted point.",
                 lambda f, x, eps=1e-6: _numerical_with(f, x, eps, kind="no restore")),
         Mistake("Your function ignores eps: it always uses ε = 1e-6. Use the eps it is given (the "
                 "check passes other values, e.g. eps=1e-2).",
@@ -342,7 +342,9 @@ q4 = FunctionQuestion(
     ],
     in_place_message="Your function leaves x changed in place: nudging x[i] is fine, but put every "
                      "entry back to its original value (x[i] = original) before moving on, so that "
-                     "x is unchanged on return.",
+                     "x is unchanged on return. (A final `x = x0` does not do it: it only rebinds "
+                     "the name x inside your function, and the caller's array keeps the nudged "
+                     "values.)",
     examples=[(_numerical_in_place_no_restore, "changed in place")],
     hints=["For each entry x_i: evaluate f with x_i + ε and with x_i − ε (all other entries "
            "unchanged), and take (f₊ − f₋) / 2ε. The result has the shape of x.",

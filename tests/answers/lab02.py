@@ -465,6 +465,22 @@ def pp_rounded_z(X, w, b):
     return np.where(np.round(X @ w, 1) + b >= 0, 1, 0)
 
 
+
+def train_strict_test_book_update(X, y, lr=1.0, max_epochs=100):
+    """Round 3: the loop finds mistakes with z > 0, the update is the book's (z >= 0)."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(max_epochs):
+        mistakes = 0
+        for x_i, y_i in zip(X, y):
+            if (1 if x_i @ w + b > 0 else 0) != y_i:
+                y_hat = 1 if x_i @ w + b >= 0 else 0
+                w, b = w + lr * (y_i - y_hat) * x_i, b + lr * (y_i - y_hat)
+                mistakes += 1
+        if mistakes == 0:
+            break
+    return w, b
+
+
 WRONG = [
     ("q1", predict_sign, "wrong for the input"),
     ("q1", predict_half, "wrong for the input"),
@@ -514,6 +530,7 @@ WRONG = [
     ("q3", train_hardcoded_and, "differ from those of Rosenblatt's rule"),
     ("q3", tp_counts_w_changes, "a mistake on x = 0 changes only b"),
     ("q1", pp_rounded_z, "The result is wrong for the input"),
+    ("q3", train_strict_test_book_update, "nothing was ever updated"),
 ]
 
 RIGHT = [

@@ -298,6 +298,45 @@ def softmax_global_max_nan_to_num(Z):
         return np.nan_to_num(e / e.sum(axis=1, keepdims=True))
 
 
+
+# -- round 3 of the review
+def sigmoid_clip_500(z):
+    return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+
+def sigmoid_clip_709(z):
+    return 1 / (1 + np.exp(-np.clip(z, -709, 709)))
+
+
+def sigmoid_float32(z):
+    z = np.asarray(z, np.float32)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_longdouble(z):
+    return 1 / (1 + np.exp(-np.asarray(z, np.longdouble)))
+
+
+def derivative_float32(z):
+    s = scipy.special.expit(z).astype(np.float32)
+    return s * (1 - s)
+
+
+def relu_alias_when_positive(z):
+    return z if (np.asarray(z) >= 0).all() else np.maximum(0, z)
+
+
+def softmax_float32(Z):
+    Z = np.asarray(Z, np.float32)
+    e = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sigmoid_logaddexp(z):
+    return np.exp(-np.logaddexp(0, -np.asarray(z, dtype=float)))
+
+
 WRONG = [
     ("q1", sigmoid_silenced, "for z = -1000, your function overflows"),
     ("q1", sigmoid_seterr, "your function overflows"),
@@ -343,6 +382,13 @@ WRONG = [
     ("q4", softmax_axis0, "works along columns (axis=0)"),
     ("q4", softmax_batch_sum, "sum over the whole batch"),
     ("q4", softmax_global_max_nan_to_num, "np.nan_to_num turns that into a row of zeros"),
+    ("q1", sigmoid_clip_500, "for z = -745 you return 7.12e-218"),
+    ("q1", sigmoid_clip_709, "wrong only where σ(z) is tiny"),
+    ("q1", sigmoid_float32, "returns float32 values"),
+    ("q1", sigmoid_longdouble, "for z = -20000, your function overflows"),
+    ("q2", derivative_float32, "returns float32 values"),
+    ("q3", relu_alias_when_positive, "returned the caller's z itself"),
+    ("q4", softmax_float32, "returns float32 values"),
 ]
 
 RIGHT = [
@@ -351,4 +397,5 @@ RIGHT = [
     ("q2", derivative_symmetric), ("q2", derivative_abs),
     ("q3", relu_where), ("q3", relu_abs), ("q3", relu_copy_then_mask), ("q3", relu_fmax),
     ("q4", softmax_scipy), ("q4", softmax_rows_loop), ("q4", softmax_logsumexp),
+    ("q1", sigmoid_logaddexp),
 ]

@@ -330,6 +330,33 @@ def dense_db_times_w(X, W, delta):
     return X.T @ delta, delta.sum(axis=0) @ W, delta @ W.T
 
 
+
+def numerical_restore_at_end(f, x, eps=1e-6):
+    """Round 3: x is put back only after the loop."""
+    x0, g = x.copy(), np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        o = x[i]
+        x[i] = o + eps
+        fp = f(x)
+        x[i] = o - eps
+        g[i] = (fp - f(x)) / (2 * eps)
+    x[...] = x0
+    return g
+
+
+def numerical_rebind_at_end(f, x, eps=1e-6):
+    """Round 3: `x = x0` at the end rebinds the local name only."""
+    x0, g = x.copy(), np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        o = x[i]
+        x[i] = o + eps
+        fp = f(x)
+        x[i] = o - eps
+        g[i] = (fp - f(x)) / (2 * eps)
+    x = x0
+    return g
+
+
 WRONG = [
     ("q1", dense_db_keepdims, "The dL/db has shape (1,"),
     ("q1", dense_wrong_order, "You returned (dL/dW, dL/dX, dL/db)"),
@@ -366,6 +393,8 @@ WRONG = [
     ("q1", dense_extra_w_in_dw, "there your dL/dW is wrong"),
     ("q1", dense_db_times_w, "there your dL/db is wrong"),
     ("q4", ng_empty_like_reshape, "Your gradient is 0 for a transposed matrix"),
+    ("q4", numerical_restore_at_end, "restoring x only at the end is too late"),
+    ("q4", numerical_rebind_at_end, "A final `x = x0` does not do it"),
 ]
 
 RIGHT = [
