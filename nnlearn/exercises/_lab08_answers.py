@@ -179,3 +179,8 @@ def _impute_row_means(X_train, X_test):
     def rows(X):
         return np.where(np.isnan(X), np.nanmean(X, axis=1, keepdims=True), X)
     return rows(X_train), rows(X_test)
+
+
+def _impute_medians(X_train, X_test):
+    medians = np.nanmedian(X_train, axis=0)
+    return np.where(np.isnan(X_train), medians, X_train), np.where(np.isnan(X_test), medians, X_test)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._feedback import _describe
 from ._function_question import FunctionQuestion, Mistake
-from ._lab08_answers import (_counts_by_frequency, _counts_total_shared, _impute_all_means,
+from ._lab08_answers import (_impute_medians, _counts_by_frequency, _counts_total_shared, _impute_all_means,
                              _impute_drop_rows, _impute_holes_as_zeros_in_mean, _impute_plain_mean,
                              _impute_row_means, _impute_test_means, _impute_zeros, _minmax_all_data,
                              _minmax_clipped, _minmax_divide_max, _minmax_each_own,
@@ -61,6 +61,9 @@ _X_TRAIN_ONE = _rng.normal(50.0, 20.0, (7, 1))
 _X_TEST_ONE = _rng.normal(50.0, 20.0, (1, 1))
 _SCALE_CASES = [(_X_TRAIN, _X_TEST), (_X_TRAIN_B, _X_TEST_B), (_X_TRAIN_INT, _X_TEST_INT),
                 (_X_TRAIN_ONE, _X_TEST_ONE), (_X_TRAIN_B, _X_TEST_B[:1])]
+# a large mean and a small spread (1e8 + N(0, 1)): E[x²] − E[x]² cancels all its digits here
+_X_FAR = 1e8 + _rng.normal(0.0, 1.0, (8, 2))
+_X_FAR_TEST = 1e8 + _rng.normal(0.0, 1.0, (3, 2))
 
 
 def _draw_sets(rng):
@@ -148,6 +151,7 @@ class _SetsQuestion(FunctionQuestion):
     """
 
     rows = rows_message = test_nan_message = None
+    far_message = None  # said when the answer is right except where the mean is huge next to the spread
 
     def _where(self, func, args, got):
         X_train, X_test = (np.asarray(a) for a in args)
@@ -160,10 +164,30 @@ class _SetsQuestion(FunctionQuestion):
         except Incorrect as exc:
             if any(str(exc) == m.message for m in self.mistakes):
                 raise
-            message = self._by_training_set(answer)
+            message = self._far_from_origin(answer) or self._by_training_set(answer)
             if message:
                 raise Incorrect(message) from None
             raise
+
+    def _far_from_origin(self, answer):
+        """far_message if the answer is right on every case but those whose mean dwarfs the spread."""
+        if not self.far_message:
+            return None
+        far_seen = False
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                for args, (expected, _) in self._current:
+                    X = np.asarray(args[0], dtype=float)
+                    far = bool(np.any(np.abs(X.mean(axis=0)) > 1e6 * X.std(axis=0)))
+                    right = self._same(self._as_tuple(answer(*(np.array(a) for a in args))), expected)
+                    if far and not right:
+                        far_seen = True
+                    elif not right:
+                        return None
+        except Exception:
+            return None
+        return self.far_message if far_seen else None
 
     def _by_training_set(self, answer):
         def close(a, b):
@@ -191,7 +215,8 @@ _NONFINITE = ("No entry should be inf or NaN here: every training column varies,
 # -- the questions -------------------------------------------------------------------------------
 q1 = _SetsQuestion(
     "Lab 8, question 1 (standardisation)", standardise,
-    _SCALE_CASES, draw=_draw_sets, n_outputs=2, returns="the pair (X_train_scaled, X_test_scaled)",
+    _SCALE_CASES + [(_X_FAR, _X_FAR_TEST)], draw=_draw_sets, n_outputs=2,
+    returns="the pair (X_train_scaled, X_test_scaled)",
     output_names=("standardised training set", "standardised test set"), overflow_message=_NONFINITE,
     in_place_message="Your function changed X_train or X_test in place; compute new arrays instead (e.g. "
                      "`(X_train - mu) / s`, not `X_train -= mu` or `X_train[mask] = …`).",
@@ -220,6 +245,11 @@ q1 = _SetsQuestion(
            "mu = X_train.mean(axis=0) and s = X_train.std(axis=0) have shape (n_features,) and broadcast over rows.",
            "return (X_train - mu) / s, (X_test - mu) / s"],
 )
+q1.far_message = (
+    "Your standard deviation loses all its digits when the mean is large compared with the spread (here "
+    "X_train = 1e8 + N(0, 1)): E[x²] − E[x]² subtracts two nearly equal numbers of size 1e16 (catastrophic "
+    "cancellation), which can even go negative. Subtract the mean first: X_train.std(axis=0), i.e. "
+    "np.sqrt(((X_train - mu) ** 2).mean(axis=0)).")
 
 q2 = _SetsQuestion(
     "Lab 8, question 2 (min-max scaling)", min_max_scale,
@@ -278,6 +308,8 @@ q3 = _SetsQuestion(
                 "Compute the means from X_train only.", _impute_all_means),
         Mistake("Your result still contains NaN: X_train.mean(axis=0) is NaN for every column with a hole. "
                 "np.nanmean ignores the missing entries.", _impute_plain_mean),
+        Mistake("You filled the holes with each column's median (np.nanmedian); mean imputation uses the mean of "
+                "the observed training values: np.nanmean(X_train, axis=0).", _impute_medians),
         Mistake("You filled each hole with the mean of its row (axis=1); use the mean of its column — the same "
                 "feature in other examples (axis=0).", _impute_row_means),
         Mistake("Your means count the holes as zeros (np.nan_to_num before the mean), which pulls them towards "

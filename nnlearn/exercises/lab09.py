@@ -324,6 +324,15 @@ def _same_arrays(got, expected):
     return all(np.allclose(o, e, rtol=_CLIP_RTOL, atol=1e-9, equal_nan=True) for o, e in zip(got, expected))
 
 
+def _uses_max(outputs, cases):
+    """True if every case with gradients that are not all zero got the factor max(1, c/||g||)."""
+    for out, (grads, c) in zip(outputs, cases):
+        norm = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
+        if norm > 0 and not _same_arrays(out, [g * max(1.0, c / norm) for g in grads]):
+            return False
+    return True
+
+
 def _judge_clip(answer):
     cases = _CLIP_CASES + [_draw_clip() for _ in range(3)]
     outputs = [_clip_outputs(answer, grads, c) for grads, c in cases]
@@ -335,6 +344,10 @@ def _judge_clip(answer):
         with np.errstate(all="ignore"):
             if all(_same_arrays(o, mistake([g.copy() for g in grads], c)) for o, (grads, c) in zip(outputs, cases)):
                 raise Incorrect(message)
+    if _uses_max(outputs, cases):
+        raise Incorrect("Your factor is max(1, c/||g||); it must be min(1, c/||g||): gradients longer than c are "
+                        "shrunk to length c, shorter ones stay as they are (yours leaves the long ones "
+                        "unchanged and stretches the short ones to length c).")
     i = wrong[0]
     grads, c = cases[i]
     if not any(g.any() for g in grads) and not all(np.all(np.isfinite(o)) for o in outputs[i]):

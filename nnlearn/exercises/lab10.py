@@ -8,6 +8,7 @@ early stopping stops and the best epoch, from a validation-loss curve.
 import numpy as np
 
 from ._function_question import FunctionQuestion, Mistake
+from ._question import Incorrect
 from ._lab10_answers import (l2_regularize, dropout_forward, early_stopping, _l2_bias_too,
                              _l2_no_half, _l2_no_half_penalty, _l2_sign, _l2_penalty_only, _l2_mean,
                              _l2_norm_not_squared, _l2_double_gradient, _l2_bias_gradient_only,
@@ -42,6 +43,31 @@ _DROPOUT_CASES = [_dropout_case((4, 5), 0.2, True), _dropout_case((3, 6), 0.3, T
                   _dropout_case((1, 6), 0.5, True), _dropout_case((5, 3), 0.6, True)]
 _H_BOOL, _MASK_BOOL, _, _ = _dropout_case((3, 4), 0.25, True)
 _DROPOUT_CASES.append((_H_BOOL, _MASK_BOOL.astype(bool), 0.25, True))     # a boolean mask, as rng.random() >= p
+
+
+class _DropoutQuestion(FunctionQuestion):
+    """Says in which mode the function returned None, when it returns None in one mode only."""
+
+    def _judge_function(self, answer):
+        try:
+            super()._judge_function(answer)
+        except Incorrect as exc:
+            if not str(exc).startswith("Your function returned None"):
+                raise
+            nones = set()
+            for H, mask, p, training in _DROPOUT_CASES:
+                try:
+                    nones.add((bool(training), answer(H.copy(), mask.copy(), p, training) is None))
+                except Exception:
+                    raise exc from None
+            if nones == {(False, True), (True, False)}:
+                raise Incorrect("In evaluation mode (training=False) your function returned None (a bare "
+                                "`return`, or no `return` on that branch): nothing is dropped at evaluation, "
+                                "return H.") from None
+            if nones == {(True, True), (False, False)}:
+                raise Incorrect("In training mode (training=True) your function returned None: did you forget "
+                                "the `return` on that branch? Return H * mask / (1 - p).") from None
+            raise
 
 
 def _draw_layer(rng):
@@ -128,7 +154,7 @@ q1 = FunctionQuestion(
            "return 0.5 * lam * np.sum(W ** 2), dW + lam * W, db"],
 )
 
-q2 = FunctionQuestion(
+q2 = _DropoutQuestion(
     "Lab 10, question 2 (inverted dropout)", dropout_forward, _DROPOUT_CASES, draw=_draw_dropout,
     in_place_message="Your function changed H in place; return a new array instead (e.g. `H * mask / (1 - p)`, "
                      "not `H *= mask` or `H[mask == 0] = 0`).",

@@ -101,10 +101,10 @@ _LLOYD_CASES = [(_X_A, _C_A), (_X_B, _C_B), (_X_C, _C_C), (_X_D, _C_D), (_X_E, _
 assert all(_no_ties(X, C) for X, C in _LLOYD_CASES)
 
 
-_FANCY_INDEX = ("Your matrix holds 1 for every pair (a, b) that occurs, not how often it occurs: with fancy "
-                "indexing, M[y_true, y_pred] += 1 adds 1 only ONCE per distinct pair, repeated pairs do not "
-                "accumulate. Count with a loop (for a, b in zip(y_true, y_pred): M[a, b] += 1) or "
-                "np.add.at(M, (y_true, y_pred), 1).")
+_FANCY_INDEX = ("Your matrix holds 1 for every pair (a, b) that occurs, not how often it occurs: each sample must "
+                "ADD 1 to its cell. Setting M[a, b] = 1 does not count, and neither does fancy indexing "
+                "M[y_true, y_pred] += 1, which adds 1 only ONCE per distinct pair. Count with a loop (for a, b "
+                "in zip(y_true, y_pred): M[a, b] += 1) or np.add.at(M, (y_true, y_pred), 1).")
 
 
 class _LloydQuestion(FunctionQuestion):

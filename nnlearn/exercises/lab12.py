@@ -36,7 +36,9 @@ _PEN_C = (_W_A, _PEN_A[1], _PEN_A[2], _PEN_A[3], 0.1, 0.02)
 _PEN_D = (_PEN_B[0], _PEN_B[1], _PEN_B[2], _PEN_B[3], 0.0, 0.05)
 _PEN_E = (np.array([[0.5], [-2.0], [0.0]]), np.array([0.3]), np.array([[0.1], [0.2], [-0.3]]), np.array([-0.2]),
           0.0, 0.0)                                     # no penalty at all: the data gradients unchanged
-_PENALTY_CASES = [_PEN_A, _PEN_B, _PEN_C, _PEN_D, _PEN_E]
+_PEN_F = (np.array([[1e-4, -5e-3], [0.0, 0.8], [-1e-7, 5e-3]]), np.array([0.1, -0.2]),
+          np.array([[0.05, -0.1], [0.2, 0.0], [-0.3, 0.1]]), np.array([0.3, 0.1]), 0.04, 0.01)  # tiny weights
+_PENALTY_CASES = [_PEN_A, _PEN_B, _PEN_C, _PEN_D, _PEN_E, _PEN_F]
 
 
 def _draw_layer(rng):
@@ -147,6 +149,10 @@ def _pen_sign_zero(W, b, dW, db, l1, l2):
     return dW + l2 * W + l1 * np.where(W >= 0, 1.0, -1.0), db
 
 
+def _pen_sign_zero_negative(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * np.where(W > 0, 1.0, -1.0), db
+
+
 def _pen_swapped(W, b, dW, db, l1, l2):
     return dW + l1 * W + l2 * np.sign(W), db
 
@@ -167,6 +173,7 @@ class _PenaltyQuestion(FunctionQuestion):
     """Names an L1 term that is a smoothed sign, e.g. W / (|W| + eps): below λ1 for small weights."""
 
     def _explain_mismatch(self, cases, outputs, mismatches):
+        self._explain_dead_zone(cases, outputs)
         smooth = []
         for (args, _), out in zip(cases, outputs):
             W, _, dW, _, l1, l2 = args
@@ -184,6 +191,32 @@ class _PenaltyQuestion(FunctionQuestion):
                             "smoothing) only approaches sign(W). The L1 gradient is exactly λ1·sign(W): "
                             "use np.sign(W).")
         super()._explain_mismatch(cases, outputs, mismatches)
+
+    @staticmethod
+    def _explain_dead_zone(cases, outputs):
+        """Names an L1 term that is 0 for small non-zero weights (a tolerance around 0) and sign(W) elsewhere."""
+        dead_weights = []
+        for (args, _), out in zip(cases, outputs):
+            W, _, dW, _, l1, l2 = args
+            if not l1:
+                continue
+            try:
+                term = (np.asarray(out[0], dtype=float) - dW - l2 * W) / l1
+            except (TypeError, ValueError):
+                return
+            if term.shape != np.shape(W):
+                return
+            dead = (W != 0) & (np.abs(term) < 1e-6)
+            if not np.allclose(term, np.where(dead, 0.0, np.sign(W)), rtol=0, atol=1e-6):
+                return
+            alive = np.abs(W[(W != 0) & ~dead])
+            if dead.any() and (not alive.size or np.abs(W[dead]).max() >= alive.min()):
+                return          # not a tolerance around 0 (no L1 term at all, or only positive weights)
+            dead_weights.extend(np.abs(W[dead]).tolist())
+        if dead_weights:
+            raise Incorrect(f"For a small but non-zero weight (|W| = {min(dead_weights):.0e}) your L1 term is 0: "
+                            "a small non-zero weight still has sign ±1. Only a weight that is exactly 0 gets "
+                            "sign 0, so do not treat weights below a tolerance as 0: use np.sign(W).")
 
 
 # -- q3: the judge trains the learner's settings with the playground's engine ---------------------
@@ -330,6 +363,8 @@ q2 = _PenaltyQuestion(
         Mistake("You added λ1·|W|, the penalty itself; its gradient is λ1·sign(W).", _pen_abs),
         Mistake("For a weight that is exactly 0 your L1 term is +λ1; the chapter uses sign(0) = 0 (np.sign), so a "
                 "zero weight gets no L1 pull.", _pen_sign_zero),
+        Mistake("For a weight that is exactly 0 your L1 term is −λ1; the chapter uses sign(0) = 0 (np.sign), so a "
+                "zero weight gets no L1 pull.", _pen_sign_zero_negative),
         Mistake("λ1 and λ2 are swapped: L2 adds l2 * W, L1 adds l1 * np.sign(W).", _pen_swapped),
         Mistake("You returned only the penalty's gradient; add it to the data gradient dW.", _pen_no_data),
         Mistake("The L1 term is missing: the gradient of λ1 Σ|W_ij| is λ1·sign(W), added to dW with the L2 term: "

@@ -225,7 +225,7 @@ WRONG = [
     ("q2", minmax_clipped_test, "Don't clip"),
     ("q2", minmax_in_place, "in place"),
     ("q3", impute_global_mean, "wrong for the input"),
-    ("q3", impute_median, "wrong for the input"),
+    ("q3", impute_median, "median"),
     ("q3", impute_complete_rows, "wrong for the input"),
     ("q3", impute_in_place, "in place"),
     ("q3", impute_train_only, "X_test still contains NaN"),
@@ -346,3 +346,38 @@ def standardise_rows_test_right(X_train, X_test):
 WRONG += [
     ("q1", standardise_rows_test_right, "use axis=0"),
 ]
+
+
+# -- third review: a large mean next to a small spread ----------------------------------------------
+def standardise_naive_variance(X_train, X_test):
+    mu = X_train.mean(0)
+    s = np.sqrt(np.mean(X_train ** 2, 0) - mu ** 2)      # E[x²] − E[x]²: catastrophic cancellation
+    return (X_train - mu) / s, (X_test - mu) / s
+
+
+def standardise_two_pass(X_train, X_test):
+    mu = X_train.sum(axis=0) / len(X_train)
+    s = np.sqrt(((X_train - mu) ** 2).sum(axis=0) / len(X_train))
+    return (X_train - mu) / s, (X_test - mu) / s
+
+
+def standardise_welford(X_train, X_test):
+    X = np.asarray(X_train, dtype=float)
+    mean, m2 = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    for n, x in enumerate(X, start=1):
+        delta = x - mean
+        mean = mean + delta / n
+        m2 = m2 + delta * (x - mean)
+    s = np.sqrt(m2 / len(X))
+    return (X_train - mean) / s, (X_test - mean) / s
+
+
+WRONG += [
+    ("q1", standardise_naive_variance, "catastrophic cancellation"),
+]
+
+RIGHT += [
+    ("q1", standardise_two_pass),
+    ("q1", standardise_welford),
+]
+

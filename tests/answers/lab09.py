@@ -233,7 +233,7 @@ WRONG = [
     ("q3", variances_global_list, "shape"),
     ("q4", clip_norm_of_list, "raised ValueError"),
     ("q4", clip_sum_of_norms, "clipped array number 1 is wrong"),
-    ("q4", clip_max_not_min, "should be multiplied by max_norm"),
+    ("q4", clip_max_not_min, "it must be min(1, c/||g||)"),
     ("q4", clip_one_vector, "Return a list"),
     ("q4", clip_scales_in_place, "in place"),
     ("q4", clip_forgot_else, "returned None"),

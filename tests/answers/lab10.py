@@ -361,3 +361,13 @@ WRONG += [
     ("q1", l2_gradient_l1_sign, "L1 penalty"),
     ("q3", stop_best_lowered_by_small_decrease, "must not lower best"),
 ]
+
+
+# -- third review ----------------------------------------------------------------------------------
+def dropout_none_at_eval(H, mask, p, training):
+    return H * mask / (1 - p) if training else None
+
+
+WRONG += [
+    ("q2", dropout_none_at_eval, "In evaluation mode (training=False) your function returned None"),
+]

@@ -445,3 +445,16 @@ WRONG += [
 RIGHT += [
     ("q4", pp_expanded_clipped),
 ]
+
+
+# -- third review ----------------------------------------------------------------------------------
+def cm_assigns_one(y_true, y_pred, n_classes):
+    M = np.zeros((n_classes, n_classes), int)
+    for a, b in zip(y_true, y_pred):
+        M[a, b] = 1
+    return M, np.mean(np.asarray(y_true) == np.asarray(y_pred))
+
+
+WRONG += [
+    ("q1", cm_assigns_one, "Setting M[a, b] = 1 does not count"),
+]

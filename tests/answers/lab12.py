@@ -226,7 +226,7 @@ WRONG = [
     ("q1", feat_rows, "raised IndexError"),
     ("q1", feat_in_place, "changed X in place"),
     ("q2", pen_divide_by_abs, "NaN"),
-    ("q2", pen_sign_minus_one_at_zero, "weight gradient is wrong"),
+    ("q2", pen_sign_minus_one_at_zero, "your L1 term is −λ1"),
     ("q2", pen_positive_only, "weight gradient is wrong"),
     ("q2", pen_in_place, "in place"),
     ("q2", pen_either_or, "weight gradient is wrong"),
@@ -301,3 +301,19 @@ WRONG += [
     ("q2", penalty_smoothed_sign, "np.sign(W)"),
     ("q3", settings_strong_l2, "l2 = 1"),
 ]
+
+
+# -- third review ----------------------------------------------------------------------------------
+def penalty_dead_zone(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * np.where(np.abs(W) < 1e-3, 0, np.sign(W)), db
+
+
+def penalty_wide_dead_zone(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * np.where(np.abs(W) < 1e-2, 0, np.sign(W)), db
+
+
+WRONG += [
+    ("q2", penalty_dead_zone, "a small non-zero weight still has sign ±1"),
+    ("q2", penalty_wide_dead_zone, "a small non-zero weight still has sign ±1"),
+]
+
