@@ -60,6 +60,17 @@ def _unpack(answer, names, what):
     return _values(answer(), names, what)
 
 
+def _on_line_by_rounding(z, X, where):
+    """Incorrect if an input's z is within rounding of 0 without being 0: its class would depend on rounding."""
+    z = np.asarray(z, dtype=float)
+    near = np.flatnonzero((z != 0) & (np.abs(z) < 1e-9))
+    if near.size:
+        i = near[0]
+        raise Incorrect(f"The input {_point(X[i])} lies on {where} up to rounding (z = {z[i]:.2g}): in exact "
+                        "arithmetic z = 0 there, and step(0) = 1. Move the line away from the data points "
+                        "(change the bias a little), so that no input's class depends on rounding.")
+
+
 def _judge_nand(answer):
     w, b = _unpack(answer, ("w", "b"), "the weights w (2 numbers) and the bias b")
     if w.size == 1 and b.shape == (2,):
@@ -69,6 +80,7 @@ def _judge_nand(answer):
         raise Incorrect(f"w must have shape (2,) and b must be one number; got shapes {w.shape} and {b.shape}.")
     b = float(b.ravel()[0])
     z = _X4 @ w + b
+    _on_line_by_rounding(z, _X4, "your line")
     predictions = step(z)
     target = _GATES["nand"]
     wrong = np.flatnonzero(predictions != target)
@@ -129,6 +141,9 @@ def _judge_xor(answer):
 
     H, predictions = network(W1)
     if np.array_equal(predictions, target):
+        for j in range(2):
+            _on_line_by_rounding((_X4 @ W1 + b1)[:, j], _X4, f"hidden unit {j + 1}'s line")
+        _on_line_by_rounding(H @ w2 + b2, H, "the output unit's line (in the hidden units' plane)")
         return
     if np.array_equal(network(W1.T)[1], target):
         raise Incorrect("Your W1 is in the column convention, one row per hidden unit. Batch-first, as in "

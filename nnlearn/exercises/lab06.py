@@ -342,9 +342,10 @@ q4 = FunctionQuestion(
     ],
     in_place_message="Your function leaves x changed in place: nudging x[i] is fine, but put every "
                      "entry back to its original value (x[i] = original) before moving on, so that "
-                     "x is unchanged on return. (A final `x = x0` does not do it: it only rebinds "
-                     "the name x inside your function, and the caller's array keeps the nudged "
-                     "values.)",
+                     "x is unchanged on return. Adding and subtracting eps does not do it exactly "
+                     "(rounding leaves x[i] a few units of the last digit off): save the original and "
+                     "assign it back. A final `x = x0` does not do it either: it only rebinds the name "
+                     "x inside your function, and the caller's array keeps the nudged values.",
     examples=[(_numerical_in_place_no_restore, "changed in place")],
     hints=["For each entry x_i: evaluate f with x_i + ε and with x_i − ε (all other entries "
            "unchanged), and take (f₊ − f₋) / 2ε. The result has the shape of x.",

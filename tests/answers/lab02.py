@@ -541,3 +541,14 @@ RIGHT = [
     ("q4", nand_lists), ("q4", nand_array_bias), ("q4", nand_tuple),
     ("q5", xor_swapped_units), ("q5", xor_one_sided_units), ("q5", xor_or_and),
 ]
+
+
+# -- fourth review ----------------------------------------------------------------------------------
+def nand_on_the_line_by_rounding():
+    # (1, 1) is exactly on this line (z = 0, so step gives 1: not NAND); rounding makes z = -5.6e-17.
+    return np.array([-0.1, -0.2]), 0.3
+
+
+WRONG += [
+    ("q4", nand_on_the_line_by_rounding, "up to rounding"),
+]
