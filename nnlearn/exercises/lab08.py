@@ -53,6 +53,8 @@ _Y_BOOL = np.array([True] * 13 + [False] * 26)
 # per-class roundings 1 + 3 + 4 = 8, while the total 22 · 0.4 = 8.8 rounds to 9: rounding the total and
 # sharing it out (largest remainders) is not what the question asks
 _Y_SHARE = np.repeat([0, 1, 2], [3, 8, 11])
+# two classes of 12 at 0.2: 2.4 rounds to 2 in each, the total 4.8 to 5
+_Y_PAIR = np.repeat([0, 1], [12, 12])
 
 # integer features (a learner may do integer arithmetic), one test example, one feature
 _X_TRAIN_INT = np.array([[3, 120, 1], [5, 80, 0], [2, 150, 1], [4, 95, 0], [6, 60, 1]])
@@ -227,6 +229,11 @@ q1 = _SetsQuestion(
         Mistake("The test set is scaled with its own mean and standard deviation. It must be transformed with the "
                 "training set's μ_j and s_j, exactly like new data at prediction time (a scaler is fitted once).",
                 _standardise_each_own),
+        Mistake("The test set is divided by its own standard deviation (the mean is the training set's): use the "
+                "training set's s_j for both sets, exactly like its μ_j — a test set of one example has no spread "
+                "of its own at all.",
+                lambda X_train, X_test: ((X_train - X_train.mean(axis=0)) / X_train.std(axis=0),
+                                         (X_test - X_train.mean(axis=0)) / X_test.std(axis=0))),
         Mistake("You standardised each row (each example) instead of each column (each feature): use axis=0, "
                 "so that μ_j and s_j are one number per feature.", _standardise_rows),
         Mistake("You divided by the variance s_j²; standardisation divides by the standard deviation s_j "
@@ -326,7 +333,7 @@ q3 = _SetsQuestion(
 q4 = _CountsQuestion(
     "Lab 8, question 4 (stratified test counts)", stratified_test_counts,
     [(_Y_RARE, 0.2), (_Y_THREE, 0.3), (_Y_THREE, 0.2), (_Y_GAPS, 0.26), (_Y_BOOL, 0.3),
-     (_Y_SHARE, 0.4)],
+     (_Y_SHARE, 0.4), (_Y_PAIR, 0.2)],
     draw=_draw_labels, in_place_message="Your function changed y in place (y.sort()?); np.unique(y) or "
                                         "np.sort(y) give new arrays and leave y as it is.",
     mistakes=[
@@ -355,8 +362,8 @@ q4 = _CountsQuestion(
            "return np.round(counts * test_fraction).astype(int)"],
 )
 
-q1.rows, q1.rows_message = _standardise_rows, q1.mistakes[2].message
-q2.rows, q2.rows_message = _minmax_rows, q2.mistakes[5].message
+q1.rows, q1.rows_message = _standardise_rows, next(m.message for m in q1.mistakes if m.answer is _standardise_rows)
+q2.rows, q2.rows_message = _minmax_rows, next(m.message for m in q2.mistakes if m.answer is _minmax_rows)
 q3.rows = _impute_row_means
 q3.rows_message = ("You filled the training set's holes with the mean of their row (axis=1); use the mean of "
                    "their column — the same feature in other examples: np.nanmean(X_train, axis=0), for both "

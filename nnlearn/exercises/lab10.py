@@ -14,7 +14,7 @@ from ._lab10_answers import (l2_regularize, dropout_forward, early_stopping, _l2
                              _l2_norm_not_squared, _l2_double_gradient, _l2_bias_gradient_only,
                              _l2_bias_penalty_only, _l2_mean_penalty, _dropout_mask_at_eval,
                              _dropout_zeros_at_eval, _stop_ties_improve, _stop_previous_epoch,
-                             _stop_relative_delta, _stop_last_minus_one,
+                             _stop_relative_delta, _stop_last_minus_one, _stop_at_best_if_patience_lasts,
                              _l2_zero_bias_grad, _dropout_no_scaling, _dropout_divide_p,
                              _dropout_times_keep, _dropout_at_eval, _dropout_scale_at_eval,
                              _dropout_classic, _dropout_inverted_mask, _stop_zero_based,
@@ -112,7 +112,7 @@ _VAL_RISE = np.array([1.0, 0.95, 1.25, 1.0, 0.99, 0.98, 0.97])
 _STOP_CASES = [(_VAL_A, 3, 0.0), (_VAL_A, 5, 0.0), (_VAL_B, 4, 0.0), (_VAL_B, 4, 0.005), (_VAL_C, 3, 0.0),
                (_VAL_D, 3, 0.05), (_VAL_TIES, 3, 0.0), (_VAL_FLAT, 2, 0.0), (_VAL_EXACT, 1, 0.125),
                (_VAL_EXACT, 2, 0.25), (_VAL_LARGE, 2, 0.6), (_VAL_C, 20, 0.0), (_VAL_D, 1, 0.0),
-               (_VAL_SMALL_DROP, 3, 0.1), (_VAL_RISE, 3, 0.1)]
+               (_VAL_SMALL_DROP, 3, 0.1), (_VAL_RISE, 3, 0.1), (np.array([1.0, 0.5, 0.6]), 3, 0.0)]
 
 
 q1 = FunctionQuestion(
@@ -191,6 +191,8 @@ q3 = FunctionQuestion(
     in_place_message="Your function changed val_losses in place; read the losses without changing them.",
     output_names=("stop epoch", "best epoch"),
     mistakes=[
+        Mistake("When patience never runs out, training runs to the end: the stop epoch is then the last one, "
+                "len(val_losses), even if the best epoch came earlier.", _stop_at_best_if_patience_lasts),
         Mistake("Your epochs are counted from 0; count them from 1, like history.best_epoch (the first "
                 "validation loss belongs to epoch 1).", _stop_zero_based),
         Mistake("You stop at the first epoch that does not improve. Patience means waiting: stop only after "

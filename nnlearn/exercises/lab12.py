@@ -351,6 +351,9 @@ q2 = _PenaltyQuestion(
     in_place_message="Your function changed one of its input arrays in place (e.g. `dW += l2 * W`), so the "
                      "caller's gradient changed too; compute a new array: `dW + l2 * W + l1 * np.sign(W)`.",
     mistakes=[
+        Mistake("W / |W| is 0/0 = NaN for a weight that is exactly 0: use np.sign(W), which is 0 there (the "
+                "subgradient the chapter uses at 0).",
+                lambda W, b, dW, db, l1, l2: (dW + l2 * W + l1 * W / np.abs(W), db)),
         Mistake("You penalised the biases too. The playground's penalties act on the weight matrices only: the bias "
                 "gradient stays dL/db.", _pen_bias_too),
         Mistake("Your L1 term is λ1·W, which is the L2 pull. The derivative of λ1|w| is λ1·sign(w): the same "

@@ -381,3 +381,28 @@ RIGHT += [
     ("q1", standardise_welford),
 ]
 
+
+
+# -- fourth review ----------------------------------------------------------------------------------
+def counts_two_classes_from_the_total(y, test_fraction):
+    u = np.unique(y)
+    if len(u) != 2:                      # the learner's shortcut for two classes only
+        return np.array([int(np.floor(c * test_fraction + 0.5)) for c in np.unique(y, return_counts=True)[1]])
+    n = round(len(y) * test_fraction)
+    c1 = round(int(np.sum(y == u[1])) * test_fraction)
+    return np.array([n - c1, c1])
+
+
+WRONG += [
+    ("q4", counts_two_classes_from_the_total, "wrong for the input"),
+]
+
+
+def standardise_test_by_its_own_std(X_train, X_test):
+    mu = X_train.mean(axis=0)
+    return (X_train - mu) / X_train.std(axis=0), (X_test - mu) / X_test.std(axis=0)
+
+
+WRONG += [
+    ("q1", standardise_test_by_its_own_std, "divided by its own standard deviation"),
+]

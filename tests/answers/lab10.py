@@ -371,3 +371,21 @@ def dropout_none_at_eval(H, mask, p, training):
 WRONG += [
     ("q2", dropout_none_at_eval, "In evaluation mode (training=False) your function returned None"),
 ]
+
+
+# -- fourth review ----------------------------------------------------------------------------------
+def stop_at_best_when_patience_lasts(val_losses, patience, min_delta=0.0):
+    best, best_epoch, wait = np.inf, None, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best - min_delta:
+            best, best_epoch, wait = loss, epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best_epoch
+    return best_epoch, best_epoch
+
+
+WRONG += [
+    ("q3", stop_at_best_when_patience_lasts, "patience never runs out"),
+]

@@ -317,3 +317,13 @@ WRONG += [
     ("q2", penalty_wide_dead_zone, "a small non-zero weight still has sign ±1"),
 ]
 
+
+
+# -- fourth review ----------------------------------------------------------------------------------
+def penalty_w_over_abs_w(W, b, dW, db, l1, l2):
+    return dW + l2 * W + l1 * W / np.abs(W), db
+
+
+WRONG += [
+    ("q2", penalty_w_over_abs_w, "0/0"),
+]
