@@ -182,6 +182,53 @@ def test_search_finds_backpropagation(browser, base):
     assert any("06-backpropagation" in h for h in hrefs)
 
 
+@pytest.mark.parametrize("width, height", [(390, 844), (800, 1000)])
+def test_menu_and_contents_open_and_close_on_phone_and_tablet(browser, base, width, height):
+    """The article header's menu opens the table of contents (chapter links that work) and Escape closes it;
+    "Contents" opens the page outline (book/_assets/nav-toggles.js)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/book/part1/02-perceptron.html")
+    is_open = "kind => document.getElementById(`pst-${kind}-sidebar-modal`).open"
+    page.locator(".bd-header-article .primary-toggle").click(timeout=5000)
+    page.wait_for_timeout(300)
+    opened = page.evaluate(is_open, "primary")
+    links = page.locator("#pst-primary-sidebar-modal nav.bd-docs-nav a.reference.internal")
+    visible = sum(links.nth(i).is_visible() for i in range(links.count()))
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    closed = not page.evaluate(is_open, "primary")
+    page.locator(".bd-header-article .primary-toggle").click(timeout=5000)
+    page.wait_for_timeout(300)
+    page.locator("#pst-primary-sidebar-modal a.reference.internal[href*='03-activations']").first.click()
+    page.wait_for_load_state("load")
+    followed = page.url.endswith("03-activations.html")
+    page.locator(".bd-header-article .secondary-toggle").click(timeout=5000)
+    page.wait_for_timeout(300)
+    outline = page.evaluate(is_open, "secondary")
+    context.close()
+    assert (opened, visible >= 5, closed, followed, outline) == (True, True, True, True, True), visible
+    assert errors == []
+
+
+def test_desktop_toggle_collapses_and_restores_the_sidebar(browser, base):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{base}/book/part1/02-perceptron.html")
+    width = "() => document.querySelector('.bd-article-container').getBoundingClientRect().width"
+    before = page.evaluate(width)
+    page.locator(".bd-header-article .primary-toggle").click(timeout=5000)
+    page.wait_for_timeout(300)
+    collapsed = page.evaluate(width)
+    page.locator(".bd-header-article .primary-toggle").click(timeout=5000)
+    page.wait_for_timeout(300)
+    restored = page.evaluate(width)
+    context.close()
+    assert collapsed > before + 100 and abs(restored - before) < 2, (before, collapsed, restored)
+
+
 def test_exercise_solutions_are_hidden_in_dropdowns(site):
     """Every solution on every page is a collapsed dropdown (sphinx-exercise with :class: dropdown)."""
     import re
