@@ -35,15 +35,8 @@ def early_stopping(val_losses, patience, min_delta=0.0):
 
 # -- wrong answers -------------------------------------------------------------------------------
 def _stop_at_best_if_patience_lasts(val_losses, patience, min_delta=0.0):
-    best, best_epoch, wait = np.inf, None, 0
-    for epoch, loss in enumerate(val_losses, start=1):
-        if loss < best - min_delta:
-            best, best_epoch, wait = loss, epoch, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch, best_epoch
-    return best_epoch, best_epoch
+    stop, best_epoch = early_stopping(val_losses, patience, min_delta)
+    return (best_epoch if _runs_to_the_end(val_losses, patience, min_delta) else stop), best_epoch
 
 
 def _l2_bias_too(W, b, dW, db, lam):
