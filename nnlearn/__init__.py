@@ -1,9 +1,10 @@
-"""nnlearn: neural networks from scratch on numpy, the companion package of *Neural Networks, Interactively*.
+"""nnlearn: neural networks from scratch on numpy, the companion package of *Neural
+Networks, Interactively*.
 
 The numerical core (``activations``, ``losses``, ``layers``, ``network``,
 ``optim``, ``init``, ``gradcheck``, and the previews of Chapter 13, ``conv``
-and ``recurrent``) imports only numpy; ``autograd`` is a
-scalar reverse-mode engine in plain Python, for teaching backpropagation.  On it sit the
+and ``recurrent``) imports only numpy; ``autograd`` is a scalar reverse-mode
+engine in plain Python, for teaching backpropagation.  On it sit the
 training loop (``training``: :func:`fit`), the data helpers (``datasets``,
 ``labels``), the classic models (``perceptron``, ``cluster``), ``metrics``
 and ``persistence`` (:func:`save`, :func:`load`).
@@ -18,8 +19,9 @@ computes in float64 unless a model is built with ``dtype=np.float32``.
 (3, 1)
 """
 
-from . import (activations, autograd, cluster, conv, datasets, gradcheck, init, labels, layers, losses, metrics,
-               optim, persistence, recurrent, surfaces, training)
+from . import (activations, autograd, cluster, conv, datasets, gradcheck, init, labels,
+               layers, losses, metrics, optim, persistence, recurrent, surfaces,
+               training)
 from .conv import Conv2D, Flatten, MaxPool2D
 from .labels import from_one_hot, one_hot
 from .layers import Activation, Dense, Dropout
@@ -31,8 +33,11 @@ from .training import EarlyStopping, History, evaluate, fit
 
 __version__ = "0.1.0"
 
-__all__ = ["activations", "autograd", "cluster", "conv", "recurrent", "datasets", "gradcheck", "init", "labels", "layers", "losses",
-           "metrics", "optim", "persistence", "surfaces", "training",
-           "Activation", "Dense", "Dropout", "Conv2D", "MaxPool2D", "Flatten", "SimpleRNN", "MLP", "Sequential", "Perceptron",
-           "EarlyStopping", "History", "evaluate", "fit", "from_one_hot", "one_hot", "load", "save",
+__all__ = ["activations", "autograd", "cluster", "conv", "recurrent", "datasets",
+           "gradcheck", "init", "labels", "layers", "losses", "metrics", "optim",
+           "persistence", "surfaces", "training",
+           "Activation", "Dense", "Dropout", "Conv2D", "MaxPool2D", "Flatten",
+           "SimpleRNN", "MLP", "Sequential", "Perceptron",
+           "EarlyStopping", "History", "evaluate", "fit", "from_one_hot", "one_hot",
+           "load", "save",
            "__version__"]

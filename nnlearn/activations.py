@@ -24,16 +24,18 @@ import numpy as np
 
 from ._validation import check_array, check_interval, from_table
 
-__all__ = ["ActivationFunction", "Linear", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU",
-           "Softmax", "ACTIVATIONS", "get", "sigmoid", "log_softmax", "softmax"]
+__all__ = ["ActivationFunction", "Linear", "Step", "Sigmoid", "Tanh", "ReLU",
+           "LeakyReLU", "Softmax", "ACTIVATIONS", "get", "sigmoid", "log_softmax",
+           "softmax"]
 
 
 def _check_input(z, name="z"):
-    """Return ``z`` if it is a non-empty array (or number) of finite reals, else raise a clear error.
+    """Return ``z`` if it is a non-empty array (or number) of finite reals, else raise
+    a clear error.
 
-    The public functions and methods call this once; the layers call the unchecked ``_call`` and
-    ``_backward``.  Float arrays and float scalars pass through unchanged (no copy), so checked and
-    unchecked results are bit-for-bit equal.
+    The public functions and methods call this once; the layers call the unchecked
+    ``_call`` and ``_backward``.  Float arrays and float scalars pass through unchanged
+    (no copy), so checked and unchecked results are bit-for-bit equal.
     """
     if type(z) is np.ndarray and z.dtype.kind == "f":
         if z.size == 0:
@@ -50,33 +52,38 @@ def _check_input(z, name="z"):
 
 
 def _empty_message(name, arr):
-    return (f"`{name}` must be a non-empty array of numbers, got an empty array of shape {arr.shape}. "
-            "Check the slicing or filtering that produced it.")
+    return (f"`{name}` must be a non-empty array of numbers, got an empty array of "
+            f"shape {arr.shape}. Check the slicing or filtering that produced it.")
 
 
 def _check_same_shape(arr, name, z, z_name="z"):
-    """Check a companion array (``grad_output`` or ``a``) of ``z``: finite and exactly ``z``'s shape."""
+    """Check a companion array (``grad_output`` or ``a``) of ``z``: finite and exactly
+    ``z``'s shape."""
     arr = _check_input(arr, name)
     if np.shape(arr) != np.shape(z):
-        raise ValueError(f"`{name}` must have the shape of `{z_name}` {np.shape(z)}, got {np.shape(arr)} "
-                         f"(no broadcasting). Pass the {name} that belongs to this `{z_name}`.")
+        raise ValueError(f"`{name}` must have the shape of `{z_name}` {np.shape(z)}, "
+                         f"got {np.shape(arr)} (no broadcasting). Pass the {name} that "
+                         f"belongs to this `{z_name}`.")
     return arr
 
 
 def _check_axis(axis, z):
     ndim = np.ndim(z)
     if ndim == 0:
-        raise ValueError(f"`z` must have at least one axis for softmax, got the single number {z!r}. "
-                         "Wrap it in a list: softmax([z]) (whose value is 1).")
+        raise ValueError("`z` must have at least one axis for softmax, got the single "
+                         f"number {z!r}. Wrap it in a list: softmax([z]) "
+                         "(whose value is 1).")
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"`axis` must be an integer, got {type(axis).__name__} {axis!r}.")
+        raise TypeError("`axis` must be an integer, got "
+                        f"{type(axis).__name__} {axis!r}.")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"`axis` must lie in [{-ndim}, {ndim - 1}] for `z` of shape {np.shape(z)}, got {axis}.")
+        raise ValueError(f"`axis` must lie in [{-ndim}, {ndim - 1}] for `z` of shape "
+                         f"{np.shape(z)}, got {axis}.")
     return int(axis)
 
 
 def sigmoid(z):
-    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, computed without overflow.
+    r"""Logistic sigmoid :math:`\sigma(z) = 1/(1 + e^{-z})`, computed without overflow.
 
     For :math:`z \ge 0` it uses :math:`1/(1 + e^{-z})`, for :math:`z < 0` the
     equal form :math:`e^{z}/(1 + e^{z})`; both only ever exponentiate
@@ -100,7 +107,8 @@ def softmax(z, axis=-1):
     """
     z = _check_input(z)
     axis = _check_axis(axis, z)
-    with np.errstate(over="ignore"):  # z - max may overflow to -inf for |z| near 1e308: e^-inf = 0 is right
+    # z - max may overflow to -inf for |z| near 1e308: e^-inf = 0 is right
+    with np.errstate(over="ignore"):
         return _softmax(z, axis)
 
 
@@ -111,7 +119,8 @@ def _softmax(z, axis=-1):
 
 
 def log_softmax(z, axis=-1):
-    r"""Logarithm of the softmax, :math:`z_i - \log\sum_j e^{z_j}`, via the log-sum-exp trick."""
+    r"""Logarithm of the softmax, :math:`z_i - \log\sum_j e^{z_j}`, via the log-sum-exp
+    trick."""
     z = _check_input(z)
     axis = _check_axis(axis, z)
     with np.errstate(over="ignore"):
@@ -149,16 +158,23 @@ class ActivationFunction:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for public, private in (("__call__", "_call"), ("derivative", "_derivative"), ("backward", "_backward")):
+        for public, private in (("__call__", "_call"), ("derivative", "_derivative"),
+                                ("backward", "_backward")):
             if public in cls.__dict__ and private not in cls.__dict__:
                 setattr(cls, private, cls.__dict__[public])
 
     def __call__(self, z):
-        """Return :math:`f(z)`; ``z`` is a non-empty array (or number) of finite reals."""
+        """Return :math:`f(z)`.
+
+        ``z`` is a non-empty array (or number) of finite reals.
+        """
         return self._call(_check_input(z))
 
     def derivative(self, z, a=None):
-        """Element-wise derivative :math:`f'(z)`; ``a = f(z)`` may be passed to avoid recomputing it."""
+        """Element-wise derivative :math:`f'(z)`.
+
+        ``a = f(z)`` may be passed to avoid recomputing it.
+        """
         z = _check_input(z)
         if a is not None:
             a = _check_same_shape(a, "a", z)
@@ -172,7 +188,8 @@ class ActivationFunction:
         z : ndarray
             The pre-activation the forward pass received.
         grad_output : ndarray, same shape as ``z``
-            :math:`\partial L/\partial a`, the gradient of the loss with respect to the output.
+            :math:`\partial L/\partial a`, the gradient of the loss with respect to the
+            output.
         a : ndarray, optional
             The forward output ``f(z)``, if already known.
         """
@@ -211,17 +228,18 @@ class Linear(ActivationFunction):
 
 
 class Step(ActivationFunction):
-    r"""Heaviside step :math:`f(z) = 1` if :math:`z \ge 0` else :math:`0` (the perceptron's).
+    r"""Heaviside step :math:`f(z) = 1` if :math:`z \ge 0` else :math:`0`.
 
-    Its derivative is 0 wherever it exists, which is why a network of step units
-    cannot be trained by gradient descent.
+    The perceptron's activation.  Its derivative is 0 wherever it exists, which is
+    why a network of step units cannot be trained by gradient descent.
     """
 
     name = "step"
 
     def _call(self, z):
         z = np.asarray(z)
-        return (z >= 0).astype(z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64)
+        dtype = z.dtype if np.issubdtype(z.dtype, np.floating) else np.float64
+        return (z >= 0).astype(dtype)
 
     def _derivative(self, z, a=None):
         return np.zeros_like(z, dtype=np.result_type(z, np.float32))
@@ -245,7 +263,10 @@ class Sigmoid(ActivationFunction):
 
 
 class Tanh(ActivationFunction):
-    r"""Hyperbolic tangent :math:`\tanh z`, range :math:`(-1, 1)`; :math:`\tanh'(z) = 1 - \tanh^2 z`."""
+    r"""Hyperbolic tangent :math:`\tanh z`, range :math:`(-1, 1)`.
+
+    Derivative :math:`\tanh'(z) = 1 - \tanh^2 z`.
+    """
 
     name = "tanh"
 
@@ -258,7 +279,10 @@ class Tanh(ActivationFunction):
 
 
 class ReLU(ActivationFunction):
-    r"""Rectified linear unit :math:`\max(0, z)`; derivative 1 for :math:`z > 0`, else 0."""
+    r"""Rectified linear unit :math:`\max(0, z)`.
+
+    Derivative 1 for :math:`z > 0`, else 0.
+    """
 
     name = "relu"
 
@@ -274,7 +298,9 @@ class ReLU(ActivationFunction):
 
 
 class LeakyReLU(ActivationFunction):
-    r"""Leaky ReLU: :math:`z` for :math:`z > 0`, :math:`\alpha z` otherwise; derivative 1 or :math:`\alpha`.
+    r"""Leaky ReLU: :math:`z` for :math:`z > 0`, :math:`\alpha z` otherwise.
+
+    Derivative 1 or :math:`\alpha`.
 
     Parameters
     ----------
@@ -323,15 +349,17 @@ class Softmax(ActivationFunction):
         return _softmax(z, axis=-1)
 
     def derivative(self, z, a=None):
-        raise TypeError("softmax is not element-wise: its derivative is a Jacobian matrix per "
-                        "sample. Use backward(z, grad_output) for the Jacobian-vector product.")
+        raise TypeError("softmax is not element-wise: its derivative is a Jacobian "
+                        "matrix per sample. Use backward(z, grad_output) for the "
+                        "Jacobian-vector product.")
 
     _derivative = derivative
 
     def backward(self, z, grad_output, a=None):
         z = _check_input(z)
         _check_axis(-1, z)
-        with np.errstate(over="ignore"):  # z - max may overflow to -inf near 1e308: e^-inf = 0 is right
+        # z - max may overflow to -inf near 1e308: e^-inf = 0 is right
+        with np.errstate(over="ignore"):
             return super().backward(z, grad_output, a)
 
     def _backward(self, z, grad_output, a=None):
@@ -340,11 +368,14 @@ class Softmax(ActivationFunction):
 
 
 #: Name → class table used by :func:`get`; add an entry to register a new activation.
-ACTIVATIONS = {cls.name: cls for cls in (Linear, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
+ACTIVATIONS = {cls.name: cls
+               for cls in (Linear, Step, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax)}
 
 
 def get(name, **options):
-    """Return the activation called ``name`` (options such as ``alpha`` go to its constructor).
+    """Return the activation called ``name``.
+
+    Options such as ``alpha`` go to its constructor.
 
     Parameters
     ----------
@@ -361,6 +392,9 @@ def get(name, **options):
 
 
 def _get(value, argname, **options):
-    """:func:`get` for an argument the user called ``argname`` (``activation``, ``output_activation``, ...)."""
-    hint = "for no activation use 'linear'." if value is None else f"use one of {sorted(ACTIVATIONS)}."
-    return from_table(value, argname, ACTIVATIONS, ActivationFunction, "an activation", options, hint)
+    """:func:`get` for an argument the user called ``argname`` (``activation``,
+    ``output_activation``, ...)."""
+    hint = ("for no activation use 'linear'." if value is None
+            else f"use one of {sorted(ACTIVATIONS)}.")
+    return from_table(value, argname, ACTIVATIONS, ActivationFunction, "an activation",
+                      options, hint)

@@ -1,4 +1,5 @@
-r"""A tiny scalar reverse-mode automatic differentiation engine, to see backpropagation at work.
+r"""A tiny scalar reverse-mode automatic differentiation engine, to see backpropagation
+at work.
 
 Each :class:`Value` holds a number, the gradient of the final result with
 respect to it, and how it was computed: which values it came from and by
@@ -8,7 +9,8 @@ the inputs, in reverse topological order, applying the chain rule at every
 node: a node's gradient is passed to each input multiplied by the local
 derivative of the operation,
 
-.. math:: \frac{\partial L}{\partial u} \mathrel{+}= \frac{\partial L}{\partial v}\,\frac{\partial v}{\partial u}
+.. math:: \frac{\partial L}{\partial u} \mathrel{+}=
+          \frac{\partial L}{\partial v}\,\frac{\partial v}{\partial u}
           \quad\text{for every node } v \text{ that uses } u.
 
 The ``+=`` matters: a value used twice (like ``a`` in ``a * a``) collects a
@@ -52,22 +54,27 @@ class Value:
     parents : tuple of Value
         The values this one was computed from (empty for inputs and parameters).
     op : str
-        The operation that produced it (``"+"``, ``"*"``, ``"tanh"``, ...; ``""`` for leaves).
+        The operation that produced it (``"+"``, ``"*"``, ``"tanh"``, ...; ``""`` for
+        leaves).
     """
 
     __slots__ = ("data", "grad", "parents", "op", "label", "_backward")
 
     def __init__(self, data, label="", *, _parents=(), _op=""):
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise TypeError(f"`data` must be a real number, got {type(data).__name__} {data!r}.")
+            raise TypeError("`data` must be a real number, got "
+                            f"{type(data).__name__} {data!r}.")
         data = float(data)
         if not math.isfinite(data):
             if _op:  # an operation overflowed: name it and its inputs
                 inputs = ", ".join(f"{p.data:.6g}" for p in _parents)
-                raise OverflowValueError(f"the operation {_op!r} on {inputs} overflowed to {data}; "
-                                           "a graph of Values must stay finite. Hint: scale the inputs down.")
-            raise ValueError(f"`data` must be a finite number, got {data!r}. Hint: a gradient through "
-                             "inf or NaN is meaningless; check where the number came from.")
+                raise OverflowValueError(f"the operation {_op!r} on {inputs} "
+                                         f"overflowed to {data}; a graph of Values "
+                                         "must stay finite. "
+                                         "Hint: scale the inputs down.")
+            raise ValueError(f"`data` must be a finite number, got {data!r}. Hint: a "
+                             "gradient through inf or NaN is meaningless; check where "
+                             "the number came from.")
         self.data = data
         self.grad = 0.0
         self.parents = tuple(_parents)
@@ -75,7 +82,7 @@ class Value:
         self.label = label
         self._backward = lambda: None  # passes self.grad on to the parents
 
-    # -- arithmetic: each operation records its local derivatives ----------------------------------
+    # -- arithmetic: each operation records its local derivatives ----------------------
 
     def __add__(self, other):
         other = _as_value(other)
@@ -99,16 +106,19 @@ class Value:
 
     def __pow__(self, exponent):
         if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
-            raise TypeError(f"`exponent` must be a constant real number, got {type(exponent).__name__}.")
+            raise TypeError("`exponent` must be a constant real number, got "
+                            f"{type(exponent).__name__}.")
         if not math.isfinite(exponent):
             raise ValueError(f"`exponent` must be a finite number, got {exponent!r}.")
         a = self.data
         if a == 0 and exponent < 0:
-            raise ZeroDivisionValueError(f"0 ** {exponent:g} is a division by zero: a negative power of a Value "
-                                         "whose data is 0 is undefined (this is also how a / b divides).")
+            raise ZeroDivisionValueError(f"0 ** {exponent:g} is a division by zero: a "
+                                         "negative power of a Value whose data is 0 is "
+                                         "undefined (this is also how a / b divides).")
         if a < 0 and not float(exponent).is_integer():
-            raise ValueError(f"({a:g}) ** {exponent:g} is not a real number: a negative base needs an integer "
-                             "exponent. Hint: use abs() first, or an integer power.")
+            raise ValueError(f"({a:g}) ** {exponent:g} is not a real number: a "
+                             "negative base needs an integer exponent. Hint: use abs() "
+                             "first, or an integer power.")
         try:
             result = a ** exponent
         except OverflowError:
@@ -117,8 +127,10 @@ class Value:
 
         def backward():  # d(a^k)/da = k a^(k-1)
             if a == 0 and exponent < 1 and exponent != 0:
-                raise ZeroDivisionValueError(f"the derivative of a ** {exponent:g} at a = 0 is infinite "
-                                             f"({exponent:g} * 0 ** {exponent - 1:g}); move the input away from 0.")
+                raise ZeroDivisionValueError(f"the derivative of a ** {exponent:g} at "
+                                             "a = 0 is infinite "
+                                             f"({exponent:g} * 0 ** {exponent - 1:g}); "
+                                             "move the input away from 0.")
             self.grad += exponent * self.data ** (exponent - 1) * out.grad
         out._backward = backward
         return out
@@ -126,8 +138,10 @@ class Value:
     def exp(self):
         """:math:`e^a`, with derivative :math:`e^a`."""
         if self.data > _EXP_MAX:
-            raise OverflowValueError(f"exp({self.data:g}) overflows: e^a is finite only for a <= {_EXP_MAX:.6g}. "
-                                       "Hint: for a softmax or a log-sum-exp, subtract the largest input first.")
+            raise OverflowValueError(f"exp({self.data:g}) overflows: e^a is finite "
+                                     f"only for a <= {_EXP_MAX:.6g}. "
+                                     "Hint: for a softmax or a log-sum-exp, subtract "
+                                     "the largest input first.")
         out = Value(math.exp(self.data), _parents=(self,), _op="exp")
 
         def backward():
@@ -156,7 +170,8 @@ class Value:
         return out
 
     def sigmoid(self):
-        """:math:`\\sigma(a) = 1/(1 + e^{-a})`, with derivative :math:`\\sigma(a)(1 - \\sigma(a))`."""
+        """:math:`\\sigma(a) = 1/(1 + e^{-a})`, with derivative
+        :math:`\\sigma(a)(1 - \\sigma(a))`."""
         a = self.data
         s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
         out = Value(s, _parents=(self,), _op="sigmoid")
@@ -184,8 +199,8 @@ class Value:
     def __truediv__(self, other):
         other = _as_value(other)
         if other.data == 0:
-            raise ZeroDivisionValueError(f"division by zero: {self.data:g} / {other.data:g}; the divisor's "
-                                         "data is 0.")
+            raise ZeroDivisionValueError(f"division by zero: {self.data:g} / "
+                                         f"{other.data:g}; the divisor's data is 0.")
         return self * other ** -1
 
     def __radd__(self, other):
@@ -200,10 +215,11 @@ class Value:
     def __rtruediv__(self, other):
         return _as_value(other) / self
 
-    # -- the backward pass -------------------------------------------------------------------------
+    # -- the backward pass -------------------------------------------------------------
 
     def backward(self):
-        """Set ``grad`` of every value this one depends on to :math:`\\partial(\\text{self})/\\partial(\\text{value})`.
+        """Set ``grad`` of every value this one depends on to
+        :math:`\\partial(\\text{self})/\\partial(\\text{value})`.
 
         Gradients are reset to 0 first, then this value's gradient is set to 1
         (:math:`\\partial L/\\partial L`) and every node, visited after all the
@@ -217,17 +233,22 @@ class Value:
             node._backward()
 
     def graph(self):
-        """All values this one depends on, itself last, in topological order (inputs before the nodes using them)."""
+        """All values this one depends on, itself last, in topological order.
+
+        Inputs come before the nodes that use them.
+        """
         order, seen = [], set()
         stack = [(self, False)]
-        while stack:  # an iterative depth-first search, so deep graphs do not hit the recursion limit
+        # an iterative depth-first search, so deep graphs do not hit the recursion limit
+        while stack:
             node, expanded = stack.pop()
             if expanded:
                 order.append(node)
             elif id(node) not in seen:
                 seen.add(id(node))
                 stack.append((node, True))
-                stack.extend((parent, False) for parent in node.parents if id(parent) not in seen)
+                stack.extend((parent, False) for parent in node.parents
+                             if id(parent) not in seen)
         return order
 
     def __repr__(self):
@@ -236,11 +257,13 @@ class Value:
 
 
 class ZeroDivisionValueError(ZeroDivisionError, ValueError):
-    """Division by zero in a graph: both a ``ZeroDivisionError`` (as in Python) and a ``ValueError``."""
+    """Division by zero in a graph: both a ``ZeroDivisionError`` (as in Python) and a
+    ``ValueError``."""
 
 
 class OverflowValueError(OverflowError, ValueError):
-    """A result too large for a float: both an ``OverflowError`` (as in Python) and a ``ValueError``."""
+    """A result too large for a float: both an ``OverflowError`` (as in Python) and a
+    ``ValueError``."""
 
 
 #: The largest a with a finite e^a in float64 (ln of the largest float).

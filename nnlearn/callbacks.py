@@ -1,4 +1,5 @@
-"""Callbacks of the training loop: the per-epoch :class:`History`, :class:`EarlyStopping` and the progress bar.
+"""Callbacks of the training loop: the per-epoch :class:`History`,
+:class:`EarlyStopping` and the progress bar.
 
 :func:`nnlearn.training.fit` fills a :class:`History`, asks an :class:`EarlyStopping`
 after every epoch whether to stop, and shows a progress bar over epochs.  All
@@ -17,12 +18,12 @@ __all__ = ["History", "EarlyStopping"]
 class History:
     """Per-epoch record of a training run.
 
-    ``history["loss"]`` is the training loss of each epoch (the mean of the
-    batch losses, each computed before its update, as Keras reports it),
-    ``history["val_loss"]`` the validation loss after each epoch, and
-    ``history[name]`` / ``history["val_" + name]`` each requested metric,
-    all as 1-D arrays of length :attr:`n_epochs`.  The training loss is the
-    data loss alone; L2 and L1 penalties are recorded separately as ``"l2_penalty"`` and ``"l1_penalty"``.
+    ``history["loss"]`` is the training loss of each epoch (the mean of the batch
+    losses, each computed before its update, as Keras reports it),
+    ``history["val_loss"]`` the validation loss after each epoch, and ``history[name]``
+    / ``history["val_" + name]`` each requested metric, all as 1-D arrays of length
+    :attr:`n_epochs`.  The training loss is the data loss alone; L2 and L1 penalties are
+    recorded separately as ``"l2_penalty"`` and ``"l1_penalty"``.
 
     Attributes
     ----------
@@ -42,7 +43,8 @@ class History:
 
     def __getitem__(self, name):
         if name not in self._data:
-            raise KeyError(f"no record {name!r}; this history has {sorted(self._data)}.")
+            raise KeyError(f"no record {name!r}; "
+                           f"this history has {sorted(self._data)}.")
         return np.asarray(self._data[name])
 
     def __contains__(self, name):
@@ -92,7 +94,8 @@ class History:
         for name in names:
             ax.plot(self.epochs, self[name], label=name.replace("_", " "))
         if self.best_epoch is not None:
-            ax.axvline(self.best_epoch, color="0.5", linestyle=":", label=f"best epoch ({self.best_epoch})")
+            ax.axvline(self.best_epoch, color="0.5", linestyle=":",
+                       label=f"best epoch ({self.best_epoch})")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss" if all("loss" in n for n in names) else "value")
         if logy:
@@ -113,39 +116,49 @@ class EarlyStopping:
     patience : int, default 10
         Epochs without improvement to wait before stopping.
     min_delta : float, default 0
-        An epoch improves only if the monitored value falls below the best so far by more than this.
+        An epoch improves only if the monitored value falls below the best so far by
+        more than this.
     restore_best_weights : bool, default True
-        On stopping (or at the end of training), put back the parameters of the best epoch.
+        On stopping (or at the end of training), put back the parameters of the best
+        epoch.
     monitor : str, default "val_loss"
-        The :class:`History` record to watch (lower is better), e.g. ``"val_loss"`` or ``"loss"``.
-        Checked here (a non-empty name) and again when :func:`~nnlearn.training.fit` starts, against
-        the records that run will keep (``"loss"``, ``"val_loss"``, ``"l2_penalty"``, ``"l1_penalty"``,
-        each metric and its ``"val_"`` form).  Accuracy records are refused: higher is better there.
+        The :class:`History` record to watch (lower is better), e.g. ``"val_loss"`` or
+        ``"loss"``. Checked here (a non-empty name) and again when
+        :func:`~nnlearn.training.fit` starts, against the records that run will keep
+        (``"loss"``, ``"val_loss"``, ``"l2_penalty"``, ``"l1_penalty"``, each metric and
+        its ``"val_"`` form).  Accuracy records are refused: higher is better there.
     """
 
-    def __init__(self, patience=10, min_delta=0.0, restore_best_weights=True, monitor="val_loss"):
+    def __init__(self, patience=10, min_delta=0.0, restore_best_weights=True,
+                 monitor="val_loss"):
         self.patience = check_int(patience, "patience", minimum=0)
         self.min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
         if not isinstance(restore_best_weights, (bool, np.bool_)):
-            raise TypeError(f"`restore_best_weights` must be True or False, got "
-                            f"{type(restore_best_weights).__name__} {restore_best_weights!r}.")
+            raise TypeError("`restore_best_weights` must be True or False, got "
+                            f"{type(restore_best_weights).__name__} "
+                            f"{restore_best_weights!r}.")
         self.restore_best_weights = bool(restore_best_weights)
         if not isinstance(monitor, str) or not monitor.strip():
-            raise TypeError(f"`monitor` must be the name (str) of a History record, such as 'val_loss' or "
-                            f"'loss', got {type(monitor).__name__} {monitor!r}.")
+            raise TypeError("`monitor` must be the name (str) of a History record, "
+                            "such as 'val_loss' or 'loss', got "
+                            f"{type(monitor).__name__} {monitor!r}.")
         if monitor.endswith("accuracy"):
-            raise ValueError(f"`monitor` must name a record where lower is better, got {monitor!r} (higher "
-                             "accuracy is better). Hint: monitor='val_loss'.")
+            raise ValueError("`monitor` must name a record where lower is better, "
+                             f"got {monitor!r} (higher accuracy is better). "
+                             "Hint: monitor='val_loss'.")
         self.monitor = monitor
 
     def _check_monitor(self, recorded):
-        """At the start of fit: the monitored name must be one of the records this run keeps."""
+        """At the start of fit: the monitored name must be one of the records this run
+        keeps."""
         if self.monitor in recorded:
             return
-        msg = (f"`monitor` of the EarlyStopping must be one of the records this run keeps, "
-               f"{sorted(recorded)}, got {self.monitor!r}.")
-        if self.monitor.startswith("val_") and not any(r.startswith("val_") for r in recorded):
-            msg += " Hint: records starting with 'val_' need validation_data=(X_val, y_val)."
+        msg = ("`monitor` of the EarlyStopping must be one of the records this run "
+               f"keeps, {sorted(recorded)}, got {self.monitor!r}.")
+        if (self.monitor.startswith("val_")
+                and not any(r.startswith("val_") for r in recorded)):
+            msg += (" Hint: records starting with 'val_' need "
+                    "validation_data=(X_val, y_val).")
         else:
             import difflib
 
@@ -172,7 +185,8 @@ class EarlyStopping:
 
     def __repr__(self):
         return (f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, "
-                f"restore_best_weights={self.restore_best_weights}, monitor={self.monitor!r})")
+                f"restore_best_weights={self.restore_best_weights}, "
+                f"monitor={self.monitor!r})")
 
 
 class _NoBar:
@@ -197,8 +211,9 @@ class _Bar:
         now = time.perf_counter()
         if now - self.last > 0.5:
             self.last = now
-            self.bar.set_postfix({k: f"{history[k][-1]:.4g}" for k in ("loss", "val_loss") if k in history},
-                                 refresh=False)
+            shown = {k: f"{history[k][-1]:.4g}" for k in ("loss", "val_loss")
+                     if k in history}
+            self.bar.set_postfix(shown, refresh=False)
 
     def close(self):
         self.bar.close()

@@ -44,7 +44,8 @@ __all__ = ["KMeans", "kmeans_plusplus"]
 
 
 class KMeans:
-    r"""k-means clustering by Lloyd's algorithm, started ``n_init`` times from k-means++ seeds.
+    r"""k-means clustering by Lloyd's algorithm, started ``n_init`` times from
+    k-means++ seeds.
 
     The conventions follow :class:`sklearn.cluster.KMeans`: ``fit`` returns the
     estimator, and the results are attributes whose names end in ``_``.
@@ -109,8 +110,10 @@ class KMeans:
 
     References
     ----------
-    S. P. Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2), 1982.
-    D. Arthur and S. Vassilvitskii, "k-means++: the advantages of careful seeding", SODA 2007.
+    S. P. Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2),
+    1982.
+    D. Arthur and S. Vassilvitskii, "k-means++: the advantages of careful seeding",
+    SODA 2007.
 
     Examples
     --------
@@ -137,38 +140,45 @@ class KMeans:
         """Cluster ``X`` of shape ``(n_samples, n_features)`` and return ``self``."""
         X = _check_data(X, self.n_clusters)
         rng = check_rng(self.rng)
-        tol = self.tol * float(np.mean(np.var(X, axis=0)))  # tol relative to the data's spread
+        # tol relative to the data's spread
+        tol = self.tol * float(np.mean(np.var(X, axis=0)))
         best_inertia = np.inf
         for _ in range(self.n_init):
             seeds, _ = _kmeans_plusplus(X, self.n_clusters, rng)
             centres, labels, history = _lloyd(X, seeds, max_iter=self.max_iter, tol=tol)
             if history[-1] < best_inertia:  # keep the run with the smallest inertia
                 best_inertia = history[-1]
-                self.cluster_centers_, self.labels_, self.inertia_history_ = centres, labels, history
+                self.cluster_centers_, self.labels_ = centres, labels
+                self.inertia_history_ = history
         self.inertia_ = float(best_inertia)
         self.n_iter_ = len(self.inertia_history_)
         self.n_features_in_ = X.shape[1]
         return self
 
     def predict(self, X):
-        """Return the index of the closest centre for every row of ``X``, shape ``(n_samples,)``."""
-        return _squared_distances(self._check_input(X, "predict"), self.cluster_centers_).argmin(axis=1)
+        """Return the index of the closest centre for every row of ``X``, shape
+        ``(n_samples,)``."""
+        X = self._check_input(X, "predict")
+        return _squared_distances(X, self.cluster_centers_).argmin(axis=1)
 
     def fit_predict(self, X):
         """Fit to ``X`` and return ``labels_``, shape ``(n_samples,)``."""
         return self.fit(X).labels_
 
     def transform(self, X):
-        """Return the distances from every row of ``X`` to every centre, shape ``(n_samples, n_clusters)``."""
-        return np.sqrt(_squared_distances(self._check_input(X, "transform"), self.cluster_centers_))
+        """Return the distances from every row of ``X`` to every centre, shape
+        ``(n_samples, n_clusters)``."""
+        X = self._check_input(X, "transform")
+        return np.sqrt(_squared_distances(X, self.cluster_centers_))
 
     def _check_input(self, X, method):
         if not hasattr(self, "cluster_centers_"):
-            raise RuntimeError(f"This {self!r} is not fitted yet: call fit(X) before {method}().")
+            raise RuntimeError(f"This {self!r} is not fitted yet: "
+                               f"call fit(X) before {method}().")
         X = check_array(X, "X", ndim=2, dtype=np.float64)
         if X.shape[1] != self.n_features_in_:
-            msg = (f"`X` must have {self.n_features_in_} features (columns), the number seen in fit, "
-                   f"got X of shape {X.shape}.")
+            msg = (f"`X` must have {self.n_features_in_} features (columns), the "
+                   f"number seen in fit, got X of shape {X.shape}.")
             if X.shape[0] == self.n_features_in_:
                 msg += " It looks transposed: pass X.T, with one row per sample."
             raise ValueError(msg)
@@ -216,22 +226,26 @@ def _check_data(X, n_clusters):
     X = check_array(X, "X", ndim=2, dtype=np.float64)
     n_samples, n_features = X.shape
     if n_clusters > n_samples:
-        raise ValueError(f"`n_clusters` must be <= n_samples, got n_clusters={n_clusters} for X with "
-                         f"{n_samples} sample{'s' if n_samples != 1 else ''}. "
-                         "Ask for fewer clusters or pass more data.")
+        raise ValueError("`n_clusters` must be <= n_samples, got "
+                         f"n_clusters={n_clusters} for X with {n_samples} "
+                         f"sample{'s' if n_samples != 1 else ''}. Ask for fewer "
+                         "clusters or pass more data.")
     if n_features == 0:
-        raise ValueError(f"`X` must have at least one feature (column), got X of shape {X.shape}.")
+        raise ValueError("`X` must have at least one feature (column), got X of "
+                         f"shape {X.shape}.")
     _check_magnitude(X)
     return X
 
 
 def _check_magnitude(X, centres=None):
-    r"""Refuse values so large that sums of squared distances overflow float64 (to inf, then NaN).
+    r"""Refuse values so large that sums of squared distances overflow float64 (to inf,
+    then NaN).
 
-    A squared distance is at most :math:`d\,(2m)^2` for :math:`m = \max|x_{ij}|`, and the inertia
-    and the k-means++ weights sum :math:`n` of them; all must stay below the largest float
-    (about 1.8e308), so ``X`` must satisfy :math:`4\,n\,d\,m^2 < 1.8	imes10^{308}` -- values up to
-    about 1e150 for any realistic ``n`` and ``d``.
+    A squared distance is at most :math:`d\,(2m)^2` for :math:`m = \max|x_{ij}|`, and
+    the inertia and the k-means++ weights sum :math:`n` of them; all must stay below the
+    largest float (about 1.8e308), so ``X`` must satisfy
+    :math:`4\,n\,d\,m^2 < 1.8\times10^{308}` -- values up to about 1e150 for any
+    realistic ``n`` and ``d``.
     """
     m = float(np.abs(X).max(initial=0.0))
     if centres is not None:
@@ -240,17 +254,20 @@ def _check_magnitude(X, centres=None):
     with np.errstate(over="ignore"):
         bound = 4.0 * max(n, 1) * d * np.float64(m) ** 2
     if not np.isfinite(bound):
-        raise ValueError(f"`X` holds values up to {m:.3g} in absolute value: their squared distances "
-                         f"overflow float64 (the largest float is {np.finfo(np.float64).max:.3g}), which "
-                         "would turn the inertia into inf and NaN. Hint: rescale X first, e.g. "
-                         "X / np.abs(X).max() or sklearn.preprocessing.StandardScaler; k-means "
-                         "labels do not change when every feature is scaled by the same factor.")
+        raise ValueError(f"`X` holds values up to {m:.3g} in absolute value: their "
+                         "squared distances overflow float64 (the largest float is "
+                         f"{np.finfo(np.float64).max:.3g}), which would turn the "
+                         "inertia into inf and NaN. Hint: rescale X first, e.g. X / "
+                         "np.abs(X).max() or sklearn.preprocessing.StandardScaler; "
+                         "k-means labels do not change when every feature is scaled by "
+                         "the same factor.")
 
 
 def _kmeans_plusplus(X, n_clusters, rng):
     n_samples = len(X)
     indices = [int(rng.integers(n_samples))]
-    closest = np.sum((X - X[indices[0]]) ** 2, axis=1)  # D(x)^2 to the closest centre so far
+    # D(x)^2 to the closest centre so far
+    closest = np.sum((X - X[indices[0]]) ** 2, axis=1)
     for _ in range(1, n_clusters):
         total = closest.sum()
         if total > 0:
@@ -283,14 +300,18 @@ def _lloyd(X, centres, *, max_iter, tol):
 
 
 def _assign(X, centres):
-    """Assignment step: the label of every point's closest centre, and its squared distance."""
+    """Assignment step: the label of every point's closest centre, and its squared
+    distance."""
     d2 = _squared_distances(X, centres)
     labels = d2.argmin(axis=1)
     return labels, d2[np.arange(len(X)), labels]
 
 
 def _update(X, labels, closest, centres):
-    """Update step: every centre moves to the mean of its points; empty ones are re-seeded."""
+    """Update step: every centre moves to the mean of its points.
+
+    Centres left without points are re-seeded.
+    """
     new_centres = centres.copy()
     empty = []
     for j in range(len(centres)):
@@ -306,7 +327,8 @@ def _update(X, labels, closest, centres):
 
 
 def _squared_distances(X, centres):
-    r"""Matrix of :math:`\lVert x_i - c_j \rVert^2`, shape ``(n_samples, n_clusters)``."""
+    r"""Matrix of :math:`\lVert x_i - c_j \rVert^2`, shape
+    ``(n_samples, n_clusters)``."""
     d2 = (np.sum(X ** 2, axis=1)[:, None]
           - 2 * X @ centres.T
           + np.sum(centres ** 2, axis=1)[None, :])

@@ -24,20 +24,23 @@ gives the same data.
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_positive, check_range, check_real, check_rng, unknown_name
+from ._validation import (check_choice, check_int, check_positive, check_range,
+                          check_real, check_rng, unknown_name)
 
 __all__ = ["LOGIC_GATES", "logic_gate", "spirals", "fruit", "FRUIT_MEANS", "FUNCTIONS",
            "function_samples"]
 
-# The largest ``noise``, ``turns`` and ``|x_range|`` the generators accept, far beyond any useful
-# setting and small enough that every generated number is finite and accurate (``sin`` of 1e300
-# is finite but meaningless, and ``high - low`` of ``(-1e308, 1e308)`` overflows).
+# The largest ``noise``, ``turns`` and ``|x_range|`` the generators accept, far beyond
+# any useful setting and small enough that every generated number is finite and
+# accurate (``sin`` of 1e300 is finite but meaningless, and ``high - low`` of
+# ``(-1e308, 1e308)`` overflows).
 _LIMIT = 1e6
 
 
 def _check_at_most(value, name, why):
     if value > _LIMIT:
-        raise ValueError(f"`{name}` must be at most {_LIMIT:g}, got {value!r}. Hint: {why}")
+        raise ValueError(f"`{name}` must be at most {_LIMIT:g}, got {value!r}. "
+                         f"Hint: {why}")
     return value
 
 
@@ -84,7 +87,8 @@ def logic_gate(name):
     array([0, 1, 1, 0])
     """
     if not isinstance(name, str):
-        raise TypeError(f"`name` must be a gate name (str), got {type(name).__name__} {name!r}.")
+        raise TypeError(f"`name` must be a gate name (str), "
+                        f"got {type(name).__name__} {name!r}.")
     key = name.lower()
     if key not in LOGIC_GATES:
         raise unknown_name("logic gate", name, LOGIC_GATES)
@@ -93,7 +97,8 @@ def logic_gate(name):
 
 
 def _split_evenly(n_samples, n_parts):
-    """Sizes of ``n_parts`` groups of total ``n_samples`` differing by at most one (larger first)."""
+    """Sizes of ``n_parts`` groups of total ``n_samples`` differing by at most one
+    (larger first)."""
     sizes = np.full(n_parts, n_samples // n_parts)
     sizes[: n_samples % n_parts] += 1
     return sizes
@@ -143,28 +148,35 @@ def spirals(n_samples=300, *, n_arms=2, noise=0.2, turns=1.5, rng=None):
     n_arms = check_int(n_arms, "n_arms", minimum=2)
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     if n_samples < n_arms:
-        raise ValueError(f"`n_samples` must be at least n_arms={n_arms} (one point per arm), got {n_samples}.")
+        raise ValueError(f"`n_samples` must be at least n_arms={n_arms} "
+                         f"(one point per arm), got {n_samples}.")
     noise = _check_at_most(check_positive(noise, "noise", allow_zero=True), "noise",
-                           "the noise is an angle in radians; beyond about 2*pi the arms are gone already.")
+                           "the noise is an angle in radians; beyond about 2*pi the "
+                           "arms are gone already.")
     turns = _check_at_most(check_positive(turns, "turns"), "turns",
-                           "a few turns (1 to 5) make a hard problem; more cannot be resolved by the samples.")
+                           "a few turns (1 to 5) make a hard problem; more cannot be "
+                           "resolved by the samples.")
     rng = check_rng(rng)
     y = np.repeat(np.arange(n_arms), _split_evenly(n_samples, n_arms))
     t = rng.uniform(0.0, 1.0, size=n_samples)
-    theta = 2 * np.pi * (turns * t + y / n_arms) + noise * rng.standard_normal(n_samples)
+    theta = (2 * np.pi * (turns * t + y / n_arms)
+             + noise * rng.standard_normal(n_samples))
     X = t[:, None] * np.column_stack([np.cos(theta), np.sin(theta)])
     order = rng.permutation(n_samples)
     return X[order], y[order].astype(np.int64)
 
 
-#: Centres of the two :func:`fruit` classes in (weight, size), class 0 = apple and class 1 = orange.
+#: Centres of the two :func:`fruit` classes in (weight, size), class 0 = apple and
+#: class 1 = orange.
 FRUIT_MEANS = {0: (0.6, 0.4), 1: (1.2, 1.0)}
 
-_NOTES_W, _NOTES_B = np.array([0.5, 0.8]), -1.0  # the notes' perceptron: z = 0.5 x1 + 0.8 x2 - 1
+# the notes' perceptron: z = 0.5 x1 + 0.8 x2 - 1
+_NOTES_W, _NOTES_B = np.array([0.5, 0.8]), -1.0
 
 
 def fruit(n_samples=100, *, noise=0.15, separable=False, margin=0.1, rng=None):
-    r"""The course notes' apples-and-oranges example: two Gaussian blobs in (weight, size).
+    r"""The course notes' apples-and-oranges example: two Gaussian blobs in (weight,
+    size).
 
     Each fruit has two features, :math:`x_1` = weight and :math:`x_2` = size,
     in made-up scaled units (both around 1; the numbers are invented for
@@ -217,20 +229,23 @@ def fruit(n_samples=100, *, noise=0.15, separable=False, margin=0.1, rng=None):
     """
     n_samples = check_int(n_samples, "n_samples", minimum=2)
     noise = _check_at_most(check_positive(noise, "noise", allow_zero=True), "noise",
-                           "the features are about 1; a noise of 0.1 to 1 blurs the classes.")
+                           "the features are about 1; a noise of 0.1 to 1 blurs the "
+                           "classes.")
     if not isinstance(separable, (bool, np.bool_)):
-        raise TypeError(f"`separable` must be True or False, got {type(separable).__name__} {separable!r}.")
+        raise TypeError(f"`separable` must be True or False, "
+                        f"got {type(separable).__name__} {separable!r}.")
     margin = check_real(margin, "margin")
     if not 0.0 <= margin <= 0.3:
-        raise ValueError(f"`margin` must lie in [0, 0.3] (the class centres are about 0.4 from the "
-                         f"line in z), got {margin!r}.")
+        raise ValueError(f"`margin` must lie in [0, 0.3] (the class centres are about "
+                         f"0.4 from the line in z), got {margin!r}.")
     rng = check_rng(rng)
     n_oranges = n_samples // 2
     parts = []
     for label, n in ((0, n_samples - n_oranges), (1, n_oranges)):
         points = np.empty((0, 2))
         while points.shape[0] < n:  # without `separable` the loop runs once
-            new = np.asarray(FRUIT_MEANS[label]) + noise * rng.standard_normal((n - points.shape[0], 2))
+            new = (np.asarray(FRUIT_MEANS[label])
+                   + noise * rng.standard_normal((n - points.shape[0], 2)))
             if separable:
                 z = new @ _NOTES_W + _NOTES_B
                 new = new[z >= margin] if label == 1 else new[z <= -margin]
@@ -250,13 +265,14 @@ def _square_wave(x):
     return np.where(np.floor(x) % 2 == 0, 1.0, -1.0)
 
 
-#: Name → noiseless target function :math:`f` for :func:`function_samples`; each maps an
-#: array to an array of the same shape:
+#: Name → noiseless target function :math:`f` for :func:`function_samples`; each maps
+#: an array to an array of the same shape:
 #:
 #: * ``"sin"``: :math:`\sin x`;
 #: * ``"abs"``: :math:`|x|`;
 #: * ``"step"``: 1 for :math:`x \ge 0`, else 0 (the step activation);
-#: * ``"sawtooth"``: :math:`x - 2\lfloor (x+1)/2 \rfloor`, period 2, rising from -1 to 1, jumps at odd integers;
+#: * ``"sawtooth"``: :math:`x - 2\lfloor (x+1)/2 \rfloor`, period 2, rising from -1 to
+#:   1, jumps at odd integers;
 #: * ``"square_wave"``: 1 where :math:`\lfloor x \rfloor` is even, else -1 (period 2).
 FUNCTIONS = {
     "sin": np.sin,
@@ -267,8 +283,10 @@ FUNCTIONS = {
 }
 
 
-def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0), rng=None):
-    r"""Noisy samples of a 1-D function, for regression: :math:`y = f(x) + \varepsilon`.
+def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0),
+                     rng=None):
+    r"""Noisy samples of a 1-D function, for regression:
+    :math:`y = f(x) + \varepsilon`.
 
     The inputs are drawn uniformly, :math:`x \sim U(\text{low}, \text{high})`,
     and **sorted in increasing order** (so ``plt.plot(X, model_output)``
@@ -286,7 +304,8 @@ def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0), rng
     noise : float, default 0.0
         Standard deviation of the Gaussian noise on ``y``, in [0, 1e6].
     x_range : (float, float), default (-3, 3)
-        The interval ``(low, high)`` the inputs are drawn from, within [-1e6, 1e6].
+        The interval ``(low, high)`` the inputs are drawn from, within
+        [-1e6, 1e6].
     rng : None, int or numpy.random.Generator
 
     Returns
@@ -303,11 +322,13 @@ def function_samples(name, n_samples=200, *, noise=0.0, x_range=(-3.0, 3.0), rng
     check_choice(name, "name", FUNCTIONS, "function")
     n_samples = check_int(n_samples, "n_samples", minimum=1)
     noise = _check_at_most(check_positive(noise, "noise", allow_zero=True), "noise",
-                           "the functions take values of about 1; a noise of 0.1 to 1 is typical.")
+                           "the functions take values of about 1; a noise of 0.1 to 1 "
+                           "is typical.")
     low, high = check_range(x_range, "x_range")
     if max(abs(low), abs(high)) > _LIMIT:
-        raise ValueError(f"`x_range` must lie within [-{_LIMIT:g}, {_LIMIT:g}], got {x_range!r}. Hint: the "
-                         "functions are periodic or simple; a range of a few units, like (-3, 3), shows them.")
+        raise ValueError(f"`x_range` must lie within [-{_LIMIT:g}, {_LIMIT:g}], "
+                         f"got {x_range!r}. Hint: the functions are periodic or "
+                         "simple; a range of a few units, like (-3, 3), shows them.")
     rng = check_rng(rng)
     X = np.sort(rng.uniform(low, high, size=n_samples))[:, None]
     y = FUNCTIONS[name](X) + noise * rng.standard_normal(X.shape)

@@ -50,33 +50,38 @@ def check_labels(y, n_classes=None, *, name="y"):
         if arr.ndim == 2 and arr.shape[1] == 1:
             msg += f" For a single column of labels use {name}.ravel()."
         elif arr.ndim == 2:
-            msg += f" Is it one-hot encoded already? from_one_hot({name}) gives the class indices."
+            msg += (f" Is it one-hot encoded already? from_one_hot({name}) gives the "
+                    "class indices.")
         raise ValueError(msg)
     if not np.issubdtype(arr.dtype, np.integer):
         fractional = arr != np.round(arr)
         if fractional.any():
             i = int(np.argmax(fractional))
-            raise ValueError(f"`{name}` must hold integer class labels, got the non-integer value "
-                             f"{arr[i].item()!r} at index {i}. Round or map the labels to 0, 1, ..., K-1 first.")
+            raise ValueError(f"`{name}` must hold integer class labels, got the "
+                             f"non-integer value {arr[i].item()!r} at index {i}. Round "
+                             "or map the labels to 0, 1, ..., K-1 first.")
     arr = arr.astype(np.int64)
     if arr.size and arr.min() < 0:
         i = int(np.argmin(arr))
-        raise ValueError(f"`{name}` must hold non-negative class labels 0, 1, ..., K-1, got {arr[i]} "
-                         f"at index {i}. Map the labels first, e.g. with np.unique({name}, return_inverse=True).")
+        raise ValueError(f"`{name}` must hold non-negative class labels 0, 1, ..., "
+                         f"K-1, got {arr[i]} at index {i}. Map the labels first, e.g. "
+                         f"with np.unique({name}, return_inverse=True).")
     if n_classes is not None:
         n_classes = check_int(n_classes, "n_classes", minimum=1)
         if arr.size and arr.max() >= n_classes:
             i = int(np.argmax(arr))
-            raise ValueError(f"`{name}` must hold labels in [0, {n_classes}) for n_classes={n_classes}, "
-                             f"got the label {arr[i]} at index {i}. Labels start at 0; pass "
-                             f"n_classes={arr[i] + 1} or more if there are that many classes.")
+            raise ValueError(f"`{name}` must hold labels in [0, {n_classes}) for "
+                             f"n_classes={n_classes}, got the label {arr[i]} at index "
+                             f"{i}. Labels start at 0; pass n_classes={arr[i] + 1} or "
+                             "more if there are that many classes.")
     return arr
 
 
 def one_hot(labels, n_classes=None, *, dtype=np.float64):
     r"""Encode class indices as one-hot rows.
 
-    .. math:: Y_{ik} = \begin{cases} 1 & \text{if } y_i = k \\ 0 & \text{otherwise} \end{cases}
+    .. math:: Y_{ik} = \begin{cases} 1 & \text{if } y_i = k \\
+                                    0 & \text{otherwise} \end{cases}
 
     Parameters
     ----------
@@ -105,7 +110,8 @@ def one_hot(labels, n_classes=None, *, dtype=np.float64):
     y = check_labels(labels, n_classes, name="labels")
     if n_classes is None:
         if y.size == 0:
-            raise ValueError("`labels` is empty, so the number of classes cannot be inferred; pass n_classes.")
+            raise ValueError("`labels` is empty, so the number of classes cannot be "
+                             "inferred; pass n_classes.")
         n_classes = int(y.max()) + 1
     Y = np.zeros((y.shape[0], int(n_classes)), dtype=dtype)
     Y[np.arange(y.shape[0]), y] = 1
@@ -137,8 +143,10 @@ def from_one_hot(Y):
         msg = (f"`Y` must be a 2-D array of shape (n_samples, n_classes), "
                f"got a {arr.ndim}-D array of shape {arr.shape}.")
         if arr.ndim == 1:
-            msg += " It looks like class indices already; one_hot(Y) encodes them as rows."
+            msg += (" It looks like class indices already; one_hot(Y) encodes them as "
+                    "rows.")
         raise ValueError(msg)
     if arr.shape[1] == 0:
-        raise ValueError(f"`Y` must have at least one column (one per class), got shape {arr.shape}.")
+        raise ValueError(f"`Y` must have at least one column (one per class), "
+                         f"got shape {arr.shape}.")
     return np.argmax(arr, axis=1).astype(np.int64)

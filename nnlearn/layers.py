@@ -22,13 +22,14 @@ import numpy as np
 
 from . import activations
 from . import init as initializers
-from ._validation import check_array, check_float_dtype, check_int, check_interval, check_layer_size, check_rng
+from ._validation import (check_array, check_float_dtype, check_int, check_interval,
+                          check_layer_size, check_rng)
 
 __all__ = ["Layer", "Dense", "Activation", "Dropout", "Parameters"]
 
 
 class Parameters(dict):
-    """A layer's ``params`` or ``grads``: assigning to an existing key writes into its array.
+    """A layer's ``params`` or ``grads``: setting an existing key writes into its array.
 
     ``layer.params["W"] = M`` copies ``M`` into the array already there, just like
     ``layer.params["W"][...] = M``, after checking the shape.  The array itself
@@ -44,13 +45,17 @@ class Parameters(dict):
         target = self[key]
         value = np.asarray(value)
         if value.shape != target.shape:
-            hint = " Did you mean its transpose?" if value.T.shape == target.shape else ""
-            raise ValueError(f"`params[{key!r}]` must keep its shape {target.shape}, got an array of shape "
-                             f"{value.shape}.{hint}")
+            transposed = value.T.shape == target.shape
+            hint = " Did you mean its transpose?" if transposed else ""
+            raise ValueError(f"`params[{key!r}]` must keep its shape {target.shape}, "
+                             f"got an array of shape {value.shape}.{hint}")
         target[...] = value
 
     def _rebind(self, key, array):
-        """Replace the array itself (used when a network moves parameters into its vector)."""
+        """Replace the array itself.
+
+        Used when a network moves the parameters into its vector.
+        """
         super().__setitem__(key, array)
 
 
@@ -60,7 +65,8 @@ class Layer:
     Attributes
     ----------
     params, grads : dict of str → ndarray
-        Trainable arrays and their gradients (same keys; empty for layers without parameters).
+        Trainable arrays and their gradients (same keys; empty for layers without
+        parameters).
     training : bool
         Training mode (True) or evaluation mode (False); only :class:`Dropout` cares.
     """
@@ -76,13 +82,14 @@ class Layer:
         return self._forward(self._check_input(X))
 
     def backward(self, grad_output):
-        """Check ``grad_output`` against the last output, store parameter gradients, return dL/dX."""
+        """Check ``grad_output`` against the last output, store parameter gradients,
+        return dL/dX."""
         if self._out_shape is None:
             raise RuntimeError(f"{self!r}: call forward() before backward().")
         grad_output = check_array(grad_output, "grad_output", ndim=2)
         if grad_output.shape != self._out_shape:
-            raise ValueError(f"`grad_output` must have the shape of the last forward output "
-                             f"{self._out_shape}, got {grad_output.shape}.")
+            raise ValueError("`grad_output` must have the shape of the last forward "
+                             f"output {self._out_shape}, got {grad_output.shape}.")
         return self._backward(grad_output)
 
     def _check_input(self, X):
@@ -92,7 +99,10 @@ class Layer:
         raise NotImplementedError
 
     def _backward(self, grad_output, need_input_grad=True):
-        """Store parameter gradients; return dL/dX (a first layer may skip it: ``need_input_grad=False``)."""
+        """Store parameter gradients; return dL/dX.
+
+        A first layer may skip dL/dX: ``need_input_grad=False``.
+        """
         raise NotImplementedError
 
     @property
@@ -131,18 +141,23 @@ class Dense(Layer):
               \frac{\partial L}{\partial X} = \delta W^\top .
     """
 
-    def __init__(self, n_in, n_out, *, init="xavier_uniform", rng=None, dtype=np.float64):
+    def __init__(self, n_in, n_out, *, init="xavier_uniform", rng=None,
+                 dtype=np.float64):
         super().__init__()
         self.n_in = check_int(n_in, "n_in", minimum=1)
         self.n_out = check_int(n_out, "n_out", minimum=1)
-        check_layer_size(self.n_in * self.n_out + self.n_out, f"Dense(n_in={self.n_in}, n_out={self.n_out})")
+        check_layer_size(self.n_in * self.n_out + self.n_out,
+                         f"Dense(n_in={self.n_in}, n_out={self.n_out})")
         self.dtype = check_float_dtype(dtype)
         self.init = init
-        W = initializers._initial_weights(init, (self.n_in, self.n_out), check_rng(rng), self.dtype)
+        shape = (self.n_in, self.n_out)
+        W = initializers._initial_weights(init, shape, check_rng(rng), self.dtype)
         self.params = Parameters(W=W, b=np.zeros(self.n_out, dtype=self.dtype))
-        self.grads = Parameters({key: np.zeros_like(value) for key, value in self.params.items()})
+        self.grads = Parameters({key: np.zeros_like(value)
+                                 for key, value in self.params.items()})
         self._X = None
-        self._ones = np.ones(0, dtype=self.dtype)  # a row of ones for the bias gradient, reused
+        # a row of ones for the bias gradient, reused
+        self._ones = np.ones(0, dtype=self.dtype)
 
     def _check_input(self, X):
         X = check_array(X, "X", ndim=2, dtype=self.dtype)
@@ -161,8 +176,8 @@ class Dense(Layer):
 
     def _backward(self, grad_output, need_input_grad=True):
         np.matmul(self._X.T, grad_output, out=self.grads["W"])
-        # dL/db is the column sum of delta, written as the product 1^T delta: BLAS computes it
-        # several times faster than np.sum(axis=0) does.
+        # dL/db is the column sum of delta, written as the product 1^T delta: BLAS
+        # computes it several times faster than np.sum(axis=0) does.
         if self._ones.shape[0] != grad_output.shape[0]:
             self._ones = np.ones(grad_output.shape[0], dtype=self.dtype)
         np.matmul(self._ones, grad_output, out=self.grads["b"])
@@ -209,7 +224,8 @@ class Activation(Layer):
 
 
 class Dropout(Layer):
-    r"""Inverted dropout: in training, zero each input with probability ``p`` and scale the rest by :math:`1/(1-p)`.
+    r"""Inverted dropout: in training, zero each input with probability ``p`` and scale
+    the rest by :math:`1/(1-p)`.
 
     The scaling keeps the expected value of every unit unchanged, so in
     evaluation mode (``training = False``) the layer is the identity and

@@ -5,7 +5,8 @@ A loss compares predictions :math:`\hat y` (``y_pred``, shape
 (``y_true``) and returns one number.  Each loss is an object with
 
 * ``loss(y_pred, y_true)`` → float, the value :math:`L`;
-* ``loss.gradient(y_pred, y_true)`` → :math:`\partial L/\partial \hat y`, shaped like ``y_pred``.
+* ``loss.gradient(y_pred, y_true)`` → :math:`\partial L/\partial \hat y`, shaped like
+  ``y_pred``.
 
 Reductions follow PyTorch's defaults: the mean over *all elements* for
 ``"mse"``, ``"mae"``, ``"huber"`` and ``"bce"``, the mean over *samples* for
@@ -24,8 +25,8 @@ from .activations import _log_softmax as log_softmax
 from .activations import _sigmoid as sigmoid
 from .activations import _softmax as softmax
 
-__all__ = ["Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CategoricalCrossEntropy",
-           "LOSSES", "get"]
+__all__ = ["Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy",
+           "CategoricalCrossEntropy", "LOSSES", "get"]
 
 
 class Loss:
@@ -43,14 +44,15 @@ class Loss:
         """Return the loss :math:`L(\\hat y, y)` as a Python float."""
         y_pred, y_true = self._check(y_pred, y_true)
         _check_not_empty(y_pred, y_true)
-        with np.errstate(over="ignore", invalid="ignore"):  # logits ~1e308: z - max(z) overflows to -inf (right)
+        # logits ~1e308: z - max(z) overflows to -inf (right)
+        with np.errstate(over="ignore", invalid="ignore"):
             value = float(self._value(y_pred, y_true))
         if not np.isfinite(value):
             raise _overflow_error("the loss", value, y_pred, y_true)
         return value
 
     def gradient(self, y_pred, y_true):
-        """Return :math:`\\partial L/\\partial \\hat y`, an array shaped like ``y_pred``."""
+        """Return :math:`\\partial L/\\partial \\hat y`, shaped like ``y_pred``."""
         y_pred, y_true = self._check(y_pred, y_true)
         _check_not_empty(y_pred, y_true)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -79,36 +81,42 @@ def _check_not_empty(y_pred, y_true):
     """An empty batch has no mean: refuse it instead of returning NaN with a warning."""
     for name, arr in (("y_pred", y_pred), ("y_true", y_true)):
         if arr.size == 0:
-            raise ValueError(f"`{name}` must hold at least one value, got an empty array of shape {arr.shape}. "
-                             "Hint: a loss is a mean over samples; check the slicing or filtering that "
-                             "produced the empty batch.")
+            raise ValueError(f"`{name}` must hold at least one value, got an empty "
+                             f"array of shape {arr.shape}. Hint: a loss is a mean over "
+                             "samples; check the slicing or filtering that produced "
+                             "the empty batch.")
 
 
 def _overflow_error(what, value, y_pred, y_true):
-    """The error for a loss or gradient that overflowed although its inputs are finite."""
-    return ValueError(f"`y_pred` and `y_true` must be small enough for {what} to be finite in "
-                      f"{y_pred.dtype}, got {what} = {value} (largest |y_pred| {np.abs(y_pred).max():.3g}, "
-                      f"largest |y_true| {np.abs(y_true).max():.3g}). Hint: if `y_pred` comes from a model "
-                      "being trained, its weights have probably diverged (lower the learning rate or clip "
-                      "the gradients); otherwise scale the data (e.g. standardise the targets, rescale the "
-                      "inputs) so that values stay far below the float range "
-                      f"(about {np.finfo(y_pred.dtype).max:.0e} in {y_pred.dtype}).")
+    """The error for a loss or gradient that overflowed though its inputs are finite."""
+    return ValueError(f"`y_pred` and `y_true` must be small enough for {what} to be "
+                      f"finite in {y_pred.dtype}, got {what} = {value} (largest "
+                      f"|y_pred| {np.abs(y_pred).max():.3g}, largest |y_true| "
+                      f"{np.abs(y_true).max():.3g}). Hint: if `y_pred` comes from a "
+                      "model being trained, its weights have probably diverged "
+                      "(lower the learning rate or clip the gradients); otherwise "
+                      "scale the data (e.g. standardise the targets, rescale the "
+                      "inputs) so that values stay far below the float range (about "
+                      f"{np.finfo(y_pred.dtype).max:.0e} in {y_pred.dtype}).")
 
 
 def _check_from_logits(from_logits):
     if not isinstance(from_logits, (bool, np.bool_)):
-        raise TypeError(f"`from_logits` must be True or False, got {type(from_logits).__name__} {from_logits!r}.")
+        raise TypeError("`from_logits` must be True or False, got "
+                        f"{type(from_logits).__name__} {from_logits!r}.")
     return bool(from_logits)
 
 
 def _check_same_shape(y_pred, y_true):
     if y_pred.shape != y_true.shape:
-        raise ValueError(f"`y_pred` and `y_true` must have the same shape, got y_pred {y_pred.shape} "
-                         f"and y_true {y_true.shape}.{shape_hint(y_pred, y_true)}")
+        raise ValueError("`y_pred` and `y_true` must have the same shape, got y_pred "
+                         f"{y_pred.shape} and y_true {y_true.shape}."
+                         f"{shape_hint(y_pred, y_true)}")
 
 
 class MSE(Loss):
-    r"""Mean squared error :math:`L = \frac1N \sum_i (\hat y_i - y_i)^2` over all :math:`N` elements.
+    r"""Mean squared error :math:`L = \frac1N \sum_i (\hat y_i - y_i)^2` over all
+    :math:`N` elements.
 
     Gradient :math:`\partial L/\partial \hat y_i = \frac{2}{N}(\hat y_i - y_i)`.
     Equals ``torch.nn.MSELoss()``.
@@ -182,7 +190,8 @@ class BinaryCrossEntropy(Loss):
     With probabilities :math:`p = \hat y` and targets :math:`y \in [0, 1]`,
 
     .. math:: L = -\frac1N \sum_i \big[y_i \log p_i + (1 - y_i)\log(1 - p_i)\big],
-              \qquad \frac{\partial L}{\partial p_i} = \frac1N\,\frac{p_i - y_i}{p_i(1 - p_i)}.
+              \qquad \frac{\partial L}{\partial p_i}
+              = \frac1N\,\frac{p_i - y_i}{p_i(1 - p_i)}.
 
     Probabilities are clipped to :math:`[\epsilon, 1 - \epsilon]` with
     :math:`\epsilon` the machine epsilon of the dtype, so :math:`\log 0` never
@@ -205,13 +214,15 @@ class BinaryCrossEntropy(Loss):
     def _check(self, y_pred, y_true):
         y_pred, y_true = super()._check(y_pred, y_true)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
-            raise ValueError(f"`y_true` must hold targets in [0, 1] for binary cross-entropy, "
-                             f"got values from {y_true.min()} to {y_true.max()}. For class "
-                             "labels 0/1 pass them as floats; for more classes use 'cce'.")
-        if not self.from_logits and y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
-            raise ValueError(f"`y_pred` must hold probabilities in [0, 1], got values from "
-                             f"{y_pred.min()} to {y_pred.max()}. If these are raw scores, "
-                             "use get('bce', from_logits=True).")
+            raise ValueError("`y_true` must hold targets in [0, 1] for binary "
+                             f"cross-entropy, got values from {y_true.min()} to "
+                             f"{y_true.max()}. For class labels 0/1 pass them as "
+                             "floats; for more classes use 'cce'.")
+        if (not self.from_logits and y_pred.size
+                and (y_pred.min() < 0 or y_pred.max() > 1)):
+            raise ValueError("`y_pred` must hold probabilities in [0, 1], got values "
+                             f"from {y_pred.min()} to {y_pred.max()}. If these are raw "
+                             "scores, use get('bce', from_logits=True).")
         return y_pred, y_true
 
     def _value(self, y_pred, y_true):
@@ -234,20 +245,23 @@ class BinaryCrossEntropy(Loss):
 
 
 class CategoricalCrossEntropy(Loss):
-    r"""Categorical cross-entropy for :math:`K` classes, averaged over the :math:`n` samples.
+    r"""Categorical cross-entropy for :math:`K` classes, averaged over the :math:`n`
+    samples.
 
     Targets are one-hot (or any probability) rows :math:`y` of shape
     ``(n_samples, K)``, or integer labels of shape ``(n_samples,)``.  With
     probabilities :math:`p = \hat y`,
 
     .. math:: L = -\frac1n \sum_{i=1}^n \sum_{k=1}^K y_{ik}\log p_{ik},
-              \qquad \frac{\partial L}{\partial p_{ik}} = -\frac1n\,\frac{y_{ik}}{p_{ik}}
+              \qquad \frac{\partial L}{\partial p_{ik}}
+              = -\frac1n\,\frac{y_{ik}}{p_{ik}}
 
     (``torch.nn.NLLLoss`` on :math:`\log p`).  With ``from_logits=True`` the
     input is a score matrix :math:`z`, :math:`\log p = z - \log\sum_k e^{z_k}`
     (log-sum-exp, stable) and
 
-    .. math:: \frac{\partial L}{\partial z_{ik}} = \frac1n\Big(p_{ik}\sum_j y_{ij} - y_{ik}\Big)
+    .. math:: \frac{\partial L}{\partial z_{ik}}
+              = \frac1n\Big(p_{ik}\sum_j y_{ij} - y_{ik}\Big)
               = \frac1n(p_{ik} - y_{ik}) \text{ for one-hot } y,
 
     exactly ``torch.nn.CrossEntropyLoss()``.
@@ -264,38 +278,44 @@ class CategoricalCrossEntropy(Loss):
         n, k = y_pred.shape
         if y_true.ndim == 1:
             if y_true.shape[0] != n:
-                raise ValueError(f"`y_true` holds {y_true.shape[0]} labels but `y_pred` has {n} "
-                                 f"rows; they must match (y_pred {y_pred.shape}, y_true {y_true.shape}).")
+                raise ValueError(f"`y_true` holds {y_true.shape[0]} labels but "
+                                 f"`y_pred` has {n} rows; they must match (y_pred "
+                                 f"{y_pred.shape}, y_true {y_true.shape}).")
             if not np.issubdtype(y_true.dtype, np.integer):
                 if not np.all(y_true == np.round(y_true)):
-                    raise ValueError("`y_true` of shape (n_samples,) must hold integer class labels, "
-                                     "got non-integer values. For probabilities pass rows of shape "
+                    raise ValueError("`y_true` of shape (n_samples,) must hold integer "
+                                     "class labels, got non-integer values. For "
+                                     "probabilities pass rows of shape "
                                      "(n_samples, n_classes).")
                 y_true = y_true.astype(np.int64)
             if y_true.size and (y_true.min() < 0 or y_true.max() >= k):
-                raise ValueError(f"`y_true` labels must lie in [0, {k - 1}] for {k} classes, got labels "
-                                 f"from {y_true.min()} to {y_true.max()}. Check that y_pred has one "
-                                 "column per class and that labels start at 0.")
+                raise ValueError(f"`y_true` labels must lie in [0, {k - 1}] for {k} "
+                                 f"classes, got labels from {y_true.min()} to "
+                                 f"{y_true.max()}. Check that y_pred has one column "
+                                 "per class and that labels start at 0.")
             y_true = _one_hot(y_true, k, y_pred.dtype)
         else:
             y_true = y_true.astype(y_pred.dtype, copy=False)
             _check_same_shape(y_pred, y_true)
             if y_true.size and y_true.min() < 0:
-                raise ValueError(f"`y_true` must be one-hot or probability rows (non-negative), "
-                                 f"got a minimum of {y_true.min()}.")
-        if not self.from_logits and y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
-            raise ValueError(f"`y_pred` must hold probabilities in [0, 1], got values from "
-                             f"{y_pred.min()} to {y_pred.max()}. If these are raw scores, "
-                             "use get('cce', from_logits=True).")
+                raise ValueError("`y_true` must be one-hot or probability rows "
+                                 f"(non-negative), got a minimum of {y_true.min()}.")
+        if (not self.from_logits and y_pred.size
+                and (y_pred.min() < 0 or y_pred.max() > 1)):
+            raise ValueError("`y_pred` must hold probabilities in [0, 1], got values "
+                             f"from {y_pred.min()} to {y_pred.max()}. If these are raw "
+                             "scores, use get('cce', from_logits=True).")
         return y_pred, y_true
 
     def _value(self, y_pred, y_true):
         n = y_pred.shape[0]
         if self.from_logits:
             value = -np.sum(y_true * log_softmax(y_pred)) / n
-            if value != value:  # NaN: some log p = -inf (logits ~1e308 apart) met a target of 0
+            # NaN: some log p = -inf (logits ~1e308 apart) met a target of 0
+            if value != value:
                 log_p = log_softmax(y_pred)
-                # 0 * log p = 0 for the classes a target does not hold (torch's true-class term); + 0.0: no -0.0
+                # 0 * log p = 0 for the classes a target does not hold (torch's
+                # true-class term); + 0.0: no -0.0
                 value = -np.sum(np.where(y_true != 0, y_true * log_p, 0.0)) / n + 0.0
             return value
         p = np.maximum(y_pred, np.finfo(y_pred.dtype).tiny)
@@ -319,11 +339,14 @@ def _one_hot(labels, n_classes, dtype):
 
 
 #: Name → class table used by :func:`get`; add an entry to register a new loss.
-LOSSES = {cls.name: cls for cls in (MSE, MAE, Huber, BinaryCrossEntropy, CategoricalCrossEntropy)}
+LOSSES = {cls.name: cls
+          for cls in (MSE, MAE, Huber, BinaryCrossEntropy, CategoricalCrossEntropy)}
 
 
 def get(name, **options):
-    """Return the loss called ``name``; options (``delta``, ``from_logits``) go to its constructor.
+    """Return the loss called ``name``.
+
+    Options (``delta``, ``from_logits``) go to its constructor.
 
     Parameters
     ----------
@@ -340,6 +363,7 @@ def get(name, **options):
 
 
 def _get(value, argname, **options):
-    """:func:`get` for an argument the user called ``argname`` (e.g. ``loss`` in ``fit``)."""
+    """:func:`get` for an argument the user called ``argname`` (e.g. ``loss`` in
+    ``fit``)."""
     hint = f"use one of {sorted(LOSSES)}, e.g. {argname}='mse'."
     return from_table(value, argname, LOSSES, Loss, "a loss", options, hint)

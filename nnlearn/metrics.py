@@ -1,4 +1,5 @@
-r"""Metrics: numbers that describe predictions, reported by :func:`nnlearn.training.fit` but not optimised.
+r"""Metrics: numbers that describe predictions, reported by
+:func:`nnlearn.training.fit` but not optimised.
 
 Each metric takes ``(y_pred, y_true)`` as the network produces and the loss
 expects them, plus ``logits`` telling whether ``y_pred`` holds raw scores
@@ -21,33 +22,39 @@ __all__ = ["accuracy", "mean_squared_error", "mean_absolute_error", "METRICS", "
 
 
 def _check_pair(y_pred, y_true, labels_ok=False):
-    """``y_pred`` and ``y_true`` as arrays of the same shape (never broadcast), or a clear error.
+    """``y_pred`` and ``y_true`` as arrays of the same shape (never broadcast), or a
+    clear error.
 
-    With ``labels_ok``, integer labels of shape ``(n_samples,)`` may stand for the one-hot rows of a
-    ``(n_samples, n_classes)`` prediction, as the ``"cce"`` loss accepts them.  Only shapes and
-    dtypes are checked: a few attribute reads, cheap enough for every batch.
+    With ``labels_ok``, integer labels of shape ``(n_samples,)`` may stand for the
+    one-hot rows of a ``(n_samples, n_classes)`` prediction, as the ``"cce"`` loss
+    accepts them.  Only shapes and dtypes are checked: a few attribute reads, cheap
+    enough for every batch.
     """
     y_pred, y_true = np.asarray(y_pred), np.asarray(y_true)
     for name, arr in (("y_pred", y_pred), ("y_true", y_true)):
         if arr.dtype.kind not in "biuf":  # bool, int, uint, float
-            raise TypeError(f"`{name}` must be an array of numbers, got an array of dtype {arr.dtype}.")
+            raise TypeError(f"`{name}` must be an array of numbers, "
+                            f"got an array of dtype {arr.dtype}.")
     if y_pred.shape == y_true.shape:
         if y_pred.size == 0:
-            raise ValueError(f"`y_pred` and `y_true` must not be empty, got shape {y_pred.shape}; "
+            raise ValueError(f"`y_pred` and `y_true` must not be empty, "
+                             f"got shape {y_pred.shape}; "
                              "a metric of no samples is undefined.")
         return y_pred, y_true
     if (labels_ok and y_pred.ndim == 2 and y_pred.shape[1] > 1 and y_true.ndim == 1
             and y_true.shape[0] == y_pred.shape[0] and y_pred.shape[0] > 0):
         return y_pred, y_true
-    raise ValueError(f"`y_pred` and `y_true` must have the same shape (metrics never broadcast), got "
-                     f"y_pred {y_pred.shape} and y_true {y_true.shape}.{shape_hint(y_pred, y_true)}")
+    raise ValueError(f"`y_pred` and `y_true` must have the same shape (metrics never "
+                     f"broadcast), got y_pred {y_pred.shape} and y_true {y_true.shape}."
+                     f"{shape_hint(y_pred, y_true)}")
 
 
 def accuracy(y_pred, y_true, *, logits=False):
     """Fraction of samples whose predicted class equals the target class.
 
-    ``y_true`` has the shape of ``y_pred``, or holds integer labels of shape ``(n_samples,)`` for a
-    prediction of several columns; other shapes are refused rather than broadcast.
+    ``y_true`` has the shape of ``y_pred``, or holds integer labels of shape
+    ``(n_samples,)`` for a prediction of several columns; other shapes are refused
+    rather than broadcast.
     """
     y_pred, y_true = _check_pair(y_pred, y_true, labels_ok=True)
     if y_pred.ndim == 2 and y_pred.shape[1] > 1:
@@ -60,14 +67,16 @@ def accuracy(y_pred, y_true, *, logits=False):
 
 
 def mean_squared_error(y_pred, y_true, *, logits=False):
-    """Mean of the squared differences over all elements (``y_pred`` and ``y_true`` of the same shape)."""
+    """Mean of the squared differences over all elements (``y_pred`` and ``y_true`` of
+    the same shape)."""
     y_pred, y_true = _check_pair(y_pred, y_true)
     r = y_pred - y_true
     return float(np.mean(r * r))
 
 
 def mean_absolute_error(y_pred, y_true, *, logits=False):
-    """Mean of the absolute differences over all elements (``y_pred`` and ``y_true`` of the same shape)."""
+    """Mean of the absolute differences over all elements (``y_pred`` and ``y_true`` of
+    the same shape)."""
     y_pred, y_true = _check_pair(y_pred, y_true)
     return float(np.mean(np.abs(y_pred - y_true)))
 
@@ -77,11 +86,13 @@ METRICS = {"accuracy": accuracy, "mse": mean_squared_error, "mae": mean_absolute
 
 
 def get(name):
-    """Return the metric called ``name`` (a callable ``(y_pred, y_true, *, logits)`` is returned as it is)."""
+    """Return the metric called ``name`` (a callable ``(y_pred, y_true, *, logits)`` is
+    returned as it is)."""
     if callable(name):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"`metrics` entries must be names or callables, got {type(name).__name__} {name!r}.")
+        raise TypeError(f"`metrics` entries must be names or callables, "
+                        f"got {type(name).__name__} {name!r}.")
     if name not in METRICS:
         raise unknown_name("metric", name, METRICS)
     return METRICS[name]

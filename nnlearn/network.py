@@ -1,4 +1,5 @@
-"""Networks: a chain of layers (:class:`Sequential`) and the multilayer perceptron (:class:`MLP`).
+"""Networks: a chain of layers (:class:`Sequential`) and the multilayer perceptron
+(:class:`MLP`).
 
 Forward propagation feeds the batch through the layers in order; backward
 propagation sends :math:`\\partial L/\\partial \\hat y` back through them in
@@ -9,7 +10,8 @@ unchecked ``_forward``/``_backward``.
 
 import numpy as np
 
-from ._validation import check_array, check_float_dtype, check_int, check_layer_size, check_rng
+from ._validation import (check_array, check_float_dtype, check_int, check_layer_size,
+                          check_rng)
 from .activations import _get as get_activation
 from .layers import Activation, Dense, Dropout, Layer
 
@@ -24,43 +26,54 @@ class _Text(str):
 
 
 def _check_layers(layers, more_layers):
-    """Return ``layers`` as a list after checking it is a non-empty list of distinct, chained Layer objects."""
+    """Return ``layers`` as a list after checking it is a non-empty list of distinct,
+    chained Layer objects."""
     example = "Sequential([Dense(2, 8), Activation('relu'), Dense(8, 1)])"
     if more_layers:
-        raise TypeError(f"Sequential takes one list of layers, got {1 + len(more_layers)} positional arguments. "
-                        f"Hint: wrap the layers in a list: {example}.")
+        raise TypeError("Sequential takes one list of layers, got "
+                        f"{1 + len(more_layers)} positional arguments. Hint: wrap the "
+                        f"layers in a list: {example}.")
     if isinstance(layers, Layer):
-        raise TypeError(f"`layers` must be a list of layers, got a single layer {layers!r}. "
-                        f"Hint: wrap it in a list: Sequential([{layers!r}]).")
+        raise TypeError("`layers` must be a list of layers, got a single layer "
+                        f"{layers!r}. Hint: wrap it in a list: "
+                        f"Sequential([{layers!r}]).")
     if isinstance(layers, Sequential):
-        raise TypeError(f"`layers` must be a list of layers, got a network {type(layers).__name__}. "
-                        "Hint: to copy or extend a network, pass its layers: Sequential(net.layers + [...]).")
-    if layers is None or isinstance(layers, (str, bytes, dict)) or not hasattr(layers, "__iter__"):
-        raise TypeError(f"`layers` must be a list of layers, got {type(layers).__name__} {layers!r}. "
-                        f"Hint: {example}.")
+        raise TypeError("`layers` must be a list of layers, got a network "
+                        f"{type(layers).__name__}. Hint: to copy or extend a network, "
+                        "pass its layers: Sequential(net.layers + [...]).")
+    if (layers is None or isinstance(layers, (str, bytes, dict))
+            or not hasattr(layers, "__iter__")):
+        raise TypeError("`layers` must be a list of layers, got "
+                        f"{type(layers).__name__} {layers!r}. Hint: {example}.")
     layers = list(layers)
     for i, layer in enumerate(layers):
         if isinstance(layer, type) and issubclass(layer, Layer):
-            raise TypeError(f"`layers[{i}]` must be a Layer object, got the class {layer.__name__} itself. "
-                            f"Hint: create the layer, e.g. {layer.__name__}(...) with its sizes.")
+            raise TypeError(f"`layers[{i}]` must be a Layer object, got the class "
+                            f"{layer.__name__} itself. Hint: create the layer, e.g. "
+                            f"{layer.__name__}(...) with its sizes.")
         if isinstance(layer, Sequential):
-            raise TypeError(f"`layers[{i}]` must be a Layer (Dense, Activation, Dropout, ...), got a network "
-                            f"{type(layer).__name__}. Hint: networks do not nest; concatenate the layer lists: "
+            raise TypeError(f"`layers[{i}]` must be a Layer "
+                            "(Dense, Activation, Dropout, ...), got a network "
+                            f"{type(layer).__name__}. Hint: networks do not nest; "
+                            "concatenate the layer lists: "
                             "Sequential(net1.layers + net2.layers).")
         if not isinstance(layer, Layer):
-            hint = (f" Hint: use Activation({layer!r})." if isinstance(layer, str) else "")
-            raise TypeError(f"`layers[{i}]` must be a Layer (Dense, Activation, Dropout, ...), "
-                            f"got {type(layer).__name__} {layer!r}.{hint}")
+            hint = (f" Hint: use Activation({layer!r})." if isinstance(layer, str)
+                    else "")
+            raise TypeError(f"`layers[{i}]` must be a Layer "
+                            "(Dense, Activation, Dropout, ...), got "
+                            f"{type(layer).__name__} {layer!r}.{hint}")
     if not layers:
         raise ValueError("`layers` must contain at least one layer, got an empty list. "
                          f"Hint: {example}.")
     seen = {}
     for i, layer in enumerate(layers):
         if id(layer) in seen:
-            raise ValueError(f"`layers` must not contain the same layer object twice: layers[{seen[id(layer)]}] "
-                             f"and layers[{i}] are one {layer!r}. nnlearn has no weight sharing, and a layer "
-                             "keeps the input of its last forward pass. Hint: create a new layer for each "
-                             f"position, e.g. a second {layer!r}.")
+            raise ValueError("`layers` must not contain the same layer object twice: "
+                             f"layers[{seen[id(layer)]}] and layers[{i}] are one "
+                             f"{layer!r}. nnlearn has no weight sharing, and a layer "
+                             "keeps the input of its last forward pass. Hint: create a "
+                             f"new layer for each position, e.g. a second {layer!r}.")
         seen[id(layer)] = i
     _check_widths(layers)
     return layers
@@ -70,24 +83,28 @@ _SAME = "same"  # a layer whose output has the shape of its input
 
 
 def _io_widths(layer):
-    """Return ``(input, output)`` of a layer, each ``(ndim, width)`` or None when unknown, or ``_SAME``.
+    """Return ``(input, output)`` of a layer, each ``(ndim, width)`` or None when
+    unknown, or ``_SAME``.
 
-    ``width`` is the size of the feature axis: the last axis of a 2-D ``(n, features)`` or 3-D
-    ``(n, steps, features)`` array, axis 1 (channels) of a 4-D image batch.  The convolution and recurrent
-    layers live above this module, so they are recognised by their attributes; a layer of unknown type
-    (or one, like Flatten, whose output size depends on the input) makes the widths unknown, and the
-    check resumes at the next layer of known size.
+    ``width`` is the size of the feature axis: the last axis of a 2-D ``(n, features)``
+    or 3-D ``(n, steps, features)`` array, axis 1 (channels) of a 4-D image batch.  The
+    convolution and recurrent layers live above this module, so they are recognised by
+    their attributes; a layer of unknown type (or one, like Flatten, whose output size
+    depends on the input) makes the widths unknown, and the check resumes at the next
+    layer of known size.
     """
     if isinstance(layer, (Activation, Dropout)):
         return _SAME
     if isinstance(layer, Dense):
         return (2, layer.n_in), (2, layer.n_out)
     kind = type(layer).__name__
-    if all(hasattr(layer, a) for a in ("in_channels", "out_channels", "kernel_size")):  # Conv2D
+    if all(hasattr(layer, a) for a in ("in_channels", "out_channels", "kernel_size")):
+        # Conv2D
         return (4, layer.in_channels), (4, layer.out_channels)
     if kind == "MaxPool2D" and type(layer).__module__ == "nnlearn.conv":
         return _SAME
-    if all(hasattr(layer, a) for a in ("n_in", "n_hidden", "return_sequences")):  # SimpleRNN
+    if all(hasattr(layer, a) for a in ("n_in", "n_hidden", "return_sequences")):
+        # SimpleRNN
         return (3, layer.n_in), (3 if layer.return_sequences else 2, layer.n_hidden)
     return None, None
 
@@ -98,8 +115,10 @@ _SHAPES = {2: "(n_samples, n_features)", 3: "(n_samples, n_steps, n_features)",
 
 
 def _check_widths(layers):
-    """Check that every layer of known size receives what the previous layer of known size produces."""
-    prev, prev_i = None, None  # output (ndim, width) of the last layer of known size, and its index
+    """Check that every layer of known size receives what the previous layer of known
+    size produces."""
+    # output (ndim, width) of the last layer of known size, and its index
+    prev, prev_i = None, None
     for i, layer in enumerate(layers):
         spec = _io_widths(layer)
         if spec is _SAME:
@@ -111,16 +130,21 @@ def _check_widths(layers):
                 if prev[0] == 4 and expected[0] == 2:
                     hint = " Hint: put Flatten() between them."
                 elif prev[0] == 3 and expected[0] == 2:
-                    hint = " Hint: build the recurrent layer with return_sequences=False to pass on its last state."
-                raise ValueError(f"`layers` must chain: layers[{i}] {layer!r} expects a {expected[0]}-D input "
-                                 f"{_SHAPES.get(expected[0], '')} but layers[{prev_i}] {layers[prev_i]!r} outputs "
-                                 f"a {prev[0]}-D array {_SHAPES.get(prev[0], '')}.{hint}")
+                    hint = (" Hint: build the recurrent layer with "
+                            "return_sequences=False to pass on its last state.")
+                raise ValueError(f"`layers` must chain: layers[{i}] {layer!r} expects "
+                                 f"a {expected[0]}-D input "
+                                 f"{_SHAPES.get(expected[0], '')} but layers[{prev_i}] "
+                                 f"{layers[prev_i]!r} outputs a {prev[0]}-D array "
+                                 f"{_SHAPES.get(prev[0], '')}.{hint}")
             if prev[1] != expected[1]:
                 axis = _AXES.get(expected[0], "features")
-                raise ValueError(f"`layers` must have matching widths: layers[{prev_i}] {layers[prev_i]!r} outputs "
-                                 f"{prev[1]} {axis} but layers[{i}] {layer!r} expects {expected[1]}. Hint: give "
-                                 f"layers[{i}] an input size of {prev[1]}, or layers[{prev_i}] an output size "
-                                 f"of {expected[1]}.")
+                raise ValueError("`layers` must have matching widths: "
+                                 f"layers[{prev_i}] {layers[prev_i]!r} outputs "
+                                 f"{prev[1]} {axis} but layers[{i}] {layer!r} expects "
+                                 f"{expected[1]}. Hint: give layers[{i}] an input size "
+                                 f"of {prev[1]}, or layers[{prev_i}] an output size of "
+                                 f"{expected[1]}.")
         prev, prev_i = (produced, i) if produced is not None else (None, None)
 
 
@@ -147,7 +171,8 @@ class Sequential:
         self._pack_parameters()
 
     def _pack_parameters(self):
-        r"""Move all parameters into one vector :math:`\theta`, and all gradients into another.
+        r"""Move all parameters into one vector :math:`\theta`, and all gradients into
+        another.
 
         Each layer's ``params[key]`` and ``grads[key]`` become views into these
         two contiguous vectors, so the layers work as before while an optimizer
@@ -159,8 +184,9 @@ class Sequential:
         entries = [(layer, key) for layer in self.layers for key in layer.params]
         dtypes = {layer.params[key].dtype for layer, key in entries}
         if len(dtypes) > 1:
-            raise ValueError(f"all layers must share one dtype, got {sorted(str(d) for d in dtypes)}. "
-                             "Build every Dense layer with the same `dtype`.")
+            raise ValueError("all layers must share one dtype, got "
+                             f"{sorted(str(d) for d in dtypes)}. Build every Dense "
+                             "layer with the same `dtype`.")
         dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
         total = sum(layer.params[key].size for layer, key in entries)
         self._theta = np.empty(total, dtype=dtype)
@@ -169,21 +195,22 @@ class Sequential:
         offset = 0
         for layer, key in entries:
             shape, size = layer.params[key].shape, layer.params[key].size
-            self._flat_slices[f"{self.layers.index(layer)}.{key}"] = slice(offset, offset + size)
-            view = self._theta[offset:offset + size].reshape(shape)
+            where = slice(offset, offset + size)
+            self._flat_slices[f"{self.layers.index(layer)}.{key}"] = where
+            view = self._theta[where].reshape(shape)
             view[...] = layer.params[key]
             layer.params._rebind(key, view)
-            layer.grads._rebind(key, self._grad_theta[offset:offset + size].reshape(shape))
+            layer.grads._rebind(key, self._grad_theta[where].reshape(shape))
             offset += size
 
-    # -- forward and backward -------------------------------------------------------------
+    # -- forward and backward ----------------------------------------------------------
 
     def forward(self, X):
-        """Return the network output for a batch ``X`` of shape ``(n_samples, n_features)``."""
+        """Return the network output for ``X`` of shape ``(n_samples, n_features)``."""
         return self._forward(self.layers[0]._check_input(X))
 
     def backward(self, grad_output):
-        r"""Back-propagate :math:`\partial L/\partial \hat y` (shape of the last output).
+        r"""Back-propagate :math:`\partial L/\partial \hat y` (shaped like the output).
 
         Stores every layer's parameter gradients in its ``grads`` and returns
         :math:`\partial L/\partial X`.
@@ -216,7 +243,8 @@ class Sequential:
         return grad
 
     def predict(self, X):
-        """Output for ``X`` in evaluation mode (dropout off); the mode is restored afterwards."""
+        """Output for ``X`` in evaluation mode (dropout off); the mode is restored
+        afterwards."""
         modes = [layer.training for layer in self.layers]
         self.eval()
         try:
@@ -227,7 +255,7 @@ class Sequential:
 
     __call__ = forward
 
-    # -- modes and parameters -------------------------------------------------------------
+    # -- modes and parameters ----------------------------------------------------------
 
     def train(self):
         """Switch every layer to training mode; returns the network."""
@@ -236,7 +264,7 @@ class Sequential:
         return self
 
     def eval(self):
-        """Switch every layer to evaluation mode (dropout becomes the identity); returns the network."""
+        """Switch every layer to evaluation mode (dropout off); returns the network."""
         for layer in self.layers:
             layer.training = False
         return self
@@ -247,7 +275,7 @@ class Sequential:
         return all(layer.training for layer in self.layers)
 
     def parameters(self):
-        """Return the ``(param, grad)`` pairs in layer order (``W`` then ``b`` for each Dense).
+        """Return the ``(param, grad)`` pairs in layer order (``W``, ``b`` per Dense).
 
         These are the live arrays: an optimizer updates ``param`` in place and
         ``backward`` overwrites ``grad`` in place.
@@ -255,7 +283,8 @@ class Sequential:
         return [(param, grad) for _, param, grad in self.named_parameters()]
 
     def flat_parameters(self):
-        r"""Return ``[(theta, grad_theta)]``: all parameters as one vector and all gradients as another.
+        r"""Return ``[(theta, grad_theta)]``: all parameters as one vector and all
+        gradients as another.
 
         The same numbers as :meth:`parameters`, as a single pair of contiguous
         1-D arrays (every ``W`` and ``b`` is a view into them).  Optimizers
@@ -266,7 +295,8 @@ class Sequential:
         return [(self._theta, self._grad_theta)]
 
     def named_parameters(self):
-        """Return ``(name, param, grad)`` triples; names are ``"<layer index>.<key>"``, e.g. ``"0.W"``."""
+        """Return ``(name, param, grad)`` triples; names are ``"<layer index>.<key>"``,
+        e.g. ``"0.W"``."""
         return [(f"{i}.{key}", layer.params[key], layer.grads[key])
                 for i, layer in enumerate(self.layers) for key in layer.params]
 
@@ -275,7 +305,7 @@ class Sequential:
         """Total number of trainable scalars."""
         return sum(layer.n_params for layer in self.layers)
 
-    # -- display --------------------------------------------------------------------------
+    # -- display -----------------------------------------------------------------------
 
     def __len__(self):
         return len(self.layers)
@@ -291,7 +321,8 @@ class Sequential:
         return f"{type(self).__name__}(\n" + "\n".join(lines) + "\n)"
 
     def summary(self):
-        """Return a table of layers, output widths and parameter counts (prints nicely in a notebook)."""
+        """Return a table of layers, output widths and parameter counts (prints nicely
+        in a notebook)."""
         rows = [("#", "layer", "output", "params")]
         width = None
         for i, layer in enumerate(self.layers):
@@ -302,10 +333,12 @@ class Sequential:
         cols = [max(len(r[c]) for r in rows) for c in range(4)]
 
         def fmt(r):
-            return f"{r[0]:>{cols[0]}}  {r[1]:<{cols[1]}}  {r[2]:<{cols[2]}}  {r[3]:>{cols[3]}}"
+            return (f"{r[0]:>{cols[0]}}  {r[1]:<{cols[1]}}  {r[2]:<{cols[2]}}  "
+                    f"{r[3]:>{cols[3]}}")
 
         rule = "-" * len(fmt(rows[0]))
-        body = [fmt(rows[0]), rule] + [fmt(r) for r in rows[1:]] + [rule, f"Total parameters: {self.n_params:,}"]
+        body = ([fmt(rows[0]), rule] + [fmt(r) for r in rows[1:]]
+                + [rule, f"Total parameters: {self.n_params:,}"])
         return _Text("\n".join(body))
 
 
@@ -323,11 +356,13 @@ class MLP(Sequential):
     activation : str, default "relu"
         Activation of the hidden layers.
     output_activation : str or None
-        Activation of the output (``"sigmoid"``, ``"softmax"``, ...); None leaves it linear.
+        Activation of the output (``"sigmoid"``, ``"softmax"``, ...); None leaves it
+        linear.
     init : str or callable, default "xavier_uniform"
         Weight initializer of every Dense layer (biases start at zero).
     rng : None, int or numpy.random.Generator
-        Randomness for the weights; the layers draw from it in order, so a seed fixes them all.
+        Randomness for the weights; the layers draw from it in order, so a seed fixes
+        them all.
     dtype : float32 or float64, default float64
 
     Examples
@@ -337,18 +372,23 @@ class MLP(Sequential):
     337
     """
 
-    def __init__(self, sizes, *, activation="relu", output_activation=None, init="xavier_uniform",
-                 rng=None, dtype=np.float64):
+    def __init__(self, sizes, *, activation="relu", output_activation=None,
+                 init="xavier_uniform", rng=None, dtype=np.float64):
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-            raise TypeError(f"`sizes` must be a list of layer widths such as [2, 16, 1], got {sizes!r}.")
+            raise TypeError("`sizes` must be a list of layer widths such as "
+                            f"[2, 16, 1], got {sizes!r}.")
         if len(sizes) < 2:
-            raise ValueError(f"`sizes` must list at least the input and output widths, got {list(sizes)}.")
-        self.sizes = [check_int(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
+            raise ValueError("`sizes` must list at least the input and output widths, "
+                             f"got {list(sizes)}.")
+        self.sizes = [check_int(s, f"sizes[{i}]", minimum=1)
+                      for i, s in enumerate(sizes)]
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
-            check_layer_size(n_in * n_out + n_out, f"`sizes` {self.sizes}: layer {i + 1}, Dense({n_in}, {n_out}),")
+            what = f"`sizes` {self.sizes}: layer {i + 1}, Dense({n_in}, {n_out}),"
+            check_layer_size(n_in * n_out + n_out, what)
         self.activation = get_activation(activation, "activation")
-        self.output_activation = (None if output_activation is None
-                                  else get_activation(output_activation, "output_activation"))
+        self.output_activation = (
+            None if output_activation is None
+            else get_activation(output_activation, "output_activation"))
         self.init = init
         self.dtype = check_float_dtype(dtype)
         rng = check_rng(rng)
@@ -362,7 +402,8 @@ class MLP(Sequential):
         super().__init__(layers)
 
     def __repr__(self):
-        out = "None" if self.output_activation is None else repr(self.output_activation.name)
+        out = ("None" if self.output_activation is None
+               else repr(self.output_activation.name))
         extra = "" if self.dtype == np.float64 else f", dtype={self.dtype.name}"
         return (f"MLP({self.sizes}, activation={self.activation.name!r}, "
                 f"output_activation={out}{extra})")

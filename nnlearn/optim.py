@@ -29,7 +29,8 @@ __all__ = ["Optimizer", "SGD", "AdaGrad", "RMSprop", "Adam"]
 
 
 class Optimizer:
-    """Base class: checks the learning rate, keeps per-parameter state, defines ``step``."""
+    """Base class: checks the learning rate, keeps per-parameter state, defines
+    ``step``."""
 
     def __init__(self, lr):
         self.lr = check_positive(lr, "lr")
@@ -42,7 +43,8 @@ class Optimizer:
         Parameters
         ----------
         parameters : list of (ndarray, ndarray)
-            ``(param, grad)`` pairs with equal shapes; ``param`` must be a float array.
+            ``(param, grad)`` pairs with equal shapes; ``param`` must be a float
+            array.
 
         Raises
         ------
@@ -53,20 +55,23 @@ class Optimizer:
         with np.errstate(over="ignore", invalid="ignore"):
             sums = [np.add.reduce(grad, axis=None) for _, grad in pairs]
         for i, total in enumerate(sums):
-            # One reduction per pair (one for model.flat_parameters()): a finite sum means finite entries;
-            # a non-finite one (NaN, inf, or an overflow of huge finite entries) gets the exact check.
+            # One reduction per pair (one for model.flat_parameters()): a finite sum
+            # means finite entries; a non-finite one (NaN, inf, or an overflow of huge
+            # finite entries) gets the exact check.
             if not math.isfinite(total) and not np.isfinite(pairs[i][1]).all():
                 grad = pairs[i][1]
                 n_bad = int(np.size(grad) - np.count_nonzero(np.isfinite(grad)))
                 raise ValueError(
-                    f"`parameters[{i}]` must have a finite gradient, got {n_bad} NaN or infinite "
-                    f"value{'s' if n_bad != 1 else ''} in a grad of shape {np.shape(grad)}; no parameter was "
-                    "updated. Hint: the loss or the backward pass overflowed: lower the learning rate, "
+                    f"`parameters[{i}]` must have a finite gradient, got {n_bad} NaN "
+                    f"or infinite value{'s' if n_bad != 1 else ''} in a grad of shape "
+                    f"{np.shape(grad)}; no parameter was updated. Hint: the loss or "
+                    "the backward pass overflowed: lower the learning rate, "
                     "standardize the data, or clip the gradients.")
         self._step(pairs)
 
     def _step(self, pairs):
-        """Unchecked step on a list of ``(param, grad)`` pairs already checked by :meth:`step`."""
+        """Unchecked step on a list of ``(param, grad)`` pairs already checked by
+        :meth:`step`."""
         self.t += 1
         for (param, grad), state in zip(pairs, self.state):
             self._update(param, grad, state)
@@ -78,25 +83,30 @@ class Optimizer:
 
     def _check_parameters(self, parameters):
         if isinstance(parameters, np.ndarray) or not hasattr(parameters, "__iter__"):
-            raise TypeError("`parameters` must be a list of (param, grad) array pairs, e.g. "
-                            f"model.parameters(), got {type(parameters).__name__}.")
+            raise TypeError("`parameters` must be a list of (param, grad) array pairs, "
+                            "e.g. model.parameters(), "
+                            f"got {type(parameters).__name__}.")
         pairs = list(parameters)
         for i, pair in enumerate(pairs):
             if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
-                raise TypeError(f"`parameters[{i}]` must be a (param, grad) pair, got {type(pair).__name__}. "
-                                "`parameters` is a list of (param, grad) array pairs, e.g. model.parameters().")
+                raise TypeError(f"`parameters[{i}]` must be a (param, grad) pair, "
+                                f"got {type(pair).__name__}. `parameters` is a list of "
+                                "(param, grad) array pairs, e.g. model.parameters().")
             param, grad = pair
-            if not isinstance(param, np.ndarray) or not np.issubdtype(param.dtype, np.floating):
-                raise TypeError(f"`parameters[{i}]` must hold a float ndarray to update in place, "
-                                f"got {type(param).__name__} of dtype {getattr(param, 'dtype', None)}.")
+            if (not isinstance(param, np.ndarray)
+                    or not np.issubdtype(param.dtype, np.floating)):
+                raise TypeError(f"`parameters[{i}]` must hold a float ndarray to "
+                                f"update in place, got {type(param).__name__} of dtype "
+                                f"{getattr(param, 'dtype', None)}.")
             if np.shape(grad) != param.shape:
-                raise ValueError(f"`parameters[{i}]`: grad shape {np.shape(grad)} must equal param "
-                                 f"shape {param.shape}.")
+                raise ValueError(f"`parameters[{i}]`: grad shape {np.shape(grad)} must "
+                                 f"equal param shape {param.shape}.")
         if self.state is None:
             self.state = [{} for _ in pairs]
         elif len(self.state) != len(pairs):
-            raise ValueError(f"`parameters` changed: this optimizer was used with {len(self.state)} "
-                             f"parameters, now got {len(pairs)}. Create a new optimizer (or call reset()).")
+            raise ValueError(f"`parameters` changed: this optimizer was used with "
+                             f"{len(self.state)} parameters, now got {len(pairs)}. "
+                             "Create a new optimizer (or call reset()).")
         return pairs
 
     def _update(self, param, grad, state):
@@ -104,14 +114,16 @@ class Optimizer:
 
     @staticmethod
     def _buffer(state, name, like):
-        """A per-parameter array kept in ``state`` (zeros the first time), reused at every step."""
+        """A per-parameter array kept in ``state`` (zeros the first time), reused at
+        every step."""
         buf = state.get(name)
         if buf is None:
             buf = state[name] = np.zeros_like(like)
         return buf
 
     def _with_weight_decay(self, param, grad, state, weight_decay):
-        """:math:`g + \\lambda\\theta`, written into a scratch array (or ``grad`` itself if :math:`\\lambda = 0`)."""
+        """:math:`g + \\lambda\\theta`, written into a scratch array (or ``grad`` itself
+        if :math:`\\lambda = 0`)."""
         if not weight_decay:
             return grad
         g = self._buffer(state, "decayed_grad", param)
@@ -127,12 +139,14 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    r"""Stochastic gradient descent, with optional momentum (Polyak 1964), Nesterov momentum and L2 weight decay.
+    r"""Stochastic gradient descent, with optional momentum (Polyak 1964), Nesterov
+    momentum and L2 weight decay.
 
     .. math::
         g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \quad\text{(weight decay)}\\
         b_t &= \begin{cases} g_t & t = 1\\ \mu\, b_{t-1} + g_t & t > 1\end{cases}\\
-        d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov}\\ b_t & \text{otherwise}\end{cases}\\
+        d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov}\\
+                            b_t & \text{otherwise}\end{cases}\\
         \theta_t &= \theta_{t-1} - \eta\, d_t
 
     With ``momentum=0`` this is plain :math:`\theta \leftarrow \theta - \eta\,g`.
@@ -155,28 +169,32 @@ class SGD(Optimizer):
         super().__init__(lr)
         self.momentum = check_interval(momentum, "momentum", 0.0, 1.0)
         self.nesterov = bool(nesterov)
-        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+        self.weight_decay = check_positive(weight_decay, "weight_decay",
+                                           allow_zero=True)
         if self.nesterov and self.momentum == 0:
-            raise ValueError("`nesterov=True` requires `momentum` > 0, got momentum=0.0.")
+            raise ValueError("`nesterov=True` requires `momentum` > 0, "
+                             "got momentum=0.0.")
 
     def _update(self, param, grad, state):
         u = self._buffer(state, "scratch", param)
-        g = self._with_weight_decay(param, grad, state, self.weight_decay)  # g = grad + lambda theta
+        # g = grad + lambda theta
+        g = self._with_weight_decay(param, grad, state, self.weight_decay)
         d = g
         if self.momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = np.array(g, copy=True)    # b_1 = g_1
+                # b_1 = g_1
+                buf = state["momentum_buffer"] = np.array(g, copy=True)
             else:
-                buf *= self.momentum                                         # b = mu b + g
+                buf *= self.momentum                    # b = mu b + g
                 buf += g
             if self.nesterov:
-                np.multiply(buf, self.momentum, out=u)                       # d = g + mu b
+                np.multiply(buf, self.momentum, out=u)  # d = g + mu b
                 u += g
                 d = u
             else:
-                d = buf                                                      # d = b
-        np.multiply(d, self.lr, out=u)                                       # theta -= lr d
+                d = buf                                 # d = b
+        np.multiply(d, self.lr, out=u)                  # theta -= lr d
         param -= u
 
     def _repr_args(self):
@@ -191,7 +209,8 @@ class SGD(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    r"""AdaGrad (Duchi, Hazan & Singer 2011): a per-coordinate step shrinking with the gradients seen so far.
+    r"""AdaGrad (Duchi, Hazan & Singer 2011): a per-coordinate step shrinking with the
+    gradients seen so far.
 
     .. math::
         s_t &= s_{t-1} + g_t^2, \qquad s_0 = 0\\
@@ -213,12 +232,12 @@ class AdaGrad(Optimizer):
 
     def _update(self, param, grad, state):
         s, u = self._buffer(state, "sum", param), self._buffer(state, "scratch", param)
-        np.multiply(grad, grad, out=u)                                       # s = s + g^2
+        np.multiply(grad, grad, out=u)        # s = s + g^2
         s += u
-        np.sqrt(s, out=u)                                                    # u = g / (sqrt(s) + eps)
+        np.sqrt(s, out=u)                     # u = g / (sqrt(s) + eps)
         u += self.eps
         np.divide(grad, u, out=u)
-        u *= self.lr                                                         # theta -= lr u
+        u *= self.lr                          # theta -= lr u
         param -= u
 
     def _repr_args(self):
@@ -226,13 +245,15 @@ class AdaGrad(Optimizer):
 
 
 class RMSprop(Optimizer):
-    r"""RMSprop (Hinton's lecture notes, 2012): divide by a running root-mean-square of the gradients.
+    r"""RMSprop (Hinton's lecture notes, 2012): divide by a running root-mean-square of
+    the gradients.
 
     .. math::
         v_t &= \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2, \qquad v_0 = 0\\
         u_t &= \frac{g_t}{\sqrt{v_t} + \epsilon}\\
         b_t &= \mu\, b_{t-1} + u_t, \qquad b_0 = 0 \quad\text{(if } \mu > 0\text{)}\\
-        \theta_t &= \theta_{t-1} - \eta\, b_t \quad(\text{or } \theta_{t-1} - \eta\, u_t \text{ if } \mu = 0)
+        \theta_t &= \theta_{t-1} - \eta\, b_t
+                    \quad(\text{or } \theta_{t-1} - \eta\, u_t \text{ if } \mu = 0)
 
     Equals ``torch.optim.RMSprop`` (``centered=False``).
 
@@ -254,21 +275,23 @@ class RMSprop(Optimizer):
         self.momentum = check_interval(momentum, "momentum", 0.0, 1.0)
 
     def _update(self, param, grad, state):
-        v, u = self._buffer(state, "square_avg", param), self._buffer(state, "scratch", param)
-        v *= self.alpha                                                      # v = alpha v + (1 - alpha) g^2
+        v = self._buffer(state, "square_avg", param)
+        u = self._buffer(state, "scratch", param)
+        v *= self.alpha                       # v = alpha v + (1 - alpha) g^2
         np.multiply(grad, grad, out=u)
         u *= 1 - self.alpha
         v += u
-        np.sqrt(v, out=u)                                                    # u = g / (sqrt(v) + eps)
+        np.sqrt(v, out=u)                     # u = g / (sqrt(v) + eps)
         u += self.eps
         np.divide(grad, u, out=u)
         if self.momentum:
-            buf = self._buffer(state, "momentum_buffer", param)             # b = mu b + u
+            # b = mu b + u
+            buf = self._buffer(state, "momentum_buffer", param)
             buf *= self.momentum
             buf += u
-            np.multiply(buf, self.lr, out=u)                                 # theta -= lr b
+            np.multiply(buf, self.lr, out=u)  # theta -= lr b
         else:
-            u *= self.lr                                                     # theta -= lr u
+            u *= self.lr                      # theta -= lr u
         param -= u
 
     def _repr_args(self):
@@ -277,10 +300,12 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    r"""Adam (Kingma & Ba 2015): momentum on the gradient and on its square, with bias correction.
+    r"""Adam (Kingma & Ba 2015): momentum on the gradient and on its square, with bias
+    correction.
 
     .. math::
-        g_t &\leftarrow g_t + \lambda\,\theta_{t-1} \quad\text{(L2 weight decay, not AdamW)}\\
+        g_t &\leftarrow g_t + \lambda\,\theta_{t-1}
+               \quad\text{(L2 weight decay, not AdamW)}\\
         m_t &= \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad m_0 = 0\\
         v_t &= \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2, \qquad v_0 = 0\\
         \theta_t &= \theta_{t-1} - \frac{\eta}{1 - \beta_1^t}\;
@@ -306,30 +331,36 @@ class Adam(Optimizer):
         try:
             beta1, beta2 = betas
         except (TypeError, ValueError):
-            raise TypeError(f"`betas` must be a pair (beta1, beta2), got {betas!r}.") from None
-        self.betas = (check_interval(beta1, "betas[0]", 0.0, 1.0), check_interval(beta2, "betas[1]", 0.0, 1.0))
+            raise TypeError(f"`betas` must be a pair (beta1, beta2), "
+                            f"got {betas!r}.") from None
+        self.betas = (check_interval(beta1, "betas[0]", 0.0, 1.0),
+                      check_interval(beta2, "betas[1]", 0.0, 1.0))
         self.eps = check_positive(eps, "eps", allow_zero=True)
-        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+        self.weight_decay = check_positive(weight_decay, "weight_decay",
+                                           allow_zero=True)
 
     def _update(self, param, grad, state):
         beta1, beta2 = self.betas
         m, v = self._buffer(state, "m", param), self._buffer(state, "v", param)
         u = self._buffer(state, "scratch", param)
-        g = self._with_weight_decay(param, grad, state, self.weight_decay)  # g = grad + lambda theta
-        np.subtract(g, m, out=u)                                             # m = beta1 m + (1 - beta1) g,
-        u *= 1 - beta1                                                       #   as torch: m + (1 - beta1)(g - m)
+        # g = grad + lambda theta
+        g = self._with_weight_decay(param, grad, state, self.weight_decay)
+        np.subtract(g, m, out=u)              # m = beta1 m + (1 - beta1) g,
+        u *= 1 - beta1                        #   as torch: m + (1 - beta1)(g - m)
         m += u
-        v *= beta2                                                           # v = beta2 v + (1 - beta2) g^2
+        v *= beta2                            # v = beta2 v + (1 - beta2) g^2
         np.multiply(g, g, out=u)
         u *= 1 - beta2
         v += u
-        np.sqrt(v, out=u)                                                    # u = sqrt(v) / sqrt(1 - beta2^t) + eps
+        np.sqrt(v, out=u)                     # u = sqrt(v) / sqrt(1 - beta2^t) + eps
         u /= (1 - beta2 ** self.t) ** 0.5
         u += self.eps
-        np.divide(m, u, out=u)                                               # theta -= lr / (1 - beta1^t) * m / u
+        np.divide(m, u, out=u)                # theta -= lr / (1 - beta1^t) * m / u
         u *= self.lr / (1 - beta1 ** self.t)
         param -= u
 
     def _repr_args(self):
         args = f"lr={self.lr}, betas={self.betas}, eps={self.eps}"
-        return args + (f", weight_decay={self.weight_decay}" if self.weight_decay else "")
+        if self.weight_decay:
+            args += f", weight_decay={self.weight_decay}"
+        return args

@@ -7,7 +7,8 @@ The perceptron (Rosenblatt, 1958) computes
 
 and learns from its mistakes, one sample at a time:
 
-.. math:: w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y).
+.. math:: w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad
+          b \leftarrow b + \eta\,(y - \hat y).
 
 When :math:`\hat y = y` nothing changes; a missed 1 adds :math:`\eta x` to
 :math:`w`, a false 1 subtracts it.  The step has zero derivative wherever it
@@ -65,7 +66,8 @@ class Perceptron:
     :math:`(x, y)` it predicts :math:`\hat y = \mathrm{step}(w^\top x + b)`
     with the current weights (:math:`\mathrm{step}(0) = 1`) and applies
 
-    .. math:: w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y).
+    .. math:: w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad
+              b \leftarrow b + \eta\,(y - \hat y).
 
     Training stops after the first epoch without a mistake, or after
     ``max_epochs``.
@@ -87,7 +89,8 @@ class Perceptron:
 
     >>> p = Perceptron()
     >>> p.coef_, p.intercept_ = np.array([0.5, 0.8]), -1.0
-    >>> p.decision_function([[1.0, 1.0], [1.0, 0.5]])   # 0.5*1 + 0.8*1 - 1, 0.5*1 + 0.8*0.5 - 1
+    >>> # z = 0.5*1 + 0.8*1 - 1 and 0.5*1 + 0.8*0.5 - 1:
+    >>> p.decision_function([[1.0, 1.0], [1.0, 0.5]])
     array([ 0.3, -0.1])
     >>> p.predict([[1.0, 1.0], [1.0, 0.5]])
     array([1, 0])
@@ -124,12 +127,14 @@ class Perceptron:
         """
         X = check_array(X, "X", ndim=2)
         if X.shape[0] == 0:
-            raise ValueError(f"`X` must hold at least one sample to learn from, got shape {X.shape}.")
+            raise ValueError("`X` must hold at least one sample to learn from, got "
+                             f"shape {X.shape}.")
         y = self._check_targets(y, X.shape[0]).astype(np.float64)
         rng = check_rng(self.rng)
         w = np.zeros(X.shape[1])
         errors = []
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, clearly
+        # an overflow is reported below, clearly
+        with np.errstate(over="ignore", invalid="ignore"):
             b = self._run(X, y, w, errors, rng)
         if not (np.isfinite(w).all() and math.isfinite(b)):
             raise _overflow_error(X, None, self.lr)
@@ -140,7 +145,10 @@ class Perceptron:
         return self
 
     def _run(self, X, y, w, errors, rng):
-        """Rosenblatt's rule on ``w`` (in place); appends each epoch's mistakes to ``errors``, returns ``b``."""
+        """Rosenblatt's rule on ``w`` (in place); returns ``b``.
+
+        Appends each epoch's number of mistakes to ``errors``.
+        """
         b = 0.0
         for _ in range(self.max_epochs):
             mistakes = 0
@@ -159,34 +167,42 @@ class Perceptron:
         return b
 
     def decision_function(self, X):
-        """Return :math:`z = Xw + b`, an array of shape ``(n_samples,)``; :math:`z \\ge 0` means class 1."""
+        """Return :math:`z = Xw + b`, an array of shape ``(n_samples,)``.
+
+        :math:`z \\ge 0` means class 1.
+        """
         X = self._check_input(X)
         with np.errstate(over="ignore", invalid="ignore"):
             z = X @ np.asarray(self.coef_, dtype=np.float64) + self.intercept_
         if not np.isfinite(z).all():
-            raise ValueError(f"`X` is too large for these weights: w·x + b overflows float64 for "
-                             f"{int(np.count_nonzero(~np.isfinite(z)))} sample(s) (largest |x| is "
-                             f"{float(np.abs(X).max()):.3g}). Hint: scale X as the training data were scaled.")
+            n_bad = int(np.count_nonzero(~np.isfinite(z)))
+            raise ValueError("`X` is too large for these weights: w·x + b overflows "
+                             f"float64 for {n_bad} sample(s) (largest |x| is "
+                             f"{float(np.abs(X).max()):.3g}). Hint: scale X as the "
+                             "training data were scaled.")
         return z
 
     def predict(self, X):
-        """Return the predicted labels :math:`\\mathrm{step}(Xw + b)`, int64 0/1 of shape ``(n_samples,)``."""
+        """Return the predicted labels :math:`\\mathrm{step}(Xw + b)`, int64 0/1 of
+        shape ``(n_samples,)``."""
         return self._step(self.decision_function(X)).astype(np.int64)
 
     def score(self, X, y):
-        """Return the accuracy: the fraction of samples of ``X`` whose prediction equals ``y`` (0/1)."""
+        """Return the accuracy: the fraction of samples of ``X`` whose prediction equals
+        ``y`` (0/1)."""
         X = self._check_input(X)
         y = self._check_targets(y, X.shape[0])
         return float(np.mean(self.predict(X) == y))
 
     def _check_input(self, X):
         if not hasattr(self, "coef_"):
-            raise RuntimeError("This Perceptron is not fitted yet: call fit(X, y) first "
-                               "(or set coef_ and intercept_ by hand).")
+            raise RuntimeError("This Perceptron is not fitted yet: call fit(X, y) "
+                               "first (or set coef_ and intercept_ by hand).")
         X = check_array(X, "X", ndim=2)
         n_features = np.shape(self.coef_)[0]
         if X.shape[1] != n_features:
-            msg = f"`X` must have {n_features} features (columns), as in fit, got X of shape {X.shape}."
+            msg = (f"`X` must have {n_features} features (columns), as in fit, got X "
+                   f"of shape {X.shape}.")
             if X.shape[0] == n_features:
                 msg += " It looks transposed: pass X.T, with one row per sample."
             raise ValueError(msg)
@@ -196,17 +212,19 @@ class Perceptron:
     def _check_targets(y, n_samples):
         y = check_array(y, "y", allow_int=True)
         if y.ndim != 1:
-            msg = f"`y` must be a 1-D array of 0/1 labels of shape (n_samples,), got shape {y.shape}."
+            msg = ("`y` must be a 1-D array of 0/1 labels of shape (n_samples,), got "
+                   f"shape {y.shape}.")
             if y.ndim == 2 and y.shape[1] == 1:
                 msg += " Use y.ravel() for a single column of labels."
             raise ValueError(msg)
         if y.shape[0] != n_samples:
-            raise ValueError(f"`X` and `y` must have the same number of samples, got {n_samples} rows "
-                             f"in X and {y.shape[0]} labels in y.")
+            raise ValueError("`X` and `y` must have the same number of samples, got "
+                             f"{n_samples} rows in X and {y.shape[0]} labels in y.")
         bad = (y != 0) & (y != 1)
         if bad.any():
             values = np.unique(y[bad])
-            msg = f"`y` must hold only the labels 0 and 1, got also {values[:5].tolist()}."
+            msg = ("`y` must hold only the labels 0 and 1, got also "
+                   f"{values[:5].tolist()}.")
             if set(np.unique(y).tolist()) == {-1.0, 1.0}:
                 msg += " For -1/+1 labels pass (y > 0).astype(int)."
             raise ValueError(msg)
@@ -217,13 +235,15 @@ class Perceptron:
 
 
 def _overflow_error(X, z, lr):
-    """The error for a run whose weights or decision value ``w·x + b`` left the floats."""
+    """The error for a run whose weights or decision value ``w·x + b`` overflowed."""
     what = "the weights" if z is None else f"the decision value w·x + b (= {z})"
     if lr > 1e100:
-        return ValueError(f"`lr` must be a moderate positive number, got {lr!r}: {what} overflowed float64 "
-                          "during fit. Hint: use lr=1.0; the perceptron's predictions do not depend on lr.")
+        return ValueError(f"`lr` must be a moderate positive number, got {lr!r}: "
+                          f"{what} overflowed float64 during fit. Hint: use lr=1.0; "
+                          "the perceptron's predictions do not depend on lr.")
     return ValueError(
-        f"`X` is too large to learn from: {what} overflowed float64 during fit (largest |x| is "
-        f"{float(np.abs(X).max()):.3g}; every update adds lr·x to w, so w·x grows like |x|²). "
-        "Hint: rescale the features first, e.g. X / np.abs(X).max() or "
-        "sklearn.preprocessing.StandardScaler, or lower `lr` if it is huge.")
+        f"`X` is too large to learn from: {what} overflowed float64 during fit "
+        f"(largest |x| is {float(np.abs(X).max()):.3g}; every update adds lr·x to w, "
+        "so w·x grows like |x|²). Hint: rescale the features first, e.g. "
+        "X / np.abs(X).max() or sklearn.preprocessing.StandardScaler, or lower "
+        "`lr` if it is huge.")

@@ -1,12 +1,13 @@
-"""Saving and loading networks: the architecture as JSON and the weights as arrays, in one ``.npz`` file.
+"""Saving and loading networks: the architecture as JSON and the weights as arrays, in
+one ``.npz`` file.
 
 The file is a numpy ``.npz`` archive holding
 
 * ``architecture``: a JSON text with the format name and version, the network
   class (``MLP`` or ``Sequential``), its dtype, its layers, and a SHA-256
   checksum of the weights;
-* one array per parameter, named like :meth:`~nnlearn.network.Sequential.named_parameters`
-  (``"0.W"``, ``"0.b"``, ...).
+* one array per parameter, named like
+  :meth:`~nnlearn.network.Sequential.named_parameters` (``"0.W"``, ``"0.b"``, ...).
 
 Loading never unpickles (``allow_pickle=False``), so a file cannot run code.
 It builds a fresh network from the JSON, checks every array's name, shape and
@@ -37,7 +38,8 @@ FORMAT_VERSION = 1
 
 
 def save(model, path):
-    """Save ``model`` (architecture and weights) to the file ``path`` (``.npz`` is recommended).
+    """Save ``model`` (architecture and weights) to the file ``path`` (``.npz`` is
+    recommended).
 
     Parameters
     ----------
@@ -58,8 +60,10 @@ def save(model, path):
     True
     """
     if not isinstance(model, Sequential):
-        raise TypeError(f"`model` must be an nnlearn Sequential or MLP, got {type(model).__name__}.")
-    weights = {name: np.ascontiguousarray(param) for name, param, _ in model.named_parameters()}
+        raise TypeError(f"`model` must be an nnlearn Sequential or MLP, "
+                        f"got {type(model).__name__}.")
+    weights = {name: np.ascontiguousarray(param)
+               for name, param, _ in model.named_parameters()}
     architecture = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -104,25 +108,27 @@ def load(path):
     model = _build(architecture, path)
     expected = {name: param for name, param, _ in model.named_parameters()}
     if set(arrays) != set(expected):
-        raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the architecture, "
-                         f"which needs {sorted(expected)}.")
+        raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the "
+                         f"architecture, which needs {sorted(expected)}.")
     for name, param in expected.items():
         if arrays[name].shape != param.shape or arrays[name].dtype != param.dtype:
-            raise ValueError(f"{path!r}: weight {name!r} has shape {arrays[name].shape} and dtype "
-                             f"{arrays[name].dtype}; the architecture needs {param.shape} and {param.dtype}.")
+            raise ValueError(f"{path!r}: weight {name!r} has shape "
+                             f"{arrays[name].shape} and dtype {arrays[name].dtype}; "
+                             f"the architecture needs {param.shape} and {param.dtype}.")
     if _checksum(arrays) != architecture.get("sha256"):
-        raise ValueError(f"{path!r}: the weights do not match the checksum saved with them; "
-                         "the file was altered or damaged after saving.")
+        raise ValueError(f"{path!r}: the weights do not match the checksum saved with "
+                         "them; the file was altered or damaged after saving.")
     for name, param in expected.items():
         param[...] = arrays[name]
     return model
 
 
 def _path_name(path, example="save(model, 'model.npz')"):
-    """``path`` as a str, or a ``TypeError`` naming it (an int would be taken as a file descriptor)."""
+    """``path`` as a str, or a ``TypeError`` naming it (an int would be taken as a file
+    descriptor)."""
     if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
-        raise TypeError(f"`path` must be a file name (str or os.PathLike), got {type(path).__name__} {path!r}. "
-                        f"Hint: {example}.")
+        raise TypeError(f"`path` must be a file name (str or os.PathLike), "
+                        f"got {type(path).__name__} {path!r}. Hint: {example}.")
     path = os.fspath(path)
     return os.fsdecode(path) if isinstance(path, bytes) else path
 
@@ -131,19 +137,23 @@ def _check_path(path):
     """``path`` as the str name of an existing file, or a clear error naming it."""
     path = _path_name(path, example="load('model.npz')")
     if not os.path.exists(path):
-        raise FileNotFoundError(f"`path` {path!r} does not exist (no such file). Hint: check the name and the "
-                                f"working directory {os.getcwd()!r}.")
+        raise FileNotFoundError(f"`path` {path!r} does not exist (no such file). "
+                                f"Hint: check the name and the working directory "
+                                f"{os.getcwd()!r}.")
     if os.path.isdir(path):
-        raise ValueError(f"`path` {path!r} is a directory, not an nnlearn model file (.npz written by save).")
+        raise ValueError(f"`path` {path!r} is a directory, not an nnlearn model file "
+                         f"(.npz written by save).")
     return path
 
 
 def _read_arrays(path):
-    """Every array of the ``.npz`` archive at ``path``; anything unreadable is a ``ValueError`` naming it.
+    """Every array of the ``.npz`` archive at ``path``; anything unreadable is a
+    ``ValueError`` naming it.
 
-    Whatever goes wrong inside numpy or zipfile (a truncated file, a zip entry with an unsupported
-    version, encryption or compression method, a bad CRC, a plain ``.npy`` or a text file renamed
-    ``.npz``, pickled content) means the file is not one that :func:`save` wrote.
+    Whatever goes wrong inside numpy or zipfile (a truncated file, a zip entry with an
+    unsupported version, encryption or compression method, a bad CRC, a plain ``.npy``
+    or a text file renamed ``.npz``, pickled content) means the file is not one that
+    :func:`save` wrote.
     """
     try:
         if zipfile.is_zipfile(path):
@@ -151,32 +161,36 @@ def _read_arrays(path):
         with open(path, "rb") as handle:
             archive = np.load(handle, allow_pickle=False)
             if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ValueError(f"it holds a single {type(archive).__name__} (a .npy file?), "
-                                 "not an .npz archive written by nnlearn.save")
+                raise ValueError(f"it holds a single {type(archive).__name__} "
+                                 "(a .npy file?), not an .npz archive written by "
+                                 "nnlearn.save")
             with archive:
                 return {name: archive[name] for name in archive.files}
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a foreign file can fail in many ways; all mean "not a model"
-        raise ValueError(f"`path` {path!r} is not a readable nnlearn model file (truncated, corrupted or "
-                         f"another kind of file?): {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001
+        # a foreign file can fail in many ways; all mean "not a model"
+        raise ValueError(f"`path` {path!r} is not a readable nnlearn model file "
+                         f"(truncated, corrupted or another kind of file?): "
+                         f"{type(exc).__name__}: {exc}") from None
 
 
 def _layer_config(index, layer):
     if type(layer) is Dense:
         return {"type": "Dense", "n_in": layer.n_in, "n_out": layer.n_out}
     if type(layer) is Activation:
-        return {"type": "Activation", "activation": _activation_config(layer.activation)}
+        return {"type": "Activation",
+                "activation": _activation_config(layer.activation)}
     if type(layer) is Dropout:
         return {"type": "Dropout", "p": layer.p}
-    raise TypeError(f"layer {index} ({type(layer).__name__}) cannot be saved: only nnlearn's Dense, "
-                    "Activation and Dropout layers can.")
+    raise TypeError(f"layer {index} ({type(layer).__name__}) cannot be saved: only "
+                    "nnlearn's Dense, Activation and Dropout layers can.")
 
 
 def _activation_config(fn):
     if ACTIVATIONS.get(fn.name) is not type(fn):
-        raise TypeError(f"activation {fn!r} cannot be saved: only the built-in activations "
-                        f"{sorted(ACTIVATIONS)} can.")
+        raise TypeError(f"activation {fn!r} cannot be saved: only the built-in "
+                        f"activations {sorted(ACTIVATIONS)} can.")
     return {"name": fn.name, "options": dict(vars(fn))}
 
 
@@ -192,8 +206,9 @@ def _checksum(weights):
 def _check_declared_sizes(path):
     """Refuse an archive whose ``.npy`` headers declare more data than the entries hold.
 
-    numpy allocates an array from the shape in its header before reading the data, so a tampered
-    header (shape ``(10**12,)``) would ask for terabytes; this reads only the headers.
+    numpy allocates an array from the shape in its header before reading the data, so a
+    tampered header (shape ``(10**12,)``) would ask for terabytes; this reads only the
+    headers.
     """
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -201,57 +216,68 @@ def _check_declared_sizes(path):
                 continue
             with archive.open(info) as entry:
                 version = np.lib.format.read_magic(entry)
+                # 3.0 differs only in encoding from 2.0
                 read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                               else np.lib.format.read_array_header_2_0)  # 3.0 differs only in encoding
+                               else np.lib.format.read_array_header_2_0)
                 shape, _, dtype = read_header(entry)
                 declared = int(np.prod(shape, dtype=object)) * dtype.itemsize
                 if declared > info.file_size:
-                    raise ValueError(f"the entry {info.filename!r} declares an array of shape {shape} "
-                                     f"({declared} bytes) but holds only {info.file_size} bytes")
+                    raise ValueError(f"the entry {info.filename!r} declares an array "
+                                     f"of shape {shape} ({declared} bytes) but holds "
+                                     f"only {info.file_size} bytes")
 
 
 def _read_architecture(raw, path):
     if raw is None or raw.dtype.kind != "U" or raw.shape != ():
-        raise ValueError(f"{path!r} is not an nnlearn model file: it has no architecture record.")
+        raise ValueError(f"{path!r} is not an nnlearn model file: it has no "
+                         f"architecture record.")
     try:
         architecture = json.loads(str(raw))
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(f"{path!r}: the architecture record is not valid JSON ({exc}).") from None
+        raise ValueError(f"{path!r}: the architecture record is not valid JSON "
+                         f"({exc}).") from None
     if not isinstance(architecture, dict):
-        raise ValueError(f"{path!r} is not an nnlearn model file: its architecture record is a JSON "
-                         f"{type(architecture).__name__}, not an object with the format, class and layers.")
+        raise ValueError(f"{path!r} is not an nnlearn model file: its architecture "
+                         f"record is a JSON {type(architecture).__name__}, not an "
+                         f"object with the format, class and layers.")
     if architecture.get("format") != FORMAT:
-        raise ValueError(f"{path!r} is not an nnlearn model file (format {architecture.get('format')!r}).")
+        raise ValueError(f"{path!r} is not an nnlearn model file "
+                         f"(format {architecture.get('format')!r}).")
     version = architecture.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
-        raise ValueError(f"{path!r} has format version {version!r}; this nnlearn reads version "
-                         f"{FORMAT_VERSION} and older. Upgrade nnlearn to load it.")
+    if (isinstance(version, bool) or not isinstance(version, int)
+            or version > FORMAT_VERSION or version < 1):
+        raise ValueError(f"{path!r} has format version {version!r}; this nnlearn reads "
+                         f"version {FORMAT_VERSION} and older. "
+                         f"Upgrade nnlearn to load it.")
     return architecture
 
 
 def _check_sizes(architecture, arrays, path):
-    """Check the layer sizes of the record against the stored arrays *before* building anything.
+    """Check the layer sizes of the record against the stored arrays *before* building
+    anything.
 
     A network is allocated from the sizes in the JSON record, so a tampered record (say
-    ``n_in = 10**7``) could ask for terabytes.  Every Dense layer's ``(n_in, n_out)`` must be the shape
-    of its stored weight ``"<i>.W"`` (and an MLP's ``sizes`` must be those of its Dense layers), so
-    nothing larger than the arrays already read from the file is ever allocated.
+    ``n_in = 10**7``) could ask for terabytes.  Every Dense layer's ``(n_in, n_out)``
+    must be the shape of its stored weight ``"<i>.W"`` (and an MLP's ``sizes`` must be
+    those of its Dense layers), so nothing larger than the arrays already read from the
+    file is ever allocated.
     """
     def invalid(what):
-        return ValueError(f"{path!r}: the architecture record is invalid ({what}); the file was altered "
-                          "or damaged after saving.")
+        return ValueError(f"{path!r}: the architecture record is invalid ({what}); the "
+                          "file was altered or damaged after saving.")
 
     layers = architecture.get("layers")
     if not isinstance(layers, list):
         raise invalid(f"'layers' must be a list, got {type(layers).__name__}")
     for i, config in enumerate(layers):
         if not isinstance(config, dict):
-            raise invalid(f"layer {i} must be a JSON object, got {type(config).__name__}")
-    needed = sorted(f"{i}.{key}" for i, config in enumerate(layers) if config.get("type") == "Dense"
-                    for key in "Wb")
+            raise invalid(f"layer {i} must be a JSON object, "
+                          f"got {type(config).__name__}")
+    needed = sorted(f"{i}.{key}" for i, config in enumerate(layers)
+                    if config.get("type") == "Dense" for key in "Wb")
     if set(arrays) != set(needed):
-        raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the architecture, "
-                         f"which needs {needed}.")
+        raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the "
+                         f"architecture, which needs {needed}.")
     dense_sizes = []
     for i, config in enumerate(layers):
         if config.get("type") != "Dense":
@@ -261,11 +287,14 @@ def _check_sizes(architecture, arrays, path):
             if isinstance(size, bool) or not isinstance(size, int) or size < 1:
                 raise invalid(f"layer {i} has {key}={size!r}, not a positive integer")
         W, b = arrays[f"{i}.W"], arrays[f"{i}.b"]
-        for name, array, shape in ((f"{i}.W", W, (n_in, n_out)), (f"{i}.b", b, (n_out,))):
+        for name, array, shape in ((f"{i}.W", W, (n_in, n_out)),
+                                   (f"{i}.b", b, (n_out,))):
             if array.shape != shape:
-                raise ValueError(f"{path!r}: weight {name!r} has shape {array.shape} and dtype {array.dtype}; "
-                                 f"the architecture needs {shape} (Dense layer {i} with {n_in} inputs and "
-                                 f"{n_out} outputs). The file was altered or damaged after saving.")
+                raise ValueError(f"{path!r}: weight {name!r} has shape {array.shape} "
+                                 f"and dtype {array.dtype}; the architecture needs "
+                                 f"{shape} (Dense layer {i} with {n_in} inputs and "
+                                 f"{n_out} outputs). The file was altered or damaged "
+                                 f"after saving.")
         dense_sizes.append((n_in, n_out))
     if architecture.get("class") == "MLP":
         mlp = architecture.get("mlp")
@@ -273,32 +302,40 @@ def _check_sizes(architecture, arrays, path):
         if (not isinstance(sizes, list) or len(sizes) < 2
                 or list(zip(sizes[:-1], sizes[1:])) != dense_sizes
                 or any(isinstance(n, bool) or not isinstance(n, int) for n in sizes)):
-            raise invalid(f"the MLP sizes {sizes!r} do not match its Dense layers {dense_sizes}")
+            raise invalid(f"the MLP sizes {sizes!r} do not match its Dense layers "
+                          f"{dense_sizes}")
 
 
 def _build(architecture, path):
-    """A fresh network from the architecture record (its weights are overwritten by the caller)."""
+    """A fresh network from the architecture record (its weights are overwritten by the
+    caller)."""
     try:
         dtype = np.dtype(architecture["dtype"])
         if architecture["class"] == "MLP":
             mlp = architecture["mlp"]
             out = mlp["output_activation"]
             model = MLP(mlp["sizes"], activation=_activation(mlp["activation"]),
-                        output_activation=None if out is None else _activation(out), init="zeros", dtype=dtype)
-            if [_layer_config(i, layer) for i, layer in enumerate(model.layers)] != architecture["layers"]:
+                        output_activation=None if out is None else _activation(out),
+                        init="zeros", dtype=dtype)
+            if ([_layer_config(i, layer) for i, layer in enumerate(model.layers)]
+                    != architecture["layers"]):
                 raise ValueError("the MLP settings and the layer list disagree")
             return model
         if architecture["class"] == "Sequential":
-            return Sequential([_layer(config, dtype) for config in architecture["layers"]])
+            return Sequential([_layer(config, dtype)
+                               for config in architecture["layers"]])
         raise ValueError(f"unknown network class {architecture['class']!r}")
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RecursionError) as exc:
-        raise ValueError(f"{path!r}: the architecture record is invalid ({type(exc).__name__}: {exc}).") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
+            RecursionError) as exc:
+        raise ValueError(f"{path!r}: the architecture record is invalid "
+                         f"({type(exc).__name__}: {exc}).") from None
 
 
 def _activation(config):
     options = config["options"]
     if not isinstance(options, dict):
-        raise TypeError(f"activation options must be a JSON object, got {type(options).__name__}")
+        raise TypeError(f"activation options must be a JSON object, "
+                        f"got {type(options).__name__}")
     return get_activation(config["name"], **options)
 
 

@@ -7,10 +7,12 @@ Every surface gives its value, its gradient, a standard starting point and its
 minimum, and :func:`trajectory` runs any :mod:`nnlearn.optim` optimizer on it,
 because optimizers work on any ``(param, grad)`` pairs.
 
-* ``quadratic``: :math:`\tfrac12(x^2 + \kappa y^2)`, condition number :math:`\kappa`; minimum at :math:`(0, 0)`;
+* ``quadratic``: :math:`\tfrac12(x^2 + \kappa y^2)`, condition number :math:`\kappa`;
+  minimum at :math:`(0, 0)`;
 * ``rosenbrock``: :math:`(1 - x)^2 + 100\,(y - x^2)^2`; minimum at :math:`(1, 1)`;
 * ``saddle``: :math:`\tfrac12(x^2 - y^2) + \tfrac14 y^4`; minima at :math:`(0, \pm 1)`;
-* ``beale``: :math:`(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2`; minimum at :math:`(3, 0.5)`.
+* ``beale``: :math:`(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2`;
+  minimum at :math:`(3, 0.5)`.
 
 The saddle has a saddle point at the origin (a minimum along :math:`x`, a
 maximum along :math:`y`) and two minima at :math:`(0, \pm 1)` with
@@ -24,7 +26,8 @@ import numpy as np
 from ._validation import check_array, check_int, check_positive, unknown_name
 from .optim import Optimizer
 
-__all__ = ["Surface", "quadratic", "rosenbrock", "saddle", "beale", "SURFACES", "get", "trajectory"]
+__all__ = ["Surface", "quadratic", "rosenbrock", "saddle", "beale", "SURFACES", "get",
+           "trajectory"]
 
 
 class Surface:
@@ -57,7 +60,8 @@ class Surface:
         return float(self._value(x, y))
 
     def value(self, x, y):
-        """:math:`L` at ``x``, ``y`` (arrays of the same shape, e.g. from ``np.meshgrid``)."""
+        """:math:`L` at ``x``, ``y`` (arrays of the same shape, e.g. from
+        ``np.meshgrid``)."""
         return self._value(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
     def gradient(self, theta):
@@ -66,7 +70,8 @@ class Surface:
         return np.array(self._gradient(x, y), dtype=float)
 
     def grid(self, n=200):
-        """``(X, Y, Z)`` on an ``n`` by ``n`` grid over ``bounds``, for ``contour`` plots."""
+        """``(X, Y, Z)`` on an ``n`` by ``n`` grid over ``bounds``, for ``contour``
+        plots."""
         n = check_int(n, "n", minimum=2)
         (x0, x1), (y0, y1) = self.bounds
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
@@ -77,36 +82,44 @@ class Surface:
 
 
 def quadratic(kappa=10.0):
-    r"""The ill-conditioned bowl :math:`\tfrac12(x^2 + \kappa y^2)`: Hessian eigenvalues 1 and :math:`\kappa`.
+    r"""The ill-conditioned bowl :math:`\tfrac12(x^2 + \kappa y^2)`: Hessian eigenvalues
+    1 and :math:`\kappa`.
 
     Plain gradient descent converges for :math:`\eta < 2/\kappa` (the largest
     eigenvalue) and moves along :math:`x` at a rate set by the smallest, so
     the larger :math:`\kappa`, the slower it gets.
     """
     kappa = check_positive(kappa, "kappa")
-    return Surface(f"quadratic (kappa={kappa:g})", lambda x, y: 0.5 * (x ** 2 + kappa * y ** 2),
+    return Surface(f"quadratic (kappa={kappa:g})",
+                   lambda x, y: 0.5 * (x ** 2 + kappa * y ** 2),
                    lambda x, y: (x, kappa * y), start=(-4.0, 1.5), minima=[(0.0, 0.0)],
                    bounds=((-5.0, 5.0), (-2.0, 2.0)))
 
 
 def rosenbrock():
-    r"""Rosenbrock's banana :math:`(1 - x)^2 + 100(y - x^2)^2`: a curved, flat-bottomed valley."""
+    r"""Rosenbrock's banana :math:`(1 - x)^2 + 100(y - x^2)^2`: a curved, flat-bottomed
+    valley."""
     return Surface("rosenbrock", lambda x, y: (1 - x) ** 2 + 100 * (y - x ** 2) ** 2,
-                   lambda x, y: (-2 * (1 - x) - 400 * x * (y - x ** 2), 200 * (y - x ** 2)),
-                   start=(-1.5, 2.0), minima=[(1.0, 1.0)], bounds=((-2.0, 2.0), (-1.0, 3.0)))
+                   lambda x, y: (-2 * (1 - x) - 400 * x * (y - x ** 2),
+                                 200 * (y - x ** 2)),
+                   start=(-1.5, 2.0), minima=[(1.0, 1.0)],
+                   bounds=((-2.0, 2.0), (-1.0, 3.0)))
 
 
 def saddle():
-    r"""A saddle point at the origin between two minima: :math:`\tfrac12(x^2 - y^2) + \tfrac14 y^4`."""
+    r"""A saddle point at the origin between two minima:
+    :math:`\tfrac12(x^2 - y^2) + \tfrac14 y^4`."""
     return Surface("saddle", lambda x, y: 0.5 * (x ** 2 - y ** 2) + 0.25 * y ** 4,
-                   lambda x, y: (x, -y + y ** 3), start=(-1.5, 1e-3), minima=[(0.0, 1.0), (0.0, -1.0)],
-                   bounds=((-2.0, 2.0), (-1.6, 1.6)))
+                   lambda x, y: (x, -y + y ** 3), start=(-1.5, 1e-3),
+                   minima=[(0.0, 1.0), (0.0, -1.0)], bounds=((-2.0, 2.0), (-1.6, 1.6)))
 
 
 def beale():
-    r"""Beale's function: flat plateaus and steep walls, minimum 0 at :math:`(3, 0.5)`."""
+    r"""Beale's function: flat plateaus and steep walls, minimum 0 at
+    :math:`(3, 0.5)`."""
     def value(x, y):
-        return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
+        return ((1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2
+                + (2.625 - x + x * y ** 3) ** 2)
 
     def gradient(x, y):
         a, b, c = 1.5 - x + x * y, 2.25 - x + x * y ** 2, 2.625 - x + x * y ** 3
@@ -117,33 +130,41 @@ def beale():
 
 
 def _point(theta):
-    """``theta`` as a point ``(x, y)`` of two finite floats, or a clear error naming ``theta``."""
-    if isinstance(theta, np.ndarray) and theta.shape == (2,) and theta.dtype == np.float64:
-        return theta  # the common case, from trajectory or a learner's np.array([x, y]): no more checks
+    """``theta`` as a point ``(x, y)`` of two finite floats, or a clear error naming
+    ``theta``."""
+    if (isinstance(theta, np.ndarray) and theta.shape == (2,)
+            and theta.dtype == np.float64):
+        # the common case, from trajectory or a learner's np.array([x, y]):
+        # no more checks
+        return theta
     theta = check_array(theta, "theta", ndim=1)
     if theta.shape != (2,):
-        raise ValueError(f"`theta` must be a point (x, y) of shape (2,), got shape {theta.shape}.")
+        raise ValueError(f"`theta` must be a point (x, y) of shape (2,), "
+                         f"got shape {theta.shape}.")
     return theta
 
 
 #: Name → constructor table used by :func:`get`.
-SURFACES = {"quadratic": quadratic, "rosenbrock": rosenbrock, "saddle": saddle, "beale": beale}
+SURFACES = {"quadratic": quadratic, "rosenbrock": rosenbrock, "saddle": saddle,
+            "beale": beale}
 
 
 def get(name, **options):
-    """Return the surface called ``name`` (options such as ``kappa`` go to its constructor)."""
+    """Return the surface called ``name`` (options such as ``kappa`` go to its
+    constructor)."""
     return _get(name, "name", options)
 
 
 def _get(name, arg, options):
     if isinstance(name, Surface):
         if options:
-            raise TypeError(f"options {sorted(options)} apply only to a surface given by name, "
-                            f"not to the Surface {name.name!r}.")
+            raise TypeError(f"options {sorted(options)} apply only to a surface given "
+                            f"by name, not to the Surface {name.name!r}.")
         return name
     if not isinstance(name, str):
-        raise TypeError(f"`{arg}` must be a surface name (str), one of {sorted(SURFACES)}, or a Surface, "
-                        f"got {type(name).__name__} {name!r}. Hint: pass one surface at a time, e.g. "
+        raise TypeError(f"`{arg}` must be a surface name (str), one of "
+                        f"{sorted(SURFACES)}, or a Surface, got {type(name).__name__} "
+                        f"{name!r}. Hint: pass one surface at a time, e.g. "
                         "get('rosenbrock').")
     if name not in SURFACES:
         raise unknown_name("surface", name, SURFACES)
@@ -152,7 +173,8 @@ def _get(name, arg, options):
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         takes = f"takes only {accepted}" if accepted else "takes no options"
-        raise TypeError(f"Unknown option(s) {unknown} for the surface {name!r}, which {takes}.")
+        raise TypeError(f"Unknown option(s) {unknown} for the surface {name!r}, "
+                        f"which {takes}.")
     return make(**options)
 
 
@@ -179,9 +201,11 @@ def trajectory(surface, optimizer, steps, *, start=None):
     """
     surface = _get(surface, "surface", {})
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"`optimizer` must be an nnlearn optimizer, got {type(optimizer).__name__}.")
+        raise TypeError(f"`optimizer` must be an nnlearn optimizer, "
+                        f"got {type(optimizer).__name__}.")
     steps = check_int(steps, "steps", minimum=0)
-    theta = check_array(surface.start if start is None else start, "start", ndim=1).astype(float).copy()
+    theta = check_array(surface.start if start is None else start, "start", ndim=1)
+    theta = theta.astype(float).copy()
     if theta.shape != (2,):
         raise ValueError(f"`start` must be a point (x, y), got shape {theta.shape}.")
     grad = np.zeros(2)

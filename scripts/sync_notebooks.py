@@ -16,13 +16,22 @@ import sys
 
 import jupytext
 import nbformat
+import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SETUP = '''# Setup for Colab, Binder or a JupyterHub: install nnlearn if this kernel does not have it.
+
+
+def repository_url():
+    """The book's repository, as set (once) in _config.yml."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    return config["repository"]["url"].rstrip("/")
+
+
+SETUP = f'''# Setup for Colab, Binder or a JupyterHub: install nnlearn if this kernel does not have it.
 try:
     import nnlearn
 except ImportError:
-    %pip install --quiet "nnlearn[course] @ git+https://github.com/nnlearn/nnlearn"'''
+    %pip install --quiet "nnlearn[course] @ git+{repository_url()}"'''
 
 
 def chapters():

@@ -110,10 +110,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def open_page(browser, base, path):
-    """Load ``path`` in a fresh page; returns (page, problems) where problems lists console errors,
-    page errors, failed requests and any request that leaves the site (those are blocked)."""
-    context = browser.new_context()
+def open_page(browser, base, path, viewport=(1366, 768)):
+    """Load ``path`` in a fresh page (a laptop's 1366×768 unless ``viewport`` says otherwise); returns
+    (page, problems) where problems lists console errors, page errors, failed requests and any request
+    that leaves the site (those are blocked)."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     problems = []
 
@@ -162,3 +163,23 @@ def image_problems(page):
         new Promise(res => { img.onload = img.onerror = res; })))""")
     broken = page.evaluate("[...document.images].filter(i => i.naturalWidth === 0).map(i => i.src.slice(0, 80))")
     return [f"image did not load: {src}" for src in broken]
+
+
+def overflow_problems(page):
+    """Code and output blocks (``pre``) inside the article that scroll sideways.
+
+    Hidden code (toggled cells, collapsed dropdowns) is opened first, since a reader may open it."""
+    page.evaluate("""() => {
+        document.querySelectorAll('main details').forEach(d => { d.open = true; });
+        document.querySelectorAll('main .toggle-hidden, main .toggle-details__container')
+            .forEach(e => e.classList.remove('toggle-hidden'));
+        document.querySelectorAll('main .cell.tag_hide-input .cell_input, main .hide-input')
+            .forEach(e => { e.style.display = 'block'; });
+    }""")
+    wide = page.evaluate("""() => [...document.querySelectorAll('main .bd-article pre')]
+        .filter(p => p.getClientRects().length && p.scrollWidth > p.clientWidth + 1)
+        .map(p => {
+            const longest = p.innerText.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '');
+            return `${p.scrollWidth}px in ${p.clientWidth}px: ${longest.slice(0, 100)}`;
+        })""")
+    return [f"pre scrolls sideways ({w})" for w in wide]

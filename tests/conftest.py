@@ -1,15 +1,108 @@
-"""Shared test settings: deterministic hypothesis runs and a seeded generator fixture."""
+"""Shared test settings: deterministic hypothesis runs, a seeded generator, and the built book.
+
+The book is built once per test run (``site``) and shared by every test that checks it
+(``test_book*.py``); ``browser`` is one Chromium for all of them and ``base`` the URL of a local server.
+For development only, ``NNLEARN_BOOK_SITE=/path/to/_build/html`` reuses a site built earlier instead of
+building one; `make test` and CI never set it.
+
+`make test` runs the suite on two processes with pytest-xdist (``-n 2 --dist loadgroup``). Each test
+file is one group, so a module-scoped fixture (a JupyterLab server, an nbgrader course, a trained
+network) is built once; every test that uses the book joins the group ``book``, so one process builds it
+while the other runs the rest. The build is also guarded by a file lock in the run's shared temporary
+folder, so it happens once per run however the tests are distributed.
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
+from filelock import FileLock
 from hypothesis import settings
+
+from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT, require, serve
 
 # Same examples on every run (and in CI): a failure can always be reproduced.
 settings.register_profile("nnlearn", derandomize=True, max_examples=100, deadline=None)
 settings.load_profile("nnlearn")
+
+VENDORED = ROOT / "_vendor" / "vendor"
 
 
 @pytest.fixture
 def rng():
     """A generator with a fixed seed, so every test sees the same numbers."""
     return np.random.default_rng(12345)
+
+
+def pytest_configure(config):
+    # pytest-xdist registers this marker itself; without xdist the groups are simply unused.
+    config.addinivalue_line("markers", "xdist_group(name): run the group's tests on one process")
+
+
+def pytest_collection_modifyitems(items):
+    """Group the tests for ``--dist loadgroup``: one group per file, and ``book`` for the book's."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = "book" if "site" in getattr(item, "fixturenames", ()) else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _build_book(out):
+    """Build the book into ``out`` with warnings as errors; returns (exit code, log tail, seconds)."""
+    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n",
+         "--keep-going"], capture_output=True, text=True, timeout=1800)
+    log = f"{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    return result.returncode, log, time.perf_counter() - start
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The book built with -W -n --keep-going, once per run; returns its html folder."""
+    reuse = os.environ.get("NNLEARN_BOOK_SITE")
+    if reuse:
+        return pathlib.Path(reuse)
+    if not (VENDORED / "mathjax" / "tex-chtml-full.js").exists():
+        pytest.fail("the npm assets are missing: run `make vendor` (the README's commands do)")
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, common to the xdist workers
+    out, record = shared / "book", shared / "book-build.json"
+    with FileLock(str(shared / "book-build.lock")):
+        if not record.exists():
+            code, log, seconds = _build_book(out)
+            record.write_text(json.dumps({"code": code, "log": log, "seconds": seconds}))
+            print(f"\nbook built in {seconds:.1f} s")
+        built = json.loads(record.read_text())
+    if built["code"] != 0:
+        pytest.fail(f"the book build failed (exit {built['code']}):\n{built['log']}")
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for the whole session."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright is not installed")
+    require(os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def base(site):
+    """The built book served on 127.0.0.1 for the session."""
+    with serve(site) as url:
+        yield url
