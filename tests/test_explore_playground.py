@@ -1,5 +1,8 @@
 """Playground: data sets, features, training (against nnlearn.fit), reset/step, drawing in place, the widget's
-controls, Play/Step/Reset, and clear errors for bad parameters."""
+controls, Play/Step/Reset, its layout and text size on a phone, and clear errors for bad
+parameters."""
+
+import io
 
 import numpy as np
 import pytest
@@ -206,6 +209,58 @@ def test_play_step_and_reset_buttons():
     assert pg.epoch == 9
     pg._reset_button.click()
     assert pg.epoch == 0 and pg.result["epoch"] == 0
+
+
+# On a 390 px phone the book's content column is 358 px wide (measured in Chromium).
+PHONE_COLUMN = 358
+
+
+def _pixels(length):
+    """The pixels of a fixed CSS length such as '290px', or None (relative, auto or unset)."""
+    return float(length[:-2]) if isinstance(length, str) and length.endswith("px") else None
+
+
+def test_widget_layout_reflows_on_a_phone():
+    """The saved widget state (what the static page's HTML manager renders): no box or
+    control is fixed wider than a phone's column, the two columns wrap, and the figure
+    takes the width of its column instead of a fixed pixel width."""
+    from ipywidgets.embed import dependency_state, embed_data
+
+    box = Playground().widget()
+    saved = dependency_state(box, drop_defaults=False)  # this widget's models only
+    data = embed_data(views=[box], drop_defaults=False, state=saved)
+    state = data["manager_state"]["state"]
+    layouts = {f"IPY_MODEL_{key}": model["state"] for key, model in state.items()
+               if model["model_name"] == "LayoutModel"}
+    widgets = {key: model for key, model in state.items() if "layout" in model["state"]}
+    assert len(widgets) >= len(Playground.defaults) + 6  # controls, boxes, buttons, image
+    for key, model in widgets.items():
+        layout = layouts[model["state"]["layout"]]
+        basis = (layout["flex"] or "").split()[2:]
+        for length in (layout["width"], layout["min_width"], *basis):
+            px = _pixels(length)
+            assert px is None or px <= PHONE_COLUMN, (model["model_name"], length)
+    root = layouts[state[data["view_specs"][0]["model_id"]]["state"]["layout"]]
+    assert root["flex_flow"] == "row wrap"
+    (image,) = [m for m in widgets.values() if m["model_name"] == "ImageModel"]
+    image_layout = layouts[image["state"]["layout"]]
+    assert image_layout["width"] == "100%" and image_layout["height"] == "auto"
+
+
+def test_figure_text_is_at_least_9px_on_a_phone():
+    """Shown as wide as a phone's column, every text of the figure (ticks, labels,
+    legends, status line) is at least 9 px tall on screen."""
+    from matplotlib.text import Text
+    from PIL import Image
+
+    pg = Playground()
+    pg.step(2)
+    png_width = Image.open(io.BytesIO(pg.render())).size[0]
+    texts = [t for t in pg.fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert len(texts) >= 20
+    for text in texts:
+        on_screen = text.get_fontsize() * pg.fig.dpi / 72 * PHONE_COLUMN / png_width
+        assert on_screen >= 9, (text.get_text(), round(on_screen, 2))
 
 
 def test_invalid_parameters_raise_clear_errors():

@@ -29,7 +29,8 @@ from .perceptron import PerceptronExplorer
 from .regularization import RegularizationExplorer
 from .scaling import ScalingExplorer
 
-__all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer", "ActivationExplorer",
-           "LossExplorer", "BackpropExplorer", "OptimizerRace",
+__all__ = ["flipbook", "Flipbook", "Explorer", "NetworkExplorer", "PerceptronExplorer",
+           "ActivationExplorer", "LossExplorer", "BackpropExplorer", "OptimizerRace",
            "ApproximationExplorer", "RegularizationExplorer",
-           "InitializationExplorer", "ScalingExplorer", "KMeansExplorer", "Playground", "ConvolutionExplorer"]
+           "InitializationExplorer", "ScalingExplorer", "KMeansExplorer", "Playground",
+           "ConvolutionExplorer"]

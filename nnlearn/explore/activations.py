@@ -1,4 +1,5 @@
-r"""The activation explorer: an activation, its derivative, and what it does to a layer's pre-activations.
+r"""The activation explorer: an activation, its derivative, and what it does to a
+layer's pre-activations.
 
 A layer computes pre-activations :math:`z` and passes them through an
 activation :math:`f`.  :class:`ActivationExplorer` shows, for one element-wise
@@ -32,12 +33,14 @@ True
 import numpy as np
 
 from .. import activations
-from .._validation import check_int, check_positive, check_real, check_rng, unknown_name
+from .._validation import (check_int, check_positive, check_real, check_rng,
+                           unknown_name)
 from .explorer import Explorer
 
 __all__ = ["ActivationExplorer", "ELEMENTWISE_ACTIVATIONS", "Z_RANGE"]
 
-#: The names the explorer offers, every element-wise activation of :mod:`nnlearn.activations`.
+#: The names the explorer offers, every element-wise activation of
+#: :mod:`nnlearn.activations`.
 ELEMENTWISE_ACTIVATIONS = ("linear", "step", "sigmoid", "tanh", "relu", "leaky_relu")
 
 # Okabe-Ito colours.
@@ -49,8 +52,9 @@ Z_RANGE = (-8.0, 8.0)
 # Vertical range of the curve panel and histogram bins of f(z), per activation.
 _CURVE_YLIM = {"linear": (-8.5, 8.5), "step": (-0.15, 1.15), "sigmoid": (-0.15, 1.15),
                "tanh": (-1.15, 1.15), "relu": (-1.0, 8.5), "leaky_relu": (-1.0, 8.5)}
-_CURVE_YTICKS = {"linear": (-8, -4, 0, 4, 8), "step": (0, 0.5, 1), "sigmoid": (0, 0.25, 0.5, 0.75, 1),
-                 "tanh": (-1, -0.5, 0, 0.5, 1), "relu": (0, 2, 4, 6, 8), "leaky_relu": (0, 2, 4, 6, 8)}
+_CURVE_YTICKS = {"linear": (-8, -4, 0, 4, 8), "step": (0, 0.5, 1),
+                 "sigmoid": (0, 0.25, 0.5, 0.75, 1), "tanh": (-1, -0.5, 0, 0.5, 1),
+                 "relu": (0, 2, 4, 6, 8), "leaky_relu": (0, 2, 4, 6, 8)}
 _BINS = 64
 
 
@@ -60,13 +64,14 @@ def _output_edges(name):
         low, high = (0.0, 1.0) if name == "sigmoid" else (-0.25, 1.25)
     elif name == "tanh":
         low, high = -1.0, 1.0
-    else:  # unbounded outputs: the same bins as z, so the two histograms compare directly
+    else:  # unbounded outputs: the same bins as z, so the histograms compare directly
         low, high = Z_RANGE
     return np.linspace(low, high, _BINS + 1)
 
 
 class ActivationExplorer(Explorer):
-    r"""Pick an activation; see :math:`f`, :math:`f'` and how :math:`z \sim \mathcal N(\mu, s^2)` passes through :math:`f`.
+    r"""Pick an activation; see :math:`f`, :math:`f'` and how
+    :math:`z \sim \mathcal N(\mu, s^2)` passes through :math:`f`.
 
     Parameters
     ----------
@@ -101,33 +106,40 @@ class ActivationExplorer(Explorer):
 
     * ``"activation"`` (the name), ``"z_grid"``, ``"f"`` and ``"f_prime"``:
       the curves :math:`f` and :math:`f'` on ``z_grid``;
-    * ``"z"`` and ``"a"``: the samples :math:`z` and :math:`a = f(z)`, shape ``(n_samples,)``;
+    * ``"z"`` and ``"a"``: the samples :math:`z` and :math:`a = f(z)`, shape
+      ``(n_samples,)``;
     * ``"z_edges"``, ``"z_counts"``: histogram of :math:`z` (``np.histogram``);
     * ``"a_edges"``, ``"a_counts"``: histogram of :math:`f(z)`, over :math:`[0, 1]`
       for the sigmoid, :math:`[-1, 1]` for tanh, :math:`[-0.25, 1.25]` for the step
       and :data:`Z_RANGE` otherwise;
     * ``"mean_derivative"``: :math:`\frac1n \sum_i f'(z_i)`;
-    * ``"fraction_small_derivative"``: the fraction of samples with :math:`f'(z_i) < 0.01`;
+    * ``"fraction_small_derivative"``: the fraction of samples with
+      :math:`f'(z_i) < 0.01`;
     * ``"fraction_zero_derivative"``: the fraction with :math:`f'(z_i) = 0`;
     * ``"fraction_outside"``: the fraction of :math:`z_i` outside :data:`Z_RANGE`.
     """
 
     defaults = {"activation": "sigmoid", "mean": 0.0, "std": 1.0}
 
-    def __init__(self, *, n_samples=4000, rng=None, figsize=(8, 3.4), dpi=80, **params):
+    def __init__(self, *, n_samples=4000, rng=None, figsize=(8, 3.4), dpi=80,
+                 **params):
         self.n_samples = check_int(n_samples, "n_samples", minimum=1)
         self._noise = check_rng(rng).standard_normal(self.n_samples)
         self.z_grid = np.linspace(*Z_RANGE, 401)
         self.z_edges = np.linspace(*Z_RANGE, _BINS + 1)
-        self._functions = {name: activations.get(name) for name in ELEMENTWISE_ACTIVATIONS}
-        self._curves = {name: (f(self.z_grid), f.derivative(self.z_grid)) for name, f in self._functions.items()}
+        self._functions = {name: activations.get(name)
+                           for name in ELEMENTWISE_ACTIVATIONS}
+        self._curves = {name: (f(self.z_grid), f.derivative(self.z_grid))
+                        for name, f in self._functions.items()}
         self._edges = {name: _output_edges(name) for name in ELEMENTWISE_ACTIVATIONS}
         super().__init__(figsize=figsize, dpi=dpi, **params)
 
-    # -- computation ----------------------------------------------------------------------------
+    # -- computation ------------------------------------------------------------------
 
     def update(self, activation, mean, std):
-        """Compute the curves, the samples, their histograms and the derivative statistics (see Notes)."""
+        """Compute the curves, the samples, their histograms and the derivative
+        statistics
+        (see Notes)."""
         name = self._check_activation(activation)
         mean = check_real(mean, "mean")
         std = check_positive(std, "std")
@@ -154,44 +166,52 @@ class ActivationExplorer(Explorer):
     def _check_activation(activation):
         if not isinstance(activation, str):
             raise TypeError(f"`activation` must be an activation name (str), one of "
-                            f"{list(ELEMENTWISE_ACTIVATIONS)}, got {type(activation).__name__} {activation!r}.")
+                            f"{list(ELEMENTWISE_ACTIVATIONS)}, "
+                            f"got {type(activation).__name__} {activation!r}.")
         if activation == "softmax":
-            raise ValueError("`activation` must be element-wise, got 'softmax': softmax maps a whole row "
-                             "of scores to probabilities, so it has no curve f(z) or derivative f'(z) to "
-                             f"plot. Choose one of {list(ELEMENTWISE_ACTIVATIONS)}.")
+            raise ValueError("`activation` must be element-wise, got 'softmax': "
+                             "softmax maps a whole row of scores to probabilities, so "
+                             "it has no curve f(z) or derivative f'(z) to plot. "
+                             f"Choose one of {list(ELEMENTWISE_ACTIVATIONS)}.")
         if activation not in ELEMENTWISE_ACTIVATIONS:
             raise unknown_name("activation", activation, ELEMENTWISE_ACTIVATIONS)
         return activation
 
-    # -- figure ---------------------------------------------------------------------------------
+    # -- figure -----------------------------------------------------------------------
 
     def _init_figure(self, fig):
         import matplotlib as mpl
         from matplotlib.ticker import MaxNLocator
 
-        # A fixed layout: with a layout engine, every savefig makes an extra dry-run draw to lay the
-        # figure out, which doubles the cost of a redraw.  None removes the engine ("none" would leave
-        # a placeholder engine that still triggers the dry run) unless rcParams ask for one.
-        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        # A fixed layout: with a layout engine, every savefig makes an extra dry-run
+        # draw to lay the figure out, which doubles the cost of a redraw.  None removes
+        # the engine ("none" would leave a placeholder engine that still triggers the
+        # dry run) unless rcParams ask for one.
+        with mpl.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
         ax_f, ax_a = fig.subplots(1, 2, width_ratios=(1.25, 1),
-                                  gridspec_kw={"left": 0.08, "right": 0.98, "bottom": 0.15, "top": 0.88,
+                                  gridspec_kw={"left": 0.08, "right": 0.98,
+                                               "bottom": 0.15, "top": 0.88,
                                                "wspace": 0.3})
         zeros = np.zeros(_BINS)
-        # The histogram of z is drawn behind the curves, scaled to the height of the panel (its shape is
-        # what matters there; the counts of f(z) are on the right).  One axes, not a twin: cheaper to draw.
-        self._z_hist = ax_f.stairs(zeros, self.z_edges, fill=True, color=_GREY, alpha=0.35,
-                                   label="z histogram")
-        (self._f_line,) = ax_f.plot(self.z_grid, np.zeros_like(self.z_grid), color=_BLUE, lw=2, label="f(z)")
-        (self._d_line,) = ax_f.plot(self.z_grid, np.zeros_like(self.z_grid), color=_VERMILLION, lw=2,
-                                    ls="--", label="f'(z)")
+        # The histogram of z is drawn behind the curves, scaled to the height of the
+        # panel (its shape is what matters there; the counts of f(z) are on the right).
+        # One axes, not a twin: cheaper to draw.
+        self._z_hist = ax_f.stairs(zeros, self.z_edges, fill=True, color=_GREY,
+                                   alpha=0.35, label="z histogram")
+        (self._f_line,) = ax_f.plot(self.z_grid, np.zeros_like(self.z_grid),
+                                    color=_BLUE, lw=2, label="f(z)")
+        (self._d_line,) = ax_f.plot(self.z_grid, np.zeros_like(self.z_grid),
+                                    color=_VERMILLION, lw=2, ls="--", label="f'(z)")
         ax_f.axhline(0, color="0.3", lw=0.6)
         ax_f.set(xlim=Z_RANGE, xlabel="pre-activation z", ylabel="f(z) and f'(z)")
         for ax in (ax_f, ax_a):
             ax.xaxis.set_major_locator(MaxNLocator(5))
         ax_a.yaxis.set_major_locator(MaxNLocator(4))
         ax_f.legend(loc="upper left", fontsize="small")
-        self._a_hist = ax_a.stairs(zeros, self._edges["sigmoid"], fill=True, color=_GREEN, alpha=0.8)
+        self._a_hist = ax_a.stairs(zeros, self._edges["sigmoid"], fill=True,
+                                   color=_GREEN, alpha=0.8)
         ax_a.set(xlabel="activation a = f(z)", ylabel="samples per bin of f(z)")
         self._ax_f, self._ax_a = ax_f, ax_a
         self._title = fig.suptitle("", fontsize="medium")
@@ -222,10 +242,11 @@ class ActivationExplorer(Explorer):
 
         style = {"description_width": "initial"}
         return {
-            "activation": widgets.Dropdown(options=list(ELEMENTWISE_ACTIVATIONS), value=self.params["activation"],
+            "activation": widgets.Dropdown(options=list(ELEMENTWISE_ACTIVATIONS),
+                                           value=self.params["activation"],
                                            description="activation f", style=style),
-            "mean": widgets.FloatSlider(value=self.params["mean"], min=-4.0, max=4.0, step=0.1,
-                                        description="mean of z", style=style),
-            "std": widgets.FloatSlider(value=self.params["std"], min=0.1, max=3.0, step=0.1,
-                                       description="std of z", style=style),
+            "mean": widgets.FloatSlider(value=self.params["mean"], min=-4.0, max=4.0,
+                                        step=0.1, description="mean of z", style=style),
+            "std": widgets.FloatSlider(value=self.params["std"], min=0.1, max=3.0,
+                                       step=0.1, description="std of z", style=style),
         }

@@ -1,4 +1,5 @@
-r"""A live explorer of backpropagation through the course notes' 2 → 2 → 1 network (Chapter 6).
+r"""A live explorer of backpropagation through the course notes' 2 → 2 → 1 network
+(Chapter 6).
 
 :class:`BackpropExplorer` draws the network as a diagram and steps through
 its forward and backward pass one stage at a time.  The network is the one
@@ -6,8 +7,10 @@ of the course notes, in their notation, with sigmoid hidden units added:
 
 .. math::
 
-    O_{11} &= x_{11} w^1_{11} + x_{12} w^1_{21} + b_{11}, \qquad a_{11} = \sigma(O_{11}), \\
-    O_{12} &= x_{11} w^1_{12} + x_{12} w^1_{22} + b_{12}, \qquad a_{12} = \sigma(O_{12}), \\
+    O_{11} &= x_{11} w^1_{11} + x_{12} w^1_{21} + b_{11}, \qquad
+        a_{11} = \sigma(O_{11}), \\
+    O_{12} &= x_{11} w^1_{12} + x_{12} w^1_{22} + b_{12}, \qquad
+        a_{12} = \sigma(O_{12}), \\
     O_{21} &= w^2_{11} a_{11} + w^2_{21} a_{12} + b_{21}, \qquad \hat y = f(O_{21}), \\
     L &= (\hat y - y)^2,
 
@@ -19,19 +22,22 @@ weight :math:`w^l_{ij}` goes from unit :math:`i` of one layer to unit
 .. math::
 
     \frac{\partial L}{\partial \hat y} = 2(\hat y - y), \qquad
-    \delta_{21} = \frac{\partial L}{\partial O_{21}} = \frac{\partial L}{\partial \hat y}\, f'(O_{21}), \qquad
+    \delta_{21} = \frac{\partial L}{\partial O_{21}}
+        = \frac{\partial L}{\partial \hat y}\, f'(O_{21}), \qquad
     \frac{\partial L}{\partial w^2_{j1}} = \delta_{21}\, a_{1j}, \qquad
     \frac{\partial L}{\partial b_{21}} = \delta_{21}, \\
-    \delta_{1j} = \frac{\partial L}{\partial O_{1j}} = \delta_{21}\, w^2_{j1}\, \sigma'(O_{1j}), \qquad
+    \delta_{1j} = \frac{\partial L}{\partial O_{1j}}
+        = \delta_{21}\, w^2_{j1}\, \sigma'(O_{1j}), \qquad
     \frac{\partial L}{\partial w^1_{ij}} = \delta_{1j}\, x_{1i}, \qquad
     \frac{\partial L}{\partial b_{1j}} = \delta_{1j}, \qquad
     \frac{\partial L}{\partial x_{1i}} = \sum_j \delta_{1j}\, w^1_{ij},
 
 and a last stage takes one gradient-descent step
 :math:`w \leftarrow w - \eta\, \partial L/\partial w` on every weight and bias.
-All numbers come from :class:`nnlearn.layers.Dense`, :class:`nnlearn.layers.Activation`
-and :class:`nnlearn.losses.MSE` (:func:`backprop_221`); the explorer only
-decides which of them the diagram shows at each of the :data:`STAGES`.
+All numbers come from :class:`nnlearn.layers.Dense`,
+:class:`nnlearn.layers.Activation` and :class:`nnlearn.losses.MSE`
+(:func:`backprop_221`); the explorer only decides which of them the diagram shows
+at each of the :data:`STAGES`.
 
 >>> ex = BackpropExplorer()
 >>> round(ex.result["y_hat"], 4), round(ex.result["loss"], 4)
@@ -43,20 +49,22 @@ array([[-0.1539,  0.0605],
 
 import numpy as np
 
-from .._validation import check_array, check_choice, check_int, check_positive, check_real
+from .._validation import (check_array, check_choice, check_int, check_positive,
+                           check_real)
 from ..layers import Activation, Dense
 from ..losses import MSE
 from ..network import Sequential
 from .explorer import Explorer
 
-__all__ = ["BackpropExplorer", "backprop_221", "draw_backprop_stage", "STAGES", "WORKED_EXAMPLE",
-           "OUTPUT_CHOICES"]
+__all__ = ["BackpropExplorer", "backprop_221", "draw_backprop_stage", "STAGES",
+           "WORKED_EXAMPLE", "OUTPUT_CHOICES"]
 
 #: The output activations the explorer offers.
 OUTPUT_CHOICES = ("linear", "sigmoid")
 
-#: Inputs, target, weights, biases and learning rate of the worked example of Chapter 6, batch-first
-#: (``W1[i-1, j-1]`` is the notes' :math:`w^1_{ij}` and ``W2[j-1, 0]`` is :math:`w^2_{j1}`).
+#: Inputs, target, weights, biases and learning rate of the worked example of
+#: Chapter 6, batch-first (``W1[i-1, j-1]`` is the notes' :math:`w^1_{ij}` and
+#: ``W2[j-1, 0]`` is :math:`w^2_{j1}`).
 WORKED_EXAMPLE = {
     "x": np.array([0.5, 1.0]),
     "y": 1.0,
@@ -72,17 +80,21 @@ WORKED_EXAMPLE = {
 #: The stages of the explorer, as (short name, what is computed), in order.
 STAGES = (
     ("inputs", "the input x and the target y; the weights are set"),
-    ("forward: hidden layer", "pre-activations O11, O12 and activations a11 = σ(O11), a12 = σ(O12)"),
-    ("forward: output and loss", "O21, the prediction ŷ and the loss L = (ŷ − y)²"),
+    ("forward: hidden layer",
+     "pre-activations O11, O12 and activations a11 = σ(O11), a12 = σ(O12)"),
+    ("forward: output and loss",
+     "O21, the prediction ŷ and the loss L = (ŷ − y)²"),
     ("backward: loss", "∂L/∂ŷ = 2(ŷ − y) and δ21 = ∂L/∂O21"),
     ("backward: output weights", "∂L/∂w²j1 = δ21 a1j and ∂L/∂b21 = δ21"),
-    ("backward: hidden deltas", "∂L/∂a1j = δ21 w²j1 and δ1j = ∂L/∂a1j σ'(O1j)"),
+    ("backward: hidden deltas",
+     "∂L/∂a1j = δ21 w²j1 and δ1j = ∂L/∂a1j σ'(O1j)"),
     ("backward: hidden weights", "∂L/∂w¹ij = δ1j x1i and ∂L/∂b1j = δ1j"),
     ("backward: inputs", "∂L/∂x1i = Σj δ1j w¹ij: two paths add"),
     ("update", "one gradient-descent step w ← w − η ∂L/∂w"),
 )
 
-# The result keys each stage reveals (cumulative: stage s shows everything of stages 0..s).
+# The result keys each stage reveals (cumulative: stage s shows everything of
+# stages 0..s).
 _REVEALS = (
     ("x", "y", "W1", "b1", "W2", "b2"),
     ("O1", "A1"),
@@ -95,8 +107,8 @@ _REVEALS = (
     ("W1_new", "b1_new", "W2_new", "b2_new", "loss_new"),
 )
 
-_NUMBER_NAMES = ("x1", "x2", "y", "W1_11", "W1_12", "W1_21", "W1_22", "b1_1", "b1_2", "W2_11", "W2_21",
-                 "b2_1", "lr")
+_NUMBER_NAMES = ("x1", "x2", "y", "W1_11", "W1_12", "W1_21", "W1_22", "b1_1", "b1_2",
+                 "W2_11", "W2_21", "b2_1", "lr")
 _BLUE, _VERMILLION, _GREEN = "#0072B2", "#D55E00", "#009E73"
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -106,7 +118,8 @@ def _sub(text):
 
 
 def backprop_221(x, y, W1, b1, W2, b2, *, output="linear", lr=0.5):
-    r"""Forward pass, backward pass and one gradient step of the 2 → 2 → 1 network, with nnlearn's layers.
+    r"""Forward pass, backward pass and one gradient step of the 2 → 2 → 1 network,
+    with nnlearn's layers.
 
     Parameters
     ----------
@@ -128,13 +141,18 @@ def backprop_221(x, y, W1, b1, W2, b2, *, output="linear", lr=0.5):
     Returns
     -------
     dict
-        ``"x"``, ``"y"``, ``"W1"``, ``"b1"``, ``"W2"``, ``"b2"``, ``"output"``, ``"lr"``: the inputs;
-        ``"O1"`` and ``"A1"`` (2,): hidden pre-activations and activations; ``"O21"``, ``"y_hat"``,
-        ``"loss"`` (floats); ``"dL_dyhat"`` and ``"delta2"`` (floats): :math:`\partial L/\partial\hat y`
-        and :math:`\delta_{21} = \partial L/\partial O_{21}`; ``"grad_W2"`` (2, 1), ``"grad_b2"`` (1,);
-        ``"dL_dA1"``, ``"sigma_prime"`` and ``"delta1"`` (2,): :math:`\partial L/\partial a_{1j}`,
-        :math:`\sigma'(O_{1j})` and :math:`\delta_{1j}`; ``"grad_W1"`` (2, 2), ``"grad_b1"`` (2,);
-        ``"dL_dx"`` (2,); ``"W1_new"``, ``"b1_new"``, ``"W2_new"``, ``"b2_new"`` after one step
+        ``"x"``, ``"y"``, ``"W1"``, ``"b1"``, ``"W2"``, ``"b2"``, ``"output"``,
+        ``"lr"``: the inputs;
+        ``"O1"`` and ``"A1"`` (2,): hidden pre-activations and activations;
+        ``"O21"``, ``"y_hat"``, ``"loss"`` (floats);
+        ``"dL_dyhat"`` and ``"delta2"`` (floats): :math:`\partial L/\partial\hat y`
+        and :math:`\delta_{21} = \partial L/\partial O_{21}`;
+        ``"grad_W2"`` (2, 1), ``"grad_b2"`` (1,);
+        ``"dL_dA1"``, ``"sigma_prime"`` and ``"delta1"`` (2,):
+        :math:`\partial L/\partial a_{1j}`, :math:`\sigma'(O_{1j})` and
+        :math:`\delta_{1j}`;
+        ``"grad_W1"`` (2, 2), ``"grad_b1"`` (2,); ``"dL_dx"`` (2,);
+        ``"W1_new"``, ``"b1_new"``, ``"W2_new"``, ``"b2_new"`` after one step
         :math:`w - \eta\,\partial L/\partial w`, and ``"loss_new"``, the loss there.
 
     Examples
@@ -147,26 +165,29 @@ def backprop_221(x, y, W1, b1, W2, b2, *, output="linear", lr=0.5):
     True
     """
     arrays = {}
-    for name, value, shape in (("x", x, (2,)), ("W1", W1, (2, 2)), ("b1", b1, (2,)), ("W2", W2, (2, 1)),
-                               ("b2", b2, (1,))):
+    for name, value, shape in (("x", x, (2,)), ("W1", W1, (2, 2)), ("b1", b1, (2,)),
+                               ("W2", W2, (2, 1)), ("b2", b2, (1,))):
         arrays[name] = check_array(value, name, dtype=np.float64)
         if arrays[name].shape != shape:
-            hint = " Did you mean its transpose?" if arrays[name].T.shape == shape else ""
-            raise ValueError(f"`{name}` must have shape {shape}, got {arrays[name].shape}.{hint}")
+            hint = (" Did you mean its transpose?" if arrays[name].T.shape == shape
+                    else "")
+            raise ValueError(f"`{name}` must have shape {shape}, "
+                             f"got {arrays[name].shape}.{hint}")
     y = check_real(y, "y")
     lr = check_positive(lr, "lr")
     output = _check_output(output)
-    return _backprop(_network(output), arrays["x"], y, arrays["W1"], arrays["b1"], arrays["W2"], arrays["b2"],
-                     output, lr)
+    return _backprop(_network(output), arrays["x"], y, arrays["W1"], arrays["b1"],
+                     arrays["W2"], arrays["b2"], output, lr)
 
 
 def _check_output(output):
-    return check_choice(output, "output", OUTPUT_CHOICES, "activation", "output activation")
+    return check_choice(output, "output", OUTPUT_CHOICES, "activation",
+                        "output activation")
 
 
 def _network(output):
-    return Sequential([Dense(2, 2, init="zeros"), Activation("sigmoid"), Dense(2, 1, init="zeros"),
-                       Activation(output)])
+    return Sequential([Dense(2, 2, init="zeros"), Activation("sigmoid"),
+                       Dense(2, 1, init="zeros"), Activation(output)])
 
 
 def _backprop(net, x, y, W1, b1, W2, b2, output, lr):
@@ -187,13 +208,17 @@ def _backprop(net, x, y, W1, b1, W2, b2, output, lr):
     delta1 = hidden.backward(dL_dA1)
     dL_dx = dense1.backward(delta1)
     result = {
-        "x": x[0].copy(), "y": float(y), "W1": dense1.params["W"].copy(), "b1": dense1.params["b"].copy(),
-        "W2": dense2.params["W"].copy(), "b2": dense2.params["b"].copy(), "output": output, "lr": float(lr),
-        "O1": O1[0], "A1": A1[0], "O21": float(O21[0, 0]), "y_hat": float(y_hat[0, 0]), "loss": L,
-        "dL_dyhat": float(dL_dyhat[0, 0]), "delta2": float(delta2[0, 0]),
+        "x": x[0].copy(), "y": float(y),
+        "W1": dense1.params["W"].copy(), "b1": dense1.params["b"].copy(),
+        "W2": dense2.params["W"].copy(), "b2": dense2.params["b"].copy(),
+        "output": output, "lr": float(lr),
+        "O1": O1[0], "A1": A1[0], "O21": float(O21[0, 0]), "y_hat": float(y_hat[0, 0]),
+        "loss": L, "dL_dyhat": float(dL_dyhat[0, 0]), "delta2": float(delta2[0, 0]),
         "grad_W2": dense2.grads["W"].copy(), "grad_b2": dense2.grads["b"].copy(),
-        "dL_dA1": dL_dA1[0], "sigma_prime": hidden.activation.derivative(O1[0], A1[0]), "delta1": delta1[0],
-        "grad_W1": dense1.grads["W"].copy(), "grad_b1": dense1.grads["b"].copy(), "dL_dx": dL_dx[0],
+        "dL_dA1": dL_dA1[0], "sigma_prime": hidden.activation.derivative(O1[0], A1[0]),
+        "delta1": delta1[0],
+        "grad_W1": dense1.grads["W"].copy(), "grad_b1": dense1.grads["b"].copy(),
+        "dL_dx": dL_dx[0],
     }
     for key, layer in (("1", dense1), ("2", dense2)):
         result[f"W{key}_new"] = layer.params["W"] - lr * layer.grads["W"]
@@ -211,13 +236,15 @@ def _defaults():
         for j in range(2):
             values[f"W1_{i + 1}{j + 1}"] = float(ex["W1"][i, j])
     values.update({"b1_1": float(ex["b1"][0]), "b1_2": float(ex["b1"][1]),
-                   "W2_11": float(ex["W2"][0, 0]), "W2_21": float(ex["W2"][1, 0]), "b2_1": float(ex["b2"][0]),
+                   "W2_11": float(ex["W2"][0, 0]), "W2_21": float(ex["W2"][1, 0]),
+                   "b2_1": float(ex["b2"][0]),
                    "lr": ex["lr"], "output": "linear", "stage": len(STAGES) - 1})
     return values
 
 
 class BackpropExplorer(Explorer):
-    r"""Step through the forward and backward pass of the 2 → 2 → 1 network on a diagram.
+    r"""Step through the forward and backward pass of the 2 → 2 → 1 network
+    on a diagram.
 
     Each edge shows its weight and, once the backward pass has reached it, the
     gradient of the loss with respect to it (the edge is then coloured by the
@@ -233,11 +260,12 @@ class BackpropExplorer(Explorer):
     dpi : int, default 80
         Resolution of the rendered figure.
     **params
-        Initial values overriding the defaults (the worked example of Chapter 6, at the last stage):
-        ``x1, x2`` (inputs), ``y`` (target), ``W1_ij`` (the notes' :math:`w^1_{ij}`, input ``i`` to
-        hidden unit ``j``), ``b1_1, b1_2``, ``W2_11, W2_21`` (the notes' :math:`w^2_{j1}`), ``b2_1``,
-        ``lr`` (:math:`\eta > 0`), ``output`` (one of :data:`OUTPUT_CHOICES`) and ``stage``
-        (0 to ``len(STAGES) - 1``, see :data:`STAGES`).
+        Initial values overriding the defaults (the worked example of Chapter 6, at
+        the last stage): ``x1, x2`` (inputs), ``y`` (target), ``W1_ij`` (the notes'
+        :math:`w^1_{ij}`, input ``i`` to hidden unit ``j``), ``b1_1, b1_2``,
+        ``W2_11, W2_21`` (the notes' :math:`w^2_{j1}`), ``b2_1``,
+        ``lr`` (:math:`\eta > 0`), ``output`` (one of :data:`OUTPUT_CHOICES`) and
+        ``stage`` (0 to ``len(STAGES) - 1``, see :data:`STAGES`).
 
     Attributes
     ----------
@@ -259,10 +287,11 @@ class BackpropExplorer(Explorer):
         self._nets = {}
         super().__init__(figsize=figsize, dpi=dpi, **params)
 
-    # -- computation --------------------------------------------------------------------------
+    # -- computation -------------------------------------------------------------------
 
     def update(self, **params):
-        r"""Run the forward pass, the backward pass and the update; mark what the stage shows.
+        r"""Run the forward pass, the backward pass and the update;
+        mark what the stage shows.
 
         Parameters
         ----------
@@ -272,39 +301,41 @@ class BackpropExplorer(Explorer):
         Returns
         -------
         dict
-            Everything :func:`backprop_221` returns (all forward values and gradients, whatever the
-            stage), and ``"stage"`` (int), ``"stage_name"`` and ``"stage_text"`` (str: the stage's
-            name from :data:`STAGES`, and its computation with the numbers substituted), ``"shown"``
-            (frozenset of the result keys revealed by stages 0 to ``stage``) and ``"new"`` (those
-            revealed by this stage).
+            Everything :func:`backprop_221` returns (all forward values and gradients,
+            whatever the stage), and ``"stage"`` (int), ``"stage_name"`` and
+            ``"stage_text"`` (str: the stage's name from :data:`STAGES`, and its
+            computation with the numbers substituted), ``"shown"`` (frozenset of the
+            result keys revealed by stages 0 to ``stage``) and ``"new"`` (those revealed
+            by this stage).
 
         Raises
         ------
         TypeError
             A parameter is missing, unknown, or of the wrong type.
         ValueError
-            A number is NaN or infinite, ``lr`` is not positive, ``stage`` is out of range, or
-            ``output`` is not one of :data:`OUTPUT_CHOICES`.
+            A number is NaN or infinite, ``lr`` is not positive, ``stage`` is out of
+            range, or ``output`` is not one of :data:`OUTPUT_CHOICES`.
         """
         expected = set(self.defaults)
         if set(params) != expected:
-            missing, unknown = sorted(expected - set(params)), sorted(set(params) - expected)
-            raise TypeError(f"{type(self).__name__}.update() needs exactly its parameters; "
-                            f"missing {missing}, unknown {unknown}.")
+            missing = sorted(expected - set(params))
+            unknown = sorted(set(params) - expected)
+            raise TypeError(f"{type(self).__name__}.update() needs exactly its "
+                            f"parameters; missing {missing}, unknown {unknown}.")
         v = {name: check_real(params[name], name) for name in _NUMBER_NAMES}
         v["lr"] = check_positive(v["lr"], "lr")
         stage = check_int(params["stage"], "stage", minimum=0)
         if stage >= len(STAGES):
-            raise ValueError(f"`stage` must be an integer from 0 to {len(STAGES) - 1} (there are "
-                             f"{len(STAGES)} stages), got {stage}.")
+            raise ValueError(f"`stage` must be an integer from 0 to {len(STAGES) - 1} "
+                             f"(there are {len(STAGES)} stages), got {stage}.")
         output = _check_output(params["output"])
 
         W1 = np.array([[v["W1_11"], v["W1_12"]], [v["W1_21"], v["W1_22"]]])
         W2 = np.array([[v["W2_11"]], [v["W2_21"]]])
         if output not in self._nets:
             self._nets[output] = _network(output)
-        r = _backprop(self._nets[output], [v["x1"], v["x2"]], v["y"], W1, [v["b1_1"], v["b1_2"]], W2,
-                      [v["b2_1"]], output, v["lr"])
+        r = _backprop(self._nets[output], [v["x1"], v["x2"]], v["y"],
+                      W1, [v["b1_1"], v["b1_2"]], W2, [v["b2_1"]], output, v["lr"])
         r["stage"], r["stage_name"] = stage, STAGES[stage][0]
         r["shown"] = frozenset(k for s in range(stage + 1) for k in _REVEALS[s])
         r["new"] = frozenset(_REVEALS[stage])
@@ -312,7 +343,7 @@ class BackpropExplorer(Explorer):
         self.result = r
         return r
 
-    # -- figure -------------------------------------------------------------------------------
+    # -- figure ------------------------------------------------------------------------
 
     def _init_figure(self, fig):
         fig.set_layout_engine(None)   # a fixed diagram: no layout solver on every frame
@@ -334,7 +365,7 @@ class BackpropExplorer(Explorer):
         with matplotlib.rc_context({"text.hinting": "no_hinting"}):
             return super().render()
 
-    # -- controls -----------------------------------------------------------------------------
+    # -- controls ----------------------------------------------------------------------
 
     def _controls(self):
         import ipywidgets as widgets
@@ -343,25 +374,32 @@ class BackpropExplorer(Explorer):
         layout = widgets.Layout(width="210px")
 
         def slider(name, label, low, high, step=0.05):
-            return widgets.FloatSlider(value=self.params[name], min=low, max=high, step=step, description=label,
+            return widgets.FloatSlider(value=self.params[name], min=low, max=high,
+                                       step=step, description=label,
                                        readout_format=".2f", style=style, layout=layout)
 
-        controls = {"x1": slider("x1", "x₁₁", -3.0, 3.0), "x2": slider("x2", "x₁₂", -3.0, 3.0),
+        controls = {"x1": slider("x1", "x₁₁", -3.0, 3.0),
+                    "x2": slider("x2", "x₁₂", -3.0, 3.0),
                     "y": slider("y", "y", -2.0, 2.0)}
         for i in (1, 2):
             for j in (1, 2):
-                controls[f"W1_{i}{j}"] = slider(f"W1_{i}{j}", "w¹" + _sub(f"{i}{j}"), -3.0, 3.0)
+                controls[f"W1_{i}{j}"] = slider(f"W1_{i}{j}", "w¹" + _sub(f"{i}{j}"),
+                                                -3.0, 3.0)
         controls["b1_1"] = slider("b1_1", "b₁₁", -3.0, 3.0)
         controls["b1_2"] = slider("b1_2", "b₁₂", -3.0, 3.0)
         controls["W2_11"] = slider("W2_11", "w²₁₁", -3.0, 3.0)
         controls["W2_21"] = slider("W2_21", "w²₂₁", -3.0, 3.0)
         controls["b2_1"] = slider("b2_1", "b₂₁", -3.0, 3.0)
         controls["lr"] = slider("lr", "η", 0.05, 2.0)
-        controls["output"] = widgets.Dropdown(options=list(OUTPUT_CHOICES), value=self.params["output"],
-                                              description="output", style={"description_width": "50px"},
+        controls["output"] = widgets.Dropdown(options=list(OUTPUT_CHOICES),
+                                              value=self.params["output"],
+                                              description="output",
+                                              style={"description_width": "50px"},
                                               layout=widgets.Layout(width="190px"))
-        controls["stage"] = widgets.IntSlider(value=self.params["stage"], min=0, max=len(STAGES) - 1, step=1,
-                                              description="stage", style={"description_width": "50px"},
+        controls["stage"] = widgets.IntSlider(value=self.params["stage"], min=0,
+                                              max=len(STAGES) - 1, step=1,
+                                              description="stage",
+                                              style={"description_width": "50px"},
                                               layout=widgets.Layout(width="300px"))
         return controls
 
@@ -370,22 +408,28 @@ class BackpropExplorer(Explorer):
 
         stage = controls["stage"]
         self._buttons = {
-            "previous": widgets.Button(description="◀ previous", tooltip="one stage back"),
+            "previous": widgets.Button(description="◀ previous",
+                                       tooltip="one stage back"),
             "next": widgets.Button(description="next ▶", tooltip="one stage on"),
         }
-        self._buttons["previous"].on_click(lambda _: setattr(stage, "value", max(stage.value - 1, 0)))
-        self._buttons["next"].on_click(lambda _: setattr(stage, "value", min(stage.value + 1, len(STAGES) - 1)))
+        self._buttons["previous"].on_click(
+            lambda _: setattr(stage, "value", max(stage.value - 1, 0)))
+        self._buttons["next"].on_click(
+            lambda _: setattr(stage, "value", min(stage.value + 1, len(STAGES) - 1)))
         row = {"layout": widgets.Layout(flex_flow="row wrap", align_items="center")}
         return widgets.VBox([
-            widgets.HBox([self._buttons["previous"], stage, self._buttons["next"], controls["output"]], **row),
+            widgets.HBox([self._buttons["previous"], stage, self._buttons["next"],
+                          controls["output"]], **row),
             widgets.HBox([controls[k] for k in ("x1", "x2", "y", "lr")], **row),
-            widgets.HBox([controls[k] for k in ("W1_11", "W1_12", "W1_21", "W1_22", "b1_1", "b1_2")], **row),
+            widgets.HBox([controls[k] for k in ("W1_11", "W1_12", "W1_21", "W1_22",
+                                                "b1_1", "b1_2")], **row),
             widgets.HBox([controls[k] for k in ("W2_11", "W2_21", "b2_1")], **row),
             image])
 
 
 def draw_backprop_stage(ax, result):
-    """Draw the diagram of ``result`` (from :meth:`BackpropExplorer.update`) on the axes ``ax``.
+    """Draw the diagram of ``result`` (from :meth:`BackpropExplorer.update`)
+    on the axes ``ax``.
 
     The same drawing as the explorer's, made from scratch; used for flipbooks.
     The axes are turned off and given fixed limits.
@@ -393,68 +437,89 @@ def draw_backprop_stage(ax, result):
     _Diagram(ax).show(result)
 
 
-# -- the stage texts ----------------------------------------------------------------------------
+# -- the stage texts -------------------------------------------------------------------
 
 def _stage_text(r, stage):
-    """The current stage's computation, with the numbers substituted (two or three lines)."""
+    """The current stage's computation, with the numbers substituted
+    (two or three lines)."""
     f = lambda value: f"{value:.3f}"                                       # noqa: E731
     p = lambda value: f"({value:.3f})" if value < 0 else f"{value:.3f}"    # noqa: E731
     x, W1, b1, W2, b2 = r["x"], r["W1"], r["b1"], r["W2"], r["b2"]
     linear = r["output"] == "linear"
     if stage == 0:
-        return (f"Inputs x₁₁ = {f(x[0])}, x₁₂ = {f(x[1])}; target y = {f(r['y'])}.\n"
-                f"Hidden units are sigmoids, the output is {r['output']}; the loss is L = (ŷ − y)².")
+        return (f"Inputs x₁₁ = {f(x[0])}, x₁₂ = {f(x[1])}; "
+                f"target y = {f(r['y'])}.\n"
+                f"Hidden units are sigmoids, the output is {r['output']}; "
+                f"the loss is L = (ŷ − y)².")
     if stage == 1:
         return "\n".join(
-            f"O₁{_sub(j + 1)} = {p(x[0])}·{p(W1[0, j])} + {p(x[1])}·{p(W1[1, j])} + {p(b1[j])} = "
-            f"{f(r['O1'][j])},   a₁{_sub(j + 1)} = σ(O₁{_sub(j + 1)}) = {f(r['A1'][j])}" for j in range(2))
+            f"O₁{_sub(j + 1)} = {p(x[0])}·{p(W1[0, j])} + "
+            f"{p(x[1])}·{p(W1[1, j])} + {p(b1[j])} = {f(r['O1'][j])},   "
+            f"a₁{_sub(j + 1)} = σ(O₁{_sub(j + 1)}) = {f(r['A1'][j])}"
+            for j in range(2))
     if stage == 2:
-        return (f"O₂₁ = {p(W2[0, 0])}·{p(r['A1'][0])} + {p(W2[1, 0])}·{p(r['A1'][1])} + {p(b2[0])} = "
-                f"{f(r['O21'])},   ŷ = {'O₂₁' if linear else 'σ(O₂₁)'} = {f(r['y_hat'])}\n"
-                f"L = (ŷ − y)² = ({f(r['y_hat'])} − {f(r['y'])})² = {r['loss']:.4f}")
+        return (f"O₂₁ = {p(W2[0, 0])}·{p(r['A1'][0])} + "
+                f"{p(W2[1, 0])}·{p(r['A1'][1])} + {p(b2[0])} = {f(r['O21'])},   "
+                f"ŷ = {'O₂₁' if linear else 'σ(O₂₁)'} = {f(r['y_hat'])}\n"
+                f"L = (ŷ − y)² = ({f(r['y_hat'])} − {f(r['y'])})² = "
+                f"{r['loss']:.4f}")
     if stage == 3:
         f_prime = "1" if linear else f(r["y_hat"] * (1.0 - r["y_hat"]))
-        return (f"∂L/∂ŷ = 2(ŷ − y) = 2·{p(r['y_hat'] - r['y'])} = {f(r['dL_dyhat'])}\n"
-                f"δ₂₁ = ∂L/∂O₂₁ = ∂L/∂ŷ·f'(O₂₁) = {p(r['dL_dyhat'])}·{f_prime} = "
-                f"{f(r['delta2'])}")
+        return (f"∂L/∂ŷ = 2(ŷ − y) = 2·{p(r['y_hat'] - r['y'])} = "
+                f"{f(r['dL_dyhat'])}\n"
+                f"δ₂₁ = ∂L/∂O₂₁ = ∂L/∂ŷ·f'(O₂₁) = "
+                f"{p(r['dL_dyhat'])}·{f_prime} = {f(r['delta2'])}")
     if stage == 4:
         d = p(r["delta2"])
-        return "\n".join([f"∂L/∂w²{_sub(j + 1)}₁ = δ₂₁·a₁{_sub(j + 1)} = {d}·{p(r['A1'][j])} = "
-                          f"{f(r['grad_W2'][j, 0])}" for j in range(2)]
+        return "\n".join([f"∂L/∂w²{_sub(j + 1)}₁ = "
+                          f"δ₂₁·a₁{_sub(j + 1)} = {d}·{p(r['A1'][j])} = "
+                          f"{f(r['grad_W2'][j, 0])}"
+                          for j in range(2)]
                          + [f"∂L/∂b₂₁ = δ₂₁ = {f(r['grad_b2'][0])}"])
     if stage == 5:
         d = p(r["delta2"])
         return "\n".join(
-            f"∂L/∂a₁{_sub(j + 1)} = δ₂₁·w²{_sub(j + 1)}₁ = {d}·{p(W2[j, 0])} = {f(r['dL_dA1'][j])},   "
-            f"δ₁{_sub(j + 1)} = ∂L/∂a₁{_sub(j + 1)}·σ'(O₁{_sub(j + 1)}) = {p(r['dL_dA1'][j])}·"
-            f"{f(r['sigma_prime'][j])} = {f(r['delta1'][j])}" for j in range(2))
+            f"∂L/∂a₁{_sub(j + 1)} = δ₂₁·w²{_sub(j + 1)}₁ = "
+            f"{d}·{p(W2[j, 0])} = {f(r['dL_dA1'][j])},   "
+            f"δ₁{_sub(j + 1)} = ∂L/∂a₁{_sub(j + 1)}·σ'(O₁{_sub(j + 1)}) = "
+            f"{p(r['dL_dA1'][j])}·{f(r['sigma_prime'][j])} = {f(r['delta1'][j])}"
+            for j in range(2))
     if stage == 6:
         return "\n".join(
-            "   ".join(f"∂L/∂w¹{_sub(f'{i + 1}{j + 1}')} = δ₁{_sub(j + 1)}·x₁{_sub(i + 1)} = "
+            "   ".join(f"∂L/∂w¹{_sub(f'{i + 1}{j + 1}')} = "
+                       f"δ₁{_sub(j + 1)}·x₁{_sub(i + 1)} = "
                        f"{f(r['grad_W1'][i, j])}" for i in range(2))
-            + f"   ∂L/∂b₁{_sub(j + 1)} = δ₁{_sub(j + 1)} = {f(r['grad_b1'][j])}" for j in range(2))
+            + f"   ∂L/∂b₁{_sub(j + 1)} = δ₁{_sub(j + 1)} = "
+              f"{f(r['grad_b1'][j])}"
+            for j in range(2))
     if stage == 7:
         return ("\n".join(
-            f"∂L/∂x₁{_sub(i + 1)} = δ₁₁·w¹{_sub(f'{i + 1}1')} + δ₁₂·w¹{_sub(f'{i + 1}2')} = "
-            f"{p(r['delta1'][0])}·{p(W1[i, 0])} + {p(r['delta1'][1])}·{p(W1[i, 1])} = "
-            f"{f(r['dL_dx'][i])}" for i in range(2))
-            + "\n(each input feeds both hidden units: the gradients of the two paths add)")
+            f"∂L/∂x₁{_sub(i + 1)} = "
+            f"δ₁₁·w¹{_sub(f'{i + 1}1')} + δ₁₂·w¹{_sub(f'{i + 1}2')} = "
+            f"{p(r['delta1'][0])}·{p(W1[i, 0])} + "
+            f"{p(r['delta1'][1])}·{p(W1[i, 1])} = {f(r['dL_dx'][i])}"
+            for i in range(2))
+            + "\n(each input feeds both hidden units: "
+            "the gradients of the two paths add)")
     before, after = r["loss"], r["loss_new"]
     change = ("falls" if after < before else "rises" if after > before else "stays")
     verdict = ": the step was too large" if after > before else ""
-    return (f"w ← w − η ∂L/∂w with η = {r['lr']:.2f} for all 9 weights and biases (new values after →);\n"
+    return (f"w ← w − η ∂L/∂w with η = {r['lr']:.2f} for all 9 weights and "
+            f"biases (new values after →);\n"
             f"the loss {change} from {before:.4f} to {after:.4f}{verdict}")
 
 
-# -- the diagram --------------------------------------------------------------------------------
+# -- the diagram -----------------------------------------------------------------------
 
 class _Diagram:
-    """The artists of the 2-2-1 diagram on one axes, created once and updated by :meth:`show`."""
+    """The artists of the 2-2-1 diagram on one axes,
+    created once and updated by :meth:`show`."""
 
     INPUTS = ((0.0, 0.8), (0.0, -0.8))
     HIDDEN = ((2.15, 0.8), (2.15, -0.8))
     OUTPUT = (4.3, 0.0)
-    NAMES = ("w¹₁₁", "w¹₁₂", "w¹₂₁", "w¹₂₂", "w²₁₁", "w²₂₁")
+    NAMES = ("w¹₁₁", "w¹₁₂", "w¹₂₁", "w¹₂₂",
+             "w²₁₁", "w²₂₁")
 
     def __init__(self, ax):
         from matplotlib.collections import LineCollection
@@ -463,32 +528,42 @@ class _Diagram:
         ax.set(xlim=(-1.45, 7.0), ylim=(-2.45, 1.95))
         ax.axis("off")
         # Edges: W1[0,0], W1[0,1], W1[1,0], W1[1,1], then W2[0,0], W2[1,0].
-        self.segments = [(self.INPUTS[i], self.HIDDEN[j]) for i in range(2) for j in range(2)]
+        self.segments = [(self.INPUTS[i], self.HIDDEN[j])
+                         for i in range(2) for j in range(2)]
         self.segments += [(self.HIDDEN[j], self.OUTPUT) for j in range(2)]
         self.edges = LineCollection(self.segments, zorder=1, capstyle="round")
         ax.add_collection(self.edges)
         box = dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9)
-        where = [0.62, 0.27, 0.27, 0.62, 0.5, 0.5]    # along each edge, away from the crossing
+        # along each edge, away from the crossing
+        where = [0.62, 0.27, 0.27, 0.62, 0.5, 0.5]
         self.edge_text = []
         for ((x0, y0), (x1, y1)), t in zip(self.segments, where):
-            self.edge_text.append(ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "", fontsize=8, ha="center",
-                                          va="center", zorder=3, bbox=box, linespacing=1.15))
+            self.edge_text.append(ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "",
+                                          fontsize=8, ha="center", va="center",
+                                          zorder=3, bbox=box, linespacing=1.15))
         centres = list(self.INPUTS) + list(self.HIDDEN) + [self.OUTPUT]
         self.nodes = ax.scatter([c[0] for c in centres], [c[1] for c in centres], s=900,
-                                c=["#FFFFFF"] * 5, edgecolors="black", linewidths=1.0, zorder=4)
+                                c=["#FFFFFF"] * 5, edgecolors="black", linewidths=1.0,
+                                zorder=4)
         for (cx, cy), name in zip(centres, ("x₁₁", "x₁₂", "σ", "σ", "ŷ")):
             ax.text(cx, cy, name, fontsize=10, ha="center", va="center", zorder=5)
-        # Values outside the network: inputs on the left, hidden units above and below, output on the right.
-        self.input_text = [ax.text(cx - 0.36, cy, "", fontsize=8.5, ha="right", va="center", linespacing=1.2)
+        # Values outside the network: inputs on the left, hidden units above and below,
+        # output on the right.
+        self.input_text = [ax.text(cx - 0.36, cy, "", fontsize=8.5, ha="right",
+                                   va="center", linespacing=1.2)
                            for cx, cy in self.INPUTS]
         (hx, hy0), (_, hy1) = self.HIDDEN
-        self.hidden_text = [ax.text(hx, hy0 + 0.32, "", fontsize=8.5, ha="center", va="bottom", linespacing=1.2),
-                            ax.text(hx, hy1 - 0.32, "", fontsize=8.5, ha="center", va="top", linespacing=1.2)]
-        self.output_text = ax.text(self.OUTPUT[0] + 0.36, self.OUTPUT[1], "", fontsize=8.5, ha="left",
-                                   va="center", linespacing=1.25)
-        self.title = ax.text(-1.4, 1.9, "", fontsize=10.5, ha="left", va="top", fontweight="bold")
-        self.explain = ax.text(-1.4, -2.0, "", fontsize=8.5, ha="left", va="center", linespacing=1.3,
-                               fontweight="bold")
+        self.hidden_text = [ax.text(hx, hy0 + 0.32, "", fontsize=8.5, ha="center",
+                                    va="bottom", linespacing=1.2),
+                            ax.text(hx, hy1 - 0.32, "", fontsize=8.5, ha="center",
+                                    va="top", linespacing=1.2)]
+        self.output_text = ax.text(self.OUTPUT[0] + 0.36, self.OUTPUT[1], "",
+                                   fontsize=8.5, ha="left", va="center",
+                                   linespacing=1.25)
+        self.title = ax.text(-1.4, 1.9, "", fontsize=10.5, ha="left", va="top",
+                             fontweight="bold")
+        self.explain = ax.text(-1.4, -2.0, "", fontsize=8.5, ha="left", va="center",
+                               linespacing=1.3, fontweight="bold")
 
     def show(self, r):
         shown, new = r["shown"], r["new"]
@@ -513,7 +588,8 @@ class _Diagram:
                 colours.append(_VERMILLION if g > 0 else _BLUE if g < 0 else "0.5")
                 widths.append(1.0 + 5.0 * abs(g) / scale)
             name = self.NAMES[k]
-            label = f"{name} = {w:.2f}" if updated is None else f"{name}: {w:.2f} → {updated[k]:.3f}"
+            label = (f"{name} = {w:.2f}" if updated is None
+                     else f"{name}: {w:.2f} → {updated[k]:.3f}")
             if g is not None:
                 label += f"\n∂L/∂w = {g:.3f}"
             text = self.edge_text[k]
@@ -523,7 +599,8 @@ class _Diagram:
         self.edges.set_color(colours)
         self.edges.set_linewidth(widths)
 
-        fills = ["#FFFFFF"] * 5            # light blue: computed by the forward stage, light orange: backward
+        # light blue: computed by the forward stage, light orange: backward
+        fills = ["#FFFFFF"] * 5
         if new & {"O1", "delta1"}:
             fills[2:4] = ["#D9ECF7" if "O1" in new else "#FCE3C0"] * 2
         if new & {"y_hat", "delta2"}:
@@ -552,19 +629,27 @@ class _Diagram:
             if "delta1" in shown:
                 lines.append(f"δ₁{u} = {r['delta1'][j]:.3f}")
             if j == 0:
-                lines.reverse()            # above the top unit, the line nearest the node is the last
+                # above the top unit, the line nearest the node is the last
+                lines.reverse()
             text.set_text("\n".join(lines))
-            text.set_fontweight("bold" if new & {"O1", "delta1", "grad_b1", "b1_new"} else "normal")
+            text.set_fontweight("bold" if new & {"O1", "delta1", "grad_b1", "b1_new"}
+                                else "normal")
         lines = [f"target y = {r['y']:.2f}"]
         if "O21" in shown:
             lines += [f"O₂₁ = {r['O21']:.3f},  ŷ = {r['y_hat']:.3f}",
-                      f"L = {r['loss']:.4f}" + (f" → {r['loss_new']:.4f}" if "loss_new" in shown else "")]
-        lines.append(f"b₂₁ = {r['b2'][0]:.2f}" + (f" → {r['b2_new'][0]:.3f}" if "b2_new" in shown else ""))
+                      f"L = {r['loss']:.4f}"
+                      + (f" → {r['loss_new']:.4f}" if "loss_new" in shown else "")]
+        lines.append(f"b₂₁ = {r['b2'][0]:.2f}"
+                     + (f" → {r['b2_new'][0]:.3f}" if "b2_new" in shown else ""))
         if "delta2" in shown:
-            lines += [f"∂L/∂ŷ = {r['dL_dyhat']:.3f}", f"δ₂₁ = {r['delta2']:.3f}"]
+            lines += [f"∂L/∂ŷ = {r['dL_dyhat']:.3f}",
+                      f"δ₂₁ = {r['delta2']:.3f}"]
         if "grad_b2" in shown:
             lines[-1] += f",  ∂L/∂b₂₁ = {r['grad_b2'][0]:.3f}"
         self.output_text.set_text("\n".join(lines))
-        self.output_text.set_fontweight("bold" if new & {"O21", "delta2", "grad_b2", "b2_new"} else "normal")
-        self.title.set_text(f"Stage {r['stage']} of {len(STAGES) - 1}: {r['stage_name']}")
+        self.output_text.set_fontweight("bold"
+                                        if new & {"O21", "delta2", "grad_b2", "b2_new"}
+                                        else "normal")
+        self.title.set_text(f"Stage {r['stage']} of {len(STAGES) - 1}: "
+                            f"{r['stage_name']}")
         self.explain.set_text(r["stage_text"])

@@ -52,13 +52,15 @@ MAX_ITER = 30
 N_SAMPLES = 300
 
 #: Okabe-Ito colours, one per cluster.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442",
+           "#000000")
 
 _DATA_CACHE = {}
 
 
 def clustering_data(dataset="blobs"):
-    r"""One of the explorer's fixed data sets: points of shape (300, 2) and their true groups, shape (300,).
+    r"""One of the explorer's fixed data sets: points of shape (300, 2) and their true
+    groups, shape (300,).
 
     ``"blobs"``
         Three round Gaussian clusters of 100 points (standard deviation 0.6)
@@ -106,9 +108,11 @@ def clustering_data(dataset="blobs"):
             X = centres[y] + 0.6 * rng.standard_normal((N_SAMPLES, 2))
         else:  # three long parallel strips, turned by 30 degrees
             y = np.repeat([0, 1, 2], N_SAMPLES // 3)
-            strips = np.array([2.0, 0.25]) * rng.standard_normal((N_SAMPLES, 2)) + np.array([0.0, 1.5]) * y[:, None]
+            strips = (np.array([2.0, 0.25]) * rng.standard_normal((N_SAMPLES, 2))
+                      + np.array([0.0, 1.5]) * y[:, None])
             angle = np.pi / 6
-            X = strips @ np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+            X = strips @ np.array([[np.cos(angle), np.sin(angle)],
+                                   [-np.sin(angle), np.cos(angle)]])
         X.setflags(write=False)
         y.setflags(write=False)
         _DATA_CACHE[dataset] = (X, y)
@@ -164,7 +168,8 @@ def lloyd_steps(X, k, *, init="k-means++", rng=None, max_iter=MAX_ITER):
         centres, _ = kmeans_plusplus(X, k, rng=rng)
     else:
         if k > len(X):
-            raise ValueError(f"`k` must be <= n_samples, got k={k} for X with {len(X)} samples.")
+            raise ValueError(f"`k` must be <= n_samples, got k={k} for X with {len(X)} "
+                             "samples.")
         centres = X[rng.choice(len(X), size=k, replace=False)]
     d2 = _squared_distances(X, centres)
     labels = d2.argmin(axis=1)
@@ -192,12 +197,13 @@ def lloyd_steps(X, k, *, init="k-means++", rng=None, max_iter=MAX_ITER):
         centres, labels = new, new_labels
         if converged:
             break
-    return {"centres": np.array(all_centres), "labels": np.array(all_labels), "inertia": np.array(inertia),
-            "converged": bool(converged)}
+    return {"centres": np.array(all_centres), "labels": np.array(all_labels),
+            "inertia": np.array(inertia), "converged": bool(converged)}
 
 
 class KMeansExplorer(Explorer):
-    r"""Lloyd's algorithm step by step: assignments, centres and inertia after a chosen number of iterations.
+    r"""Lloyd's algorithm step by step: assignments, centres and inertia after a chosen
+    number of iterations.
 
     Parameters (of ``update`` and the constructor)
     ----------------------------------------------
@@ -248,7 +254,8 @@ class KMeansExplorer(Explorer):
         return self._runs[key]
 
     def update(self, dataset, k, init, seed, step):
-        """Compute (or fetch from the cache) the run and pick the state after ``step`` iterations."""
+        """Compute (or fetch from the cache) the run and pick the state after
+        ``step`` iterations."""
         dataset = check_choice(dataset, "dataset", DATASETS, "data set")
         init = check_choice(init, "init", INITS, "initialisation")
         k = check_int(k, "k", minimum=1)
@@ -275,32 +282,38 @@ class KMeansExplorer(Explorer):
 
         self._palette = to_rgba_array(COLOURS)
         ax, ax_j = fig.subplots(1, 2, width_ratios=[1.25, 1])
-        # fixed margins rather than a layout solved once for the first data set: the tick labels
-        # of the other data sets have other widths
+        # fixed margins rather than a layout solved once for the first data set: the
+        # tick labels of the other data sets have other widths
         fig.set_layout_engine("none")
         ax.set_position([0.12, 0.16, 0.47, 0.74])
         ax_j.set_position([0.72, 0.16, 0.26, 0.74])
         self._ax, self._ax_j = ax, ax_j
-        self._points = ax.scatter(np.zeros(N_SAMPLES), np.zeros(N_SAMPLES), s=9, linewidths=0)
-        self._paths = [ax.plot([], [], color="black", linewidth=0.8, alpha=0.6)[0] for _ in range(MAX_K)]
-        self._centres = ax.scatter(np.zeros(MAX_K), np.zeros(MAX_K), s=110, marker="X", edgecolors="white",
-                                   linewidths=1.2, zorder=3)
+        self._points = ax.scatter(np.zeros(N_SAMPLES), np.zeros(N_SAMPLES), s=9,
+                                  linewidths=0)
+        self._paths = [ax.plot([], [], color="black", linewidth=0.8, alpha=0.6)[0]
+                       for _ in range(MAX_K)]
+        self._centres = ax.scatter(np.zeros(MAX_K), np.zeros(MAX_K), s=110, marker="X",
+                                   edgecolors="white", linewidths=1.2, zorder=3)
         ax.set(xlabel="feature x1", ylabel="feature x2")
-        (self._curve,) = ax_j.plot([], [], color="#0072B2", marker="o", markersize=3, label="inertia J")
-        (self._now,) = ax_j.plot([], [], marker="o", markersize=8, color="#D55E00", linestyle="none",
-                                 label="shown")
-        ax_j.set(xlabel="Lloyd iteration t", ylabel="inertia J (dot: shown)", xlim=(-0.5, 10.5))
+        (self._curve,) = ax_j.plot([], [], color="#0072B2", marker="o", markersize=3,
+                                   label="inertia J")
+        (self._now,) = ax_j.plot([], [], marker="o", markersize=8, color="#D55E00",
+                                 linestyle="none", label="shown")
+        ax_j.set(xlabel="Lloyd iteration t", ylabel="inertia J (dot: shown)",
+                 xlim=(-0.5, 10.5))
         self._title = ax.set_title("", fontsize=9)
         self._shown_run = None
 
     def _draw(self, result):
         X, k = result["X"], len(result["centres"])
-        if result["run"] is not self._shown_run:  # a new run: rescale the axes once, not on every step
+        # a new run: rescale the axes once, not on every step
+        if result["run"] is not self._shown_run:
             self._shown_run = result["run"]
             self._points.set_offsets(X)
             pad = 0.1 * np.ptp(X, axis=0)
             low, high = X.min(axis=0) - pad, X.max(axis=0) + pad
-            # fixed ticks: tick locators would otherwise run, and relabel, on every redraw
+            # fixed ticks: tick locators would otherwise run, and relabel, on
+            # every redraw
             self._ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]),
                          xticks=_ticks(low[0], high[0]), yticks=_ticks(low[1], high[1]))
             history = result["history"]
@@ -308,7 +321,8 @@ class KMeansExplorer(Explorer):
             top = history.max()
             last = max(10, len(history) - 1)
             self._ax_j.set(xlim=(-0.5, last + 0.5), ylim=(0, 1.05 * top),
-                           xticks=np.arange(0, last + 1, max(1, -(-last // 3))), yticks=_ticks(0, top))
+                           xticks=np.arange(0, last + 1, max(1, -(-last // 3))),
+                           yticks=_ticks(0, top))
         self._points.set_facecolors(self._palette[result["labels"] % len(COLOURS)])
         self._centres.set_offsets(result["centres"])
         self._centres.set_facecolors(self._palette[np.arange(k)])
@@ -318,25 +332,31 @@ class KMeansExplorer(Explorer):
             else:
                 line.set_data([], [])
         self._now.set_data([result["step"]], [result["inertia"]])
-        state = "converged" if result["run"]["converged"] and result["step"] == result["n_iter"] else "running"
-        self._title.set_text(f"iteration {result['step']} of {result['n_iter']} ({state}), "
-                             f"J = {result['inertia']:.1f}")
+        done = result["run"]["converged"] and result["step"] == result["n_iter"]
+        state = "converged" if done else "running"
+        self._title.set_text(f"iteration {result['step']} of {result['n_iter']} "
+                             f"({state}), J = {result['inertia']:.1f}")
 
     def _controls(self):
         import ipywidgets as widgets
 
         p = self.params
         return {
-            "dataset": widgets.Dropdown(options=list(DATASETS), value=p["dataset"], description="data"),
+            "dataset": widgets.Dropdown(options=list(DATASETS), value=p["dataset"],
+                                        description="data"),
             "k": widgets.IntSlider(value=p["k"], min=1, max=MAX_K, description="k"),
-            "init": widgets.Dropdown(options=list(INITS), value=p["init"], description="init"),
-            "seed": widgets.IntSlider(value=p["seed"], min=0, max=20, description="seed"),
-            "step": widgets.IntSlider(value=p["step"], min=0, max=MAX_ITER, description="iteration"),
+            "init": widgets.Dropdown(options=list(INITS), value=p["init"],
+                                     description="init"),
+            "seed": widgets.IntSlider(value=p["seed"], min=0, max=20,
+                                      description="seed"),
+            "step": widgets.IntSlider(value=p["step"], min=0, max=MAX_ITER,
+                                      description="iteration"),
         }
 
 
 def _ticks(low, high):
-    """Three or four round tick positions in [low, high] (few ticks: every tick label costs drawing time)."""
+    """Three or four round tick positions in [low, high] (few ticks: every tick label
+    costs drawing time)."""
     step = (high - low) / 3
     magnitude = 10 ** np.floor(np.log10(step))
     step = magnitude * min((1, 2, 2.5, 5, 10), key=lambda m: abs(m * magnitude - step))

@@ -5,7 +5,10 @@ r"""Explorer for chapter 13: a 3×3 kernel applied to a handwritten digit.
 preset edge detector, blur or sharpen, or nine custom weights) and shows the
 input, the kernel and the feature map
 
-.. math:: F_{i,j} = \sum_{u=0}^{2} \sum_{v=0}^{2} K_{u,v}\, X_{i+u,\,j+v}, \qquad 0 \le i, j < 6,
+.. math::
+
+   F_{i,j} = \sum_{u=0}^{2} \sum_{v=0}^{2} K_{u,v}\, X_{i+u,\,j+v},
+   \qquad 0 \le i, j < 6,
 
 computed by :class:`nnlearn.conv.Conv2D` (stride 1, no padding, no bias): the
 cross-correlation that neural-network libraries call convolution.
@@ -21,9 +24,11 @@ from .explorer import Explorer
 
 __all__ = ["ConvolutionExplorer", "KERNELS", "digit_image", "feature_map"]
 
-#: The preset kernels, as 3×3 arrays (row = vertical offset u, column = horizontal offset v).
+#: The preset kernels, as 3×3 arrays (row = vertical offset u, column = horizontal
+#: offset v).
 KERNELS = {
-    "horizontal edges": np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]]),
+    "horizontal edges": np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0],
+                                  [-1.0, -1.0, -1.0]]),
     "vertical edges": np.array([[1.0, 0.0, -1.0], [1.0, 0.0, -1.0], [1.0, 0.0, -1.0]]),
     "sobel x": np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]),
     "sobel y": np.array([[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]]),
@@ -46,7 +51,8 @@ def _digits():
 
 
 def digit_image(digit, sample=0):
-    """The ``sample``-th image of class ``digit`` in ``load_digits``, shape (8, 8), values in [0, 1].
+    """The ``sample``-th image of class ``digit`` in ``load_digits``, shape (8, 8),
+    values in [0, 1].
 
     Examples
     --------
@@ -60,12 +66,14 @@ def digit_image(digit, sample=0):
     images, target = _digits()
     idx = np.flatnonzero(target == digit)
     if sample >= len(idx):
-        raise ValueError(f"`sample` must be below {len(idx)} (the number of {digit}s), got {sample}.")
+        raise ValueError(f"`sample` must be below {len(idx)} (the number of {digit}s), "
+                         f"got {sample}.")
     return images[idx[sample]]
 
 
 def feature_map(image, kernel):
-    """Cross-correlate one image of shape (h, w) with a kernel of shape (k, k) using :class:`~nnlearn.conv.Conv2D`.
+    """Cross-correlate one image of shape (h, w) with a kernel of shape (k, k) using
+    :class:`~nnlearn.conv.Conv2D`.
 
     Returns the (h - k + 1, w - k + 1) feature map (no padding, stride 1, no bias).
 
@@ -91,9 +99,11 @@ class ConvolutionExplorer(Explorer):
     sample : int, default 0
         Which example of that class, 0 to 99.
     kernel : str, default "vertical edges"
-        One of the names in :data:`KERNELS`, or ``"custom"`` to use the nine weights below.
+        One of the names in :data:`KERNELS`, or ``"custom"`` to use the nine weights
+        below.
     w00, w01, ..., w22 : float, default identity kernel
-        The custom kernel's weights :math:`K_{u,v}`, each in [-5, 5]; used only when ``kernel="custom"``.
+        The custom kernel's weights :math:`K_{u,v}`, each in [-5, 5]; used only when
+        ``kernel="custom"``.
 
     ``update`` returns a dict with ``"image"`` (8, 8), ``"kernel"`` (3, 3),
     ``"feature_map"`` (6, 6), ``"relu_map"`` (its positive part) and
@@ -122,11 +132,14 @@ class ConvolutionExplorer(Explorer):
         kernel = check_choice(kernel, "kernel", choices, "kernel")
         missing = set(_WEIGHTS) - set(weights)
         if missing or set(weights) - set(_WEIGHTS):
-            raise TypeError(f"update() needs the nine weights {_WEIGHTS}, got {sorted(weights)}.")
-        values = [check_interval(weights[name], name, -5.0, 5.0, high_closed=True) for name in _WEIGHTS]
+            raise TypeError(f"update() needs the nine weights {_WEIGHTS}, "
+                            f"got {sorted(weights)}.")
+        values = [check_interval(weights[name], name, -5.0, 5.0, high_closed=True)
+                  for name in _WEIGHTS]
         K = np.array(values).reshape(3, 3) if kernel == "custom" else KERNELS[kernel]
         F = feature_map(image, K)
-        self.result = {"image": image, "kernel": K, "feature_map": F, "relu_map": np.maximum(F, 0.0),
+        self.result = {"image": image, "kernel": K, "feature_map": F,
+                       "relu_map": np.maximum(F, 0.0),
                        "scale": max(float(np.abs(F).max()), 1e-12), "name": kernel}
         return self.result
 
@@ -136,7 +149,8 @@ class ConvolutionExplorer(Explorer):
         self._img = ax_img.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)
         ax_img.set_title("input digit (8×8)", fontsize=9)
         self._kimg = ax_k.imshow(np.zeros((3, 3)), cmap="PuOr", vmin=-1, vmax=1)
-        self._ktext = [[ax_k.text(v, u, "", ha="center", va="center", fontsize=8) for v in range(3)]
+        self._ktext = [[ax_k.text(v, u, "", ha="center", va="center", fontsize=8)
+                        for v in range(3)]
                        for u in range(3)]
         self._ktitle = ax_k.set_title("kernel", fontsize=9)
         self._fimg = ax_f.imshow(np.zeros((6, 6)), cmap="PuOr", vmin=-1, vmax=1)
@@ -155,7 +169,8 @@ class ConvolutionExplorer(Explorer):
         for u in range(3):
             for v in range(3):
                 self._ktext[u][v].set_text(f"{K[u, v]:.2g}")
-                self._ktext[u][v].set_color("white" if abs(K[u, v]) > 0.6 * k_scale else "black")
+                self._ktext[u][v].set_color("white" if abs(K[u, v]) > 0.6 * k_scale
+                                            else "black")
         self._ktitle.set_text(f"kernel: {result['name']}")
         self._fimg.set_data(F)
         self._fimg.set_clim(-result["scale"], result["scale"])
@@ -166,12 +181,16 @@ class ConvolutionExplorer(Explorer):
 
         p = self.params
         controls = {
-            "digit": widgets.IntSlider(value=p["digit"], min=0, max=9, description="digit"),
-            "sample": widgets.IntSlider(value=p["sample"], min=0, max=99, description="example"),
-            "kernel": widgets.Dropdown(value=p["kernel"], options=list(KERNELS) + ["custom"],
+            "digit": widgets.IntSlider(value=p["digit"], min=0, max=9,
+                                       description="digit"),
+            "sample": widgets.IntSlider(value=p["sample"], min=0, max=99,
+                                        description="example"),
+            "kernel": widgets.Dropdown(value=p["kernel"],
+                                       options=list(KERNELS) + ["custom"],
                                        description="kernel"),
         }
         for name in _WEIGHTS:
-            controls[name] = widgets.FloatSlider(value=p[name], min=-5, max=5, step=0.25, description=name,
+            controls[name] = widgets.FloatSlider(value=p[name], min=-5, max=5,
+                                                 step=0.25, description=name,
                                                  layout=widgets.Layout(width="220px"))
         return controls

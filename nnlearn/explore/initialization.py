@@ -1,4 +1,5 @@
-r"""Initialization explorer: how the starting weights decide whether signals and gradients survive depth.
+r"""Initialization explorer: how the starting weights decide whether signals and
+gradients survive depth.
 
 :func:`layer_statistics` builds a deep, square network of ``depth`` blocks
 ``Dense(width, width)`` → activation, pushes a seeded batch
@@ -7,7 +8,8 @@ back-propagates the mean squared error against seeded random targets with
 nnlearn's ``backward``, and returns, layer by layer,
 
 * the standard deviation of the activations :math:`a^{(l)} = f(z^{(l)})`, and
-* the Frobenius norm :math:`\lVert \partial L/\partial W^{(l)} \rVert_F` of the weight gradient.
+* the Frobenius norm :math:`\lVert \partial L/\partial W^{(l)} \rVert_F` of the weight
+  gradient.
 
 :class:`InitializationExplorer` shows both as bar charts (log scale) with
 controls for the depth, width, activation, initializer and, for the plain
@@ -26,10 +28,12 @@ from ..losses import MSE
 from ..network import Sequential
 from .explorer import Explorer
 
-__all__ = ["layer_statistics", "deep_network", "InitializationExplorer", "INITIALIZERS", "ACTIVATIONS", "MAX_DEPTH"]
+__all__ = ["layer_statistics", "deep_network", "InitializationExplorer", "INITIALIZERS",
+           "ACTIVATIONS", "MAX_DEPTH"]
 
 #: Initializers the explorer offers (``"normal"`` uses the ``std`` parameter).
-INITIALIZERS = ("normal", "xavier_normal", "xavier_uniform", "he_normal", "he_uniform", "zeros")
+INITIALIZERS = ("normal", "xavier_normal", "xavier_uniform", "he_normal", "he_uniform",
+                "zeros")
 #: Activations the explorer offers.
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 #: The deepest network the explorer draws.
@@ -38,14 +42,16 @@ MAX_DEPTH = 30
 
 def _initializer(initializer, std):
     if not isinstance(initializer, str) or initializer not in INITIALIZERS:
-        raise ValueError(f"`initializer` must be one of {list(INITIALIZERS)}, got {initializer!r}.")
+        raise ValueError(f"`initializer` must be one of {list(INITIALIZERS)}, "
+                         f"got {initializer!r}.")
     if initializer == "normal":
         return functools.partial(init_module.normal, std=check_positive(std, "std"))
     return init_module.get(initializer)
 
 
 def deep_network(depth, width, activation, initializer, *, std=0.01, rng=0):
-    """The square network ``[Dense(width, width), Activation(activation)] * depth`` used by :func:`layer_statistics`.
+    """The square network ``[Dense(width, width), Activation(activation)] * depth``
+    used by :func:`layer_statistics`.
 
     Parameters
     ----------
@@ -69,18 +75,21 @@ def deep_network(depth, width, activation, initializer, *, std=0.01, rng=0):
     depth = check_int(depth, "depth", minimum=1)
     width = check_int(width, "width", minimum=1)
     if not isinstance(activation, str) or activation not in ACTIVATIONS:
-        raise ValueError(f"`activation` must be one of {list(ACTIVATIONS)}, got {activation!r}.")
+        raise ValueError(f"`activation` must be one of {list(ACTIVATIONS)}, "
+                         f"got {activation!r}.")
     fn = _initializer(initializer, std)
     rng = check_rng(rng)
     layers = []
     for _ in range(depth):
-        layers += [Dense(width, width, init=fn, rng=rng), Activation(get_activation(activation))]
+        layers += [Dense(width, width, init=fn, rng=rng),
+                   Activation(get_activation(activation))]
     return Sequential(layers)
 
 
-def layer_statistics(depth=10, width=64, activation="relu", initializer="he_normal", *, std=0.01,
-                     n_samples=256, rng=0):
-    r"""Per-layer activation standard deviations and weight-gradient norms of a deep network on a seeded batch.
+def layer_statistics(depth=10, width=64, activation="relu", initializer="he_normal", *,
+                     std=0.01, n_samples=256, rng=0):
+    r"""Per-layer activation standard deviations and weight-gradient norms of a deep
+    network on a seeded batch.
 
     Parameters
     ----------
@@ -96,14 +105,17 @@ def layer_statistics(depth=10, width=64, activation="relu", initializer="he_norm
     Returns
     -------
     dict
-        ``"activation_std"`` : ndarray (depth,), the standard deviation of :math:`a^{(l)}` over all entries;
-        ``"grad_norm"`` : ndarray (depth,), :math:`\lVert \partial L/\partial W^{(l)} \rVert_F` for
+        ``"activation_std"`` : ndarray (depth,), the standard deviation of
+        :math:`a^{(l)}` over all entries;
+        ``"grad_norm"`` : ndarray (depth,),
+        :math:`\lVert \partial L/\partial W^{(l)} \rVert_F` for
         :math:`L = \mathrm{MSE}(a^{(\text{depth})}, Y)`;
         ``"input_std"`` : float, the standard deviation of ``X``.
 
     Examples
     --------
-    >>> stats = layer_statistics(depth=3, width=8, activation="tanh", initializer="xavier_normal", rng=0)
+    >>> stats = layer_statistics(depth=3, width=8, activation="tanh",
+    ...                          initializer="xavier_normal", rng=0)
     >>> stats["activation_std"].shape, stats["grad_norm"].shape
     ((3,), (3,))
     """
@@ -122,39 +134,48 @@ def layer_statistics(depth=10, width=64, activation="relu", initializer="he_norm
     grad = loss.gradient(a, Y)
     for layer in reversed(net.layers):
         grad = layer.backward(grad)
-    grads = [np.linalg.norm(layer.grads["W"]) for layer in net.layers if isinstance(layer, Dense)]
-    return {"activation_std": np.array(stds), "grad_norm": np.array(grads), "input_std": float(X.std())}
+    grads = [np.linalg.norm(layer.grads["W"])
+             for layer in net.layers if isinstance(layer, Dense)]
+    return {"activation_std": np.array(stds), "grad_norm": np.array(grads),
+            "input_std": float(X.std())}
 
 
 class InitializationExplorer(Explorer):
-    """Depth, width, activation and initializer → per-layer activation std and gradient norm (bars, log scale).
+    """Depth, width, activation and initializer → per-layer activation std and
+    gradient norm (bars, log scale).
 
     Parameters
     ----------
     **params
-        Initial values of the parameters of ``update``: ``depth`` (int, 1 to :data:`MAX_DEPTH`),
-        ``width`` (int), ``activation`` (one of :data:`ACTIVATIONS`), ``initializer`` (one of
-        :data:`INITIALIZERS`) and ``std`` (the standard deviation of the ``"normal"`` initializer).
+        Initial values of the parameters of ``update``: ``depth`` (int, 1 to
+        :data:`MAX_DEPTH`), ``width`` (int), ``activation`` (one of
+        :data:`ACTIVATIONS`), ``initializer`` (one of :data:`INITIALIZERS`) and ``std``
+        (the standard deviation of the ``"normal"`` initializer).
 
     Examples
     --------
     >>> ex = InitializationExplorer()
-    >>> r = ex.update(depth=10, width=64, activation="sigmoid", initializer="xavier_normal", std=0.01)
+    >>> r = ex.update(depth=10, width=64, activation="sigmoid",
+    ...               initializer="xavier_normal", std=0.01)
     >>> bool(r["grad_norm"][0] < 1e-3 * r["grad_norm"][-1])
     True
     """
 
-    defaults = {"depth": 10, "width": 64, "activation": "relu", "initializer": "he_normal", "std": 0.01}
-    #: The bars are drawn between these values (log axes); smaller values sit on the floor.
+    defaults = {"depth": 10, "width": 64, "activation": "relu",
+                "initializer": "he_normal", "std": 0.01}
+    #: The bars are drawn between these values (log axes); smaller values sit on
+    #: the floor.
     STD_LIMITS = (1e-8, 1e3)
     GRAD_LIMITS = (1e-12, 1e4)
 
     def update(self, depth, width, activation, initializer, std):
-        """Return :func:`layer_statistics` for these parameters (seed 0, 256 samples)."""
+        """Return :func:`layer_statistics` for these parameters
+        (seed 0, 256 samples)."""
         depth = check_int(depth, "depth", minimum=1)
         if depth > MAX_DEPTH:
             raise ValueError(f"`depth` must be at most {MAX_DEPTH}, got {depth}.")
-        self.result = layer_statistics(depth, width, activation, initializer, std=std, rng=0)
+        self.result = layer_statistics(depth, width, activation, initializer, std=std,
+                                       rng=0)
         return self.result
 
     def _init_figure(self, fig):
@@ -166,30 +187,40 @@ class InitializationExplorer(Explorer):
             (ax_a, self.STD_LIMITS, "#0072B2", "std of activations $a^{(l)}$"),
             (ax_g, self.GRAD_LIMITS, "#D55E00", r"$\|\partial L/\partial W^{(l)}\|_F$"),
         ]:
-            # One LineCollection of thick vertical segments per panel: far cheaper to redraw than 30 bar patches.
+            # One LineCollection of thick vertical segments per panel: far cheaper to
+            # redraw than 30 bar patches.
             bars = ax.vlines(x, low, low, colors=color, linewidth=7)
-            ax.set(yscale="log", ylim=(low, high), xlim=(0.3, MAX_DEPTH + 0.7), xlabel="layer $l$", ylabel=label)
+            ax.set(yscale="log", ylim=(low, high), xlim=(0.3, MAX_DEPTH + 0.7),
+                   xlabel="layer $l$", ylabel=label)
             self._bars.append((bars, low, high))
         self._title = fig.suptitle("")
 
     def _draw(self, result):
-        for (bars, low, high), values in zip(self._bars, (result["activation_std"], result["grad_norm"])):
+        for (bars, low, high), values in zip(self._bars, (result["activation_std"],
+                                                          result["grad_norm"])):
             tops = np.full(MAX_DEPTH, low)
-            tops[:len(values)] = np.clip(np.where(np.isfinite(values), values, high), low, high)
+            tops[:len(values)] = np.clip(np.where(np.isfinite(values), values, high),
+                                         low, high)
             bars.set_segments([[(x, low), (x, top)] for x, top in zip(self._x, tops)])
         g = result["grad_norm"]
         ratio = g[0] / g[-1] if g[-1] > 0 else float("nan")
         p = self.params
-        self._title.set_text(f"{p['activation']}, {p['initializer']}: first/last gradient norm = {ratio:.2g}")
+        self._title.set_text(f"{p['activation']}, {p['initializer']}: "
+                             f"first/last gradient norm = {ratio:.2g}")
 
     def _controls(self):
         import ipywidgets as w
 
         p = self.params
         return {
-            "depth": w.IntSlider(value=p["depth"], min=1, max=MAX_DEPTH, description="depth"),
-            "width": w.Dropdown(options=[16, 32, 64, 128, 256], value=p["width"], description="width"),
-            "activation": w.Dropdown(options=list(ACTIVATIONS), value=p["activation"], description="activation"),
-            "initializer": w.Dropdown(options=list(INITIALIZERS), value=p["initializer"], description="init"),
-            "std": w.FloatLogSlider(value=p["std"], base=10, min=-3, max=1, step=0.1, description="normal std"),
+            "depth": w.IntSlider(value=p["depth"], min=1, max=MAX_DEPTH,
+                                 description="depth"),
+            "width": w.Dropdown(options=[16, 32, 64, 128, 256], value=p["width"],
+                                description="width"),
+            "activation": w.Dropdown(options=list(ACTIVATIONS), value=p["activation"],
+                                     description="activation"),
+            "initializer": w.Dropdown(options=list(INITIALIZERS),
+                                      value=p["initializer"], description="init"),
+            "std": w.FloatLogSlider(value=p["std"], base=10, min=-3, max=1, step=0.1,
+                                    description="normal std"),
         }

@@ -1,4 +1,5 @@
-r"""Explorer for chapter 4: a loss and its gradient, and a straight line fitted with three regression losses.
+r"""Explorer for chapter 4: a loss and its gradient, and a straight line fitted with
+three regression losses.
 
 :class:`LossExplorer` has two halves.
 
@@ -26,14 +27,16 @@ squares for Huber.  They find the same lines that gradient descent on an
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_positive, check_real, check_rng, unknown_name
+from .._validation import (check_array, check_int, check_positive, check_real,
+                           check_rng, unknown_name)
 from ..activations import get as get_activation
 from ..losses import get as get_loss
 from .explorer import Explorer
 
 __all__ = ["LossExplorer", "outlier_data", "fit_line", "LOSS_CHOICES"]
 
-#: The explorer's loss choices, name → (nnlearn loss name, whether a sigmoid comes first, label).
+#: The explorer's loss choices, name → (nnlearn loss name, whether a sigmoid comes
+#: first, label).
 LOSS_CHOICES = {
     "mse": ("mse", False, "MSE"),
     "mae": ("mae", False, "MAE"),
@@ -56,12 +59,14 @@ TRUE_LINE = (2.0, 1.0)
 
 
 def outlier_data(outlier, n_outliers=1, *, n=30, noise=0.5, rng=0):
-    r"""Points on the line :math:`y = 2x + 1` with Gaussian noise, some of them moved down as outliers.
+    r"""Points on the line :math:`y = 2x + 1` with Gaussian noise,
+    some of them moved down as outliers.
 
     Parameters
     ----------
     outlier : float
-        How far the outliers are moved down (in units of :math:`y`); 0 leaves the data clean.
+        How far the outliers are moved down (in units of :math:`y`); 0 leaves the
+        data clean.
     n_outliers : int, default 1
         How many points become outliers: those with the largest :math:`x`,
         where a point pulls hardest on the slope of a least-squares line.
@@ -80,15 +85,16 @@ def outlier_data(outlier, n_outliers=1, *, n=30, noise=0.5, rng=0):
     Examples
     --------
     >>> x, y, is_outlier = outlier_data(10.0, n_outliers=2)
-    >>> x.shape, int(is_outlier.sum()), bool(x[is_outlier].min() >= x[~is_outlier].max())
+    >>> (x.shape, int(is_outlier.sum()),
+    ...  bool(x[is_outlier].min() >= x[~is_outlier].max()))
     ((30,), 2, True)
     """
     outlier = check_real(outlier, "outlier")
     n = check_int(n, "n", minimum=3)
     n_outliers = check_int(n_outliers, "n_outliers", minimum=0)
     if n_outliers > n - 2:
-        raise ValueError(f"`n_outliers` must leave at least two clean points, so be <= {n - 2} "
-                         f"for n={n}, got {n_outliers}.")
+        raise ValueError(f"`n_outliers` must leave at least two clean points, "
+                         f"so be <= {n - 2} for n={n}, got {n_outliers}.")
     noise = check_positive(noise, "noise", allow_zero=True)
     generator = check_rng(rng)
     x = np.sort(generator.uniform(-2.0, 2.0, n))
@@ -101,7 +107,8 @@ def outlier_data(outlier, n_outliers=1, *, n=30, noise=0.5, rng=0):
 
 
 def fit_line(x, y, loss="mse", *, delta=1.0):
-    r"""The line :math:`\hat y = wx + b` with the smallest mean loss over the points; returns ``(w, b)``.
+    r"""The line :math:`\hat y = wx + b` with the smallest mean loss over the points;
+    returns ``(w, b)``.
 
     Parameters
     ----------
@@ -141,7 +148,8 @@ def fit_line(x, y, loss="mse", *, delta=1.0):
     x = check_array(x, "x", ndim=1)
     y = check_array(y, "y", ndim=1)
     if x.shape != y.shape:
-        raise ValueError(f"`x` and `y` must have the same length, got {x.shape[0]} and {y.shape[0]}.")
+        raise ValueError(f"`x` and `y` must have the same length, "
+                         f"got {x.shape[0]} and {y.shape[0]}.")
     if x.size < 2 or np.ptp(x) == 0:
         raise ValueError("`x` must hold at least two distinct values to fit a line, "
                          f"got {x.size} value(s) with {np.unique(x).size} distinct.")
@@ -157,7 +165,8 @@ def fit_line(x, y, loss="mse", *, delta=1.0):
 
 
 def _least_squares(x, y, weights):
-    """Weighted least squares for (w, b): the 2 x 2 normal equations, solved in closed form."""
+    """Weighted least squares for (w, b): the 2 x 2 normal equations,
+    solved in closed form."""
     s0, s1, s2 = weights.sum(), weights @ x, weights @ (x * x)
     t0, t1 = weights @ y, weights @ (x * y)
     det = s0 * s2 - s1 * s1
@@ -165,7 +174,8 @@ def _least_squares(x, y, weights):
 
 
 def _least_absolute(x, y):
-    """Exact least-absolute-deviations line: the best of the lines through two data points."""
+    """Exact least-absolute-deviations line: the best of the lines through two
+    data points."""
     i, j = np.triu_indices(x.size, k=1)
     keep = x[i] != x[j]
     i, j = i[keep], j[keep]
@@ -177,7 +187,8 @@ def _least_absolute(x, y):
 
 
 def _huber_irls(x, y, w, b, delta, max_iter=200, tol=1e-12):
-    """Iteratively reweighted least squares for the Huber loss, from the start (w, b)."""
+    """Iteratively reweighted least squares for the Huber loss,
+    from the start (w, b)."""
     for _ in range(max_iter):
         r = np.abs(w * x + b - y)
         weights = np.minimum(1.0, delta / np.maximum(r, 1e-300))
@@ -189,24 +200,31 @@ def _huber_irls(x, y, w, b, delta, max_iter=200, tol=1e-12):
 
 
 def _loss_curve(choice, target, delta, grid=None):
-    """Grid, loss of each single prediction and its derivative, for one of :data:`LOSS_CHOICES`.
+    """Grid, loss of each single prediction and its derivative,
+    for one of :data:`LOSS_CHOICES`.
 
-    The grid is the choice's own (predictions, probabilities or scores) unless one is given.
+    The grid is the choice's own (predictions, probabilities or scores) unless one
+    is given.
     """
     name, through_sigmoid, _ = LOSS_CHOICES[choice]
     loss = get_loss(name, delta=delta) if name == "huber" else get_loss(name)
     sigmoid = get_activation("sigmoid")
     if grid is None:
-        grid = _SCORE_GRID if through_sigmoid else _PROBABILITY_GRID if name == "bce" else _REGRESSION_GRID
+        grid = (_SCORE_GRID if through_sigmoid
+                else _PROBABILITY_GRID if name == "bce"
+                else _REGRESSION_GRID)
     pred = sigmoid(grid) if through_sigmoid else grid
     pred_col = pred.reshape(-1, 1)
     target_col = np.full_like(pred_col, target)
     # One element per evaluation: the mean over elements is that element's loss.
-    value = np.array([loss._value(pred_col[k:k + 1], target_col[k:k + 1]) for k in range(pred.size)])
-    # The gradient of the mean over the grid's M elements is (1/M) times each element's derivative.
+    value = np.array([loss._value(pred_col[k:k + 1], target_col[k:k + 1])
+                      for k in range(pred.size)])
+    # The gradient of the mean over the grid's M elements is (1/M) times each
+    # element's derivative.
     grad = (loss._gradient(pred_col, target_col) * pred.size).ravel()
     if through_sigmoid:
-        grad = sigmoid.backward(grid, grad)  # chain rule: dl/dz = dl/dy_hat * sigmoid'(z)
+        # chain rule: dl/dz = dl/dy_hat * sigmoid'(z)
+        grad = sigmoid.backward(grid, grad)
     return grid, value, grad
 
 
@@ -221,10 +239,11 @@ def _axis_label(choice):
 
 
 class LossExplorer(Explorer):
-    r"""A loss and its gradient against the prediction; lines fitted with MSE, MAE and Huber to data with outliers.
+    r"""A loss and its gradient against the prediction;
+    lines fitted with MSE, MAE and Huber to data with outliers.
 
-    The constructor takes the parameters of :meth:`update` as initial values
-    (keywords), and ``figsize`` and ``dpi`` (see :class:`~nnlearn.explore.explorer.Explorer`).
+    The constructor takes the parameters of :meth:`update` as initial values (keywords),
+    and ``figsize`` and ``dpi`` (see :class:`~nnlearn.explore.explorer.Explorer`).
 
     Parameters
     ----------
@@ -247,14 +266,17 @@ class LossExplorer(Explorer):
     >>> r = ex.result
     >>> sorted(r["fits"]), r["xname"]
     (['huber', 'mae', 'mse'], 'z')
-    >>> ex.set(outlier=20.0)["fits"]["mse"][0] < ex.result["fits"]["huber"][0]  # MSE's slope is pulled down
+    >>> # MSE's slope is pulled down
+    >>> ex.set(outlier=20.0)["fits"]["mse"][0] < ex.result["fits"]["huber"][0]
     True
     """
 
-    defaults = {"loss": "huber", "target": 1.0, "delta": 1.0, "outlier": 10.0, "n_outliers": 1}
+    defaults = {"loss": "huber", "target": 1.0, "delta": 1.0, "outlier": 10.0,
+                "n_outliers": 1}
 
     def update(self, loss, target, delta, outlier, n_outliers):
-        """Compute the loss curve, its derivative, the data and the three fitted lines; returns a dict.
+        """Compute the loss curve, its derivative, the data and the three fitted lines;
+        returns a dict.
 
         Returns
         -------
@@ -271,8 +293,8 @@ class LossExplorer(Explorer):
         target = check_real(target, "target")
         base, through_sigmoid, label = LOSS_CHOICES[loss]
         if (base == "bce" or through_sigmoid) and not 0.0 <= target <= 1.0:
-            raise ValueError(f"`target` must lie in [0, 1] for {label}, whose prediction is a "
-                             f"probability, got {target!r}.")
+            raise ValueError(f"`target` must lie in [0, 1] for {label}, whose "
+                             f"prediction is a probability, got {target!r}.")
         delta = check_positive(delta, "delta")
         outlier = check_real(outlier, "outlier")
         n_outliers = check_int(n_outliers, "n_outliers", minimum=0)
@@ -280,25 +302,29 @@ class LossExplorer(Explorer):
             raise ValueError(f"`n_outliers` must be between 0 and 5, got {n_outliers}.")
         reference = _REFERENCE[loss]
         grid, value, grad = _loss_curve(loss, target, delta)
-        # The comparison curve shares the chosen loss's axis (squared error of a probability, for "bce").
+        # The comparison curve shares the chosen loss's axis (squared error of a
+        # probability, for "bce").
         _, ref_value, ref_grad = _loss_curve(reference, target, delta, grid=grid)
         x, y, is_outlier = outlier_data(outlier, n_outliers)
-        fits = {name: fit_line(x, y, name, delta=delta) for name in ("mse", "mae", "huber")}
+        fits = {name: fit_line(x, y, name, delta=delta)
+                for name in ("mse", "mae", "huber")}
         line_x = np.array([-2.2, 2.2])
         xlabel, xname = _axis_label(loss)
         self.result = {
-            "loss": loss, "target": target, "delta": delta, "outlier": outlier, "n_outliers": n_outliers,
+            "loss": loss, "target": target, "delta": delta, "outlier": outlier,
+            "n_outliers": n_outliers,
             "label": LOSS_CHOICES[loss][2], "xlabel": xlabel, "xname": xname,
             "grid": grid, "value": value, "gradient": grad,
-            "reference": {"name": reference, "label": LOSS_CHOICES[reference][2], "grid": grid,
-                          "value": ref_value, "gradient": ref_grad},
+            "reference": {"name": reference, "label": LOSS_CHOICES[reference][2],
+                          "grid": grid, "value": ref_value, "gradient": ref_grad},
             "x": x, "y": y, "is_outlier": is_outlier, "fits": fits, "line_x": line_x,
             "lines": {name: w * line_x + b for name, (w, b) in fits.items()},
-            "slope_errors": {name: abs(w - TRUE_LINE[0]) for name, (w, b) in fits.items()},
+            "slope_errors": {name: abs(w - TRUE_LINE[0])
+                             for name, (w, b) in fits.items()},
         }
         return self.result
 
-    # -- figure -------------------------------------------------------------------------------
+    # -- figure ------------------------------------------------------------------------
 
     _COLORS = {"mse": "#D55E00", "mae": "#009E73", "huber": "#0072B2"}
 
@@ -306,42 +332,56 @@ class LossExplorer(Explorer):
         import matplotlib
         from matplotlib.ticker import MaxNLocator
 
-        # A fixed layout and few texts keep a redraw fast: with a layout engine (even "none") savefig
-        # lays the figure out in an extra pass before drawing it, and legends and tick labels are the
-        # most expensive artists to draw.  Without an engine the axes keep the positions given here.
-        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        # A fixed layout and few texts keep a redraw fast: with a layout engine (even
+        # "none") savefig lays the figure out in an extra pass before drawing it, and
+        # legends and tick labels are the most expensive artists to draw.  Without an
+        # engine the axes keep the positions given here.
+        with matplotlib.rc_context({"figure.autolayout": False,
+                                    "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
-        ax_loss = fig.add_axes((0.085, 0.13, 0.39, 0.74))   # (left, bottom, width, height) in figure fractions
+        # (left, bottom, width, height) in figure fractions
+        ax_loss = fig.add_axes((0.085, 0.13, 0.39, 0.74))
         ax_fit = fig.add_axes((0.595, 0.13, 0.39, 0.74))
         self._axes = (ax_loss, ax_fit)
         for ax in self._axes:
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.yaxis.set_major_locator(MaxNLocator(5))
-            # Fixed label positions: otherwise every draw measures the tick labels to place them.
+            # Fixed label positions: otherwise every draw measures the tick labels to
+            # place them.
             ax.xaxis.set_label_coords(0.5, -0.1)
             ax.yaxis.set_label_coords(-0.14, 0.5)
         ax_loss.axhline(0.0, color="0.3", linewidth=0.6)
-        self._target_line = ax_loss.axvline(0.0, color="0.3", linestyle=":", linewidth=1)
-        (self._ref_value,) = ax_loss.plot([], [], color="#56B4E9", linestyle="--", linewidth=1.3)
-        (self._ref_grad,) = ax_loss.plot([], [], color="#E69F00", linestyle="--", linewidth=1.3)
+        self._target_line = ax_loss.axvline(0.0, color="0.3", linestyle=":",
+                                            linewidth=1)
+        (self._ref_value,) = ax_loss.plot([], [], color="#56B4E9", linestyle="--",
+                                          linewidth=1.3)
+        (self._ref_grad,) = ax_loss.plot([], [], color="#E69F00", linestyle="--",
+                                         linewidth=1.3)
         (self._value,) = ax_loss.plot([], [], color="#0072B2", linewidth=2)
         (self._grad,) = ax_loss.plot([], [], color="#D55E00", linewidth=2)
         # A key made of coloured titles (cheaper to draw than a legend).
-        self._key_loss = ax_loss.text(0.0, 1.1, "", color="#0072B2", transform=ax_loss.transAxes, fontsize=9)
-        self._key_grad = ax_loss.text(0.0, 1.02, "", color="#D55E00", transform=ax_loss.transAxes, fontsize=9)
-        self._key_ref = ax_loss.text(1.0, 1.02, "", color="0.35", ha="right", transform=ax_loss.transAxes,
-                                     fontsize=8)
+        self._key_loss = ax_loss.text(0.0, 1.1, "", color="#0072B2",
+                                      transform=ax_loss.transAxes, fontsize=9)
+        self._key_grad = ax_loss.text(0.0, 1.02, "", color="#D55E00",
+                                      transform=ax_loss.transAxes, fontsize=9)
+        self._key_ref = ax_loss.text(1.0, 1.02, "", color="0.35", ha="right",
+                                     transform=ax_loss.transAxes, fontsize=8)
         self._inliers = ax_fit.scatter([], [], s=12, color="0.35")
         self._outliers = ax_fit.scatter([], [], s=36, marker="x", color="black")
-        ax_fit.plot([-2.2, 2.2], [TRUE_LINE[0] * -2.2 + TRUE_LINE[1], TRUE_LINE[0] * 2.2 + TRUE_LINE[1]],
+        ax_fit.plot([-2.2, 2.2], [TRUE_LINE[0] * -2.2 + TRUE_LINE[1],
+                                  TRUE_LINE[0] * 2.2 + TRUE_LINE[1]],
                     color="0.55", linestyle=":", linewidth=1.2)
         self._fit_lines, self._fit_keys = {}, {}
-        for k, (name, style, label) in enumerate((("mse", "-", "MSE"), ("mae", "--", "MAE"),
+        for k, (name, style, label) in enumerate((("mse", "-", "MSE"),
+                                                  ("mae", "--", "MAE"),
                                                   ("huber", "-.", "Huber"))):
-            (self._fit_lines[name],) = ax_fit.plot([], [], color=self._COLORS[name], linestyle=style, linewidth=2)
-            self._fit_keys[name] = ax_fit.text(0.33 * k, 1.02, "", color=self._COLORS[name],
+            (self._fit_lines[name],) = ax_fit.plot([], [], color=self._COLORS[name],
+                                                   linestyle=style, linewidth=2)
+            self._fit_keys[name] = ax_fit.text(0.33 * k, 1.02, "",
+                                               color=self._COLORS[name],
                                                transform=ax_fit.transAxes, fontsize=8)
-        ax_fit.text(0.0, 1.1, "fitted lines (dotted: true, w = 2)", transform=ax_fit.transAxes, fontsize=9)
+        ax_fit.text(0.0, 1.1, "fitted lines (dotted: true, w = 2)",
+                    transform=ax_fit.transAxes, fontsize=9)
         ax_fit.set(xlim=(-2.2, 2.2), xlabel="input x", ylabel="target y")
 
     def _draw(self, result):
@@ -353,22 +393,26 @@ class LossExplorer(Explorer):
         self._grad.set_data(grid, result["gradient"])
         self._ref_grad.set_data(grid, ref["gradient"])
         symbol = result["xname"]
-        self._key_loss.set_text(f"{result['label']} loss (target y = {result['target']:g})")
+        self._key_loss.set_text(f"{result['label']} loss "
+                                f"(target y = {result['target']:g})")
         self._key_grad.set_text(f"its derivative ∂ℓ/∂{symbol}")
         self._key_ref.set_text(f"dashed: {ref['label']}")
-        target_x = result["target"] if symbol != "z" else np.nan  # no target marker on the score axis
+        # no target marker on the score axis
+        target_x = result["target"] if symbol != "z" else np.nan
         self._target_line.set_xdata([target_x, target_x])
-        curves = np.concatenate([result["value"], ref["value"], result["gradient"], ref["gradient"]])
+        curves = np.concatenate([result["value"], ref["value"],
+                                 result["gradient"], ref["gradient"]])
         low, high = max(float(curves.min()), -8.0), min(float(curves.max()), 8.0)
         pad = 0.06 * (high - low)
-        ax_loss.set(xlim=(grid[0], grid[-1]), ylim=(low - pad, high + pad), xlabel=result["xlabel"],
-                    ylabel="loss, derivative")
+        ax_loss.set(xlim=(grid[0], grid[-1]), ylim=(low - pad, high + pad),
+                    xlabel=result["xlabel"], ylabel="loss, derivative")
         points = np.column_stack([result["x"], result["y"]])
         self._inliers.set_offsets(points[~result["is_outlier"]])
         self._outliers.set_offsets(points[result["is_outlier"]].reshape(-1, 2))
         for key, line in self._fit_lines.items():
             line.set_data(result["line_x"], result["lines"][key])
-            self._fit_keys[key].set_text(f"{LOSS_CHOICES[key][2]} w={result['fits'][key][0]:.2f}")
+            self._fit_keys[key].set_text(f"{LOSS_CHOICES[key][2]} "
+                                         f"w={result['fits'][key][0]:.2f}")
         ax_fit.set_ylim(min(-12.0, float(result["y"].min()) - 1.0), 8.0)
 
     def _controls(self):
@@ -376,15 +420,18 @@ class LossExplorer(Explorer):
 
         style = {"description_width": "initial"}
         return {
-            "loss": widgets.Dropdown(options=[(label, key) for key, (_, _, label) in LOSS_CHOICES.items()],
+            "loss": widgets.Dropdown(options=[(label, key) for key, (_, _, label)
+                                              in LOSS_CHOICES.items()],
                                      value=self.params["loss"], description="loss"),
-            "target": widgets.FloatSlider(value=self.params["target"], min=0.0, max=1.0, step=0.05,
-                                          description="target y", style=style),
-            "delta": widgets.FloatSlider(value=self.params["delta"], min=0.1, max=3.0, step=0.1,
-                                         description="Huber δ", style=style),
-            "outlier": widgets.FloatSlider(value=self.params["outlier"], min=0.0, max=30.0, step=1.0,
+            "target": widgets.FloatSlider(value=self.params["target"], min=0.0, max=1.0,
+                                          step=0.05, description="target y",
+                                          style=style),
+            "delta": widgets.FloatSlider(value=self.params["delta"], min=0.1, max=3.0,
+                                         step=0.1, description="Huber δ", style=style),
+            "outlier": widgets.FloatSlider(value=self.params["outlier"], min=0.0,
+                                           max=30.0, step=1.0,
                                            description="outlier size", style=style),
-            "n_outliers": widgets.IntSlider(value=self.params["n_outliers"], min=0, max=5,
-                                            description="outliers", style=style),
+            "n_outliers": widgets.IntSlider(value=self.params["n_outliers"], min=0,
+                                            max=5, description="outliers", style=style),
         }
 

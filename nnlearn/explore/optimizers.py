@@ -42,15 +42,17 @@ import io
 import numpy as np
 
 from .. import surfaces
-from .._validation import check_choice, check_int, check_interval, check_positive, unknown_name
+from .._validation import (check_choice, check_int, check_interval, check_positive,
+                           unknown_name)
 from ..optim import SGD, AdaGrad, Adam, RMSprop
 from .explorer import Explorer
 
-__all__ = ["OptimizerRace", "OPTIMIZERS", "make_optimizer", "suggested_settings", "MAX_STEPS"]
+__all__ = ["OptimizerRace", "OPTIMIZERS", "make_optimizer", "suggested_settings",
+           "MAX_STEPS"]
 
 #: The racers, name → label, in drawing order.
-OPTIMIZERS = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-              "rmsprop": "RMSprop", "adam": "Adam"}
+OPTIMIZERS = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov",
+              "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam"}
 
 #: The surfaces of the race (those of :mod:`nnlearn.surfaces`).
 SURFACE_NAMES = ("quadratic", "rosenbrock", "saddle", "beale")
@@ -59,8 +61,9 @@ SURFACE_NAMES = ("quadratic", "rosenbrock", "saddle", "beale")
 MAX_STEPS = 2000
 
 #: Okabe-Ito colours and line styles, one per racer.
-STYLES = {"gd": ("#000000", "-"), "momentum": ("#0072B2", "-"), "nesterov": ("#56B4E9", "--"),
-          "adagrad": ("#009E73", "-."), "rmsprop": ("#E69F00", "-"), "adam": ("#D55E00", "-")}
+STYLES = {"gd": ("#000000", "-"), "momentum": ("#0072B2", "-"),
+          "nesterov": ("#56B4E9", "--"), "adagrad": ("#009E73", "-."),
+          "rmsprop": ("#E69F00", "-"), "adam": ("#D55E00", "-")}
 
 _ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
@@ -68,9 +71,11 @@ _ADAPTIVE = ("adagrad", "rmsprop", "adam")
 _DASHES = {"-": "——", "--": "– –", "-.": "–·–"}
 _MARKS = {name: _DASHES[style] for name, (_, style) in STYLES.items()}
 
-# Learning rates that give an instructive race on each surface: (lr, adaptive_lr).  For the quadratic
-# the gradient-descent rate is 1.2 / kappa, between the oscillation onset 1/kappa and the threshold 2/kappa.
-_SUGGESTED = {"rosenbrock": (0.001, 0.1), "saddle": (0.05, 0.05), "beale": (0.005, 0.05)}
+# Learning rates that give an instructive race on each surface: (lr, adaptive_lr).  For
+# the quadratic the gradient-descent rate is 1.2 / kappa, between the oscillation onset
+# 1/kappa and the threshold 2/kappa.
+_SUGGESTED = {"rosenbrock": (0.001, 0.1), "saddle": (0.05, 0.05),
+              "beale": (0.005, 0.05)}
 
 # The lengths of the step axis of the loss panel.
 _STEP_AXIS = (10, 20, 50, 100, 200, 300, 500, 1000, 1500, MAX_STEPS)
@@ -80,7 +85,8 @@ _CACHE_SIZE = 64
 
 
 def suggested_settings(surface, kappa=10.0):
-    r"""Learning rates that give an instructive race on ``surface``; returns ``{"lr": ..., "adaptive_lr": ...}``.
+    r"""Learning rates that give an instructive race on ``surface``;
+    returns ``{"lr": ..., "adaptive_lr": ...}``.
 
     Parameters
     ----------
@@ -106,13 +112,14 @@ def suggested_settings(surface, kappa=10.0):
 
 
 def make_optimizer(name, lr, adaptive_lr, beta):
-    """A fresh :mod:`nnlearn.optim` optimizer for the racer ``name`` (see the table of the module).
+    """A fresh :mod:`nnlearn.optim` optimizer for the racer ``name``
+    (see the table of the module).
 
     Examples
     --------
     >>> make_optimizer("adam", 0.01, 0.05, 0.8)
     Adam(lr=0.05, betas=(0.8, 0.999), eps=1e-08)
-    >>> make_optimizer("nesterov", 0.01, 0.05, 0.0)      # no momentum: plain gradient descent
+    >>> make_optimizer("nesterov", 0.01, 0.05, 0.0)  # no momentum: gradient descent
     SGD(lr=0.01)
     """
     if name == "gd" or (name in ("momentum", "nesterov") and beta == 0):
@@ -136,22 +143,26 @@ def _check_surface(surface):
 
 def _check_optimizers(optimizers):
     if isinstance(optimizers, str) or not hasattr(optimizers, "__iter__"):
-        raise TypeError("`optimizers` must be a sequence of optimizer names such as ('gd', 'adam'), "
+        raise TypeError("`optimizers` must be a sequence of optimizer names such as "
+                        "('gd', 'adam'), "
                         f"got {type(optimizers).__name__} {optimizers!r}.")
     names = tuple(optimizers)
     for name in names:
         if name not in OPTIMIZERS:
             raise unknown_name("optimizer", name, OPTIMIZERS)
     if not names:
-        raise ValueError(f"`optimizers` must name at least one of {list(OPTIMIZERS)}, got an empty selection.")
-    return tuple(name for name in OPTIMIZERS if name in names)  # drawing order, no repeats
+        raise ValueError(f"`optimizers` must name at least one of {list(OPTIMIZERS)}, "
+                         "got an empty selection.")
+    # drawing order, no repeats
+    return tuple(name for name in OPTIMIZERS if name in names)
 
 
 class OptimizerRace(Explorer):
-    r"""Paths of several optimizers on a 2-D loss surface, and their losses against the step.
+    r"""Paths of several optimizers on a 2-D loss surface,
+    and their losses against the step.
 
-    The constructor takes the parameters of :meth:`update` as initial values
-    (keywords), and ``figsize`` and ``dpi`` (see :class:`~nnlearn.explore.explorer.Explorer`).
+    The constructor takes the parameters of :meth:`update` as initial values (keywords),
+    and ``figsize`` and ``dpi`` (see :class:`~nnlearn.explore.explorer.Explorer`).
 
     Parameters
     ----------
@@ -159,7 +170,8 @@ class OptimizerRace(Explorer):
         ``"quadratic"`` (:math:`\tfrac12(x^2 + \kappa y^2)`), ``"rosenbrock"``,
         ``"saddle"`` or ``"beale"`` (see :mod:`nnlearn.surfaces`).
     kappa : float, default 10.0
-        The quadratic's condition number :math:`\kappa \ge 1` (ignored by the other surfaces).
+        The quadratic's condition number :math:`\kappa \ge 1` (ignored by the
+        other surfaces).
     lr : float, default 0.001
         Learning rate :math:`\eta` of gradient descent, momentum and Nesterov.
     adaptive_lr : float, default 0.1
@@ -173,7 +185,8 @@ class OptimizerRace(Explorer):
 
     Examples
     --------
-    >>> race = OptimizerRace(surface="quadratic", lr=0.12, steps=100, optimizers=("gd", "adam"))
+    >>> race = OptimizerRace(surface="quadratic", lr=0.12, steps=100,
+    ...                      optimizers=("gd", "adam"))
     >>> r = race.result
     >>> r["paths"]["gd"].shape, r["losses"]["adam"].shape
     ((101, 2), (101,))
@@ -181,8 +194,8 @@ class OptimizerRace(Explorer):
     True
     """
 
-    defaults = {"surface": "rosenbrock", "kappa": 10.0, "lr": 0.001, "adaptive_lr": 0.1, "beta": 0.9,
-                "steps": 300, "optimizers": tuple(OPTIMIZERS)}
+    defaults = {"surface": "rosenbrock", "kappa": 10.0, "lr": 0.001, "adaptive_lr": 0.1,
+                "beta": 0.9, "steps": 300, "optimizers": tuple(OPTIMIZERS)}
 
     def __init__(self, *, figsize=(9.0, 3.8), dpi=80, **params):
         self._cache = {}
@@ -193,14 +206,16 @@ class OptimizerRace(Explorer):
         self._background = self._background_key = None
         surface = params.get("surface")
         if surface in SURFACE_NAMES and surface != self.defaults["surface"]:
-            # Another surface than the default: start from its suggested learning rates, unless given.
+            # Another surface than the default: start from its suggested learning rates,
+            # unless given.
             try:
-                params = {**suggested_settings(surface, params.get("kappa", self.defaults["kappa"])), **params}
+                kappa = params.get("kappa", self.defaults["kappa"])
+                params = {**suggested_settings(surface, kappa), **params}
             except (TypeError, ValueError):  # a bad kappa: update() reports it
                 pass
         super().__init__(figsize=figsize, dpi=dpi, **params)
 
-    # -- computation ----------------------------------------------------------------------------
+    # -- computation -------------------------------------------------------------------
 
     def update(self, surface, kappa, lr, adaptive_lr, beta, steps, optimizers):
         """Run every chosen optimizer on the surface; returns a dict.
@@ -223,8 +238,8 @@ class OptimizerRace(Explorer):
         surface = _check_surface(surface)
         kappa = check_positive(kappa, "kappa")
         if kappa < 1:
-            raise ValueError(f"`kappa` must be >= 1 (the ratio of the largest to the smallest curvature), "
-                             f"got {kappa!r}.")
+            raise ValueError(f"`kappa` must be >= 1 (the ratio of the largest to the "
+                             f"smallest curvature), got {kappa!r}.")
         lr = check_positive(lr, "lr")
         adaptive_lr = check_positive(adaptive_lr, "adaptive_lr")
         beta = check_interval(beta, "beta", 0.0, 1.0)
@@ -232,42 +247,50 @@ class OptimizerRace(Explorer):
         if steps > MAX_STEPS:
             raise ValueError(f"`steps` must be at most {MAX_STEPS}, got {steps}.")
         names = _check_optimizers(optimizers)
-        surf = surfaces.quadratic(kappa) if surface == "quadratic" else surfaces.get(surface)
+        surf = (surfaces.quadratic(kappa) if surface == "quadratic"
+                else surfaces.get(surface))
         min_value = min(surf(m) for m in surf.minima)
         paths, losses, gaps, settings = {}, {}, {}, {}
         for name in names:
-            path, loss = self._trajectory(surface, kappa, surf, name, lr, adaptive_lr, beta, steps)
+            path, loss = self._trajectory(surface, kappa, surf, name, lr, adaptive_lr,
+                                          beta, steps)
             paths[name], losses[name] = path, loss
             with np.errstate(invalid="ignore"):
                 gaps[name] = loss - min_value
             settings[name] = repr(make_optimizer(name, lr, adaptive_lr, beta))
         self.result = {
-            "surface": surface, "kappa": kappa, "lr": lr, "adaptive_lr": adaptive_lr, "beta": beta,
-            "steps": steps, "optimizers": names, "surface_obj": surf, "min_value": min_value,
+            "surface": surface, "kappa": kappa, "lr": lr, "adaptive_lr": adaptive_lr,
+            "beta": beta, "steps": steps, "optimizers": names, "surface_obj": surf,
+            "min_value": min_value,
             "paths": paths, "losses": losses, "gaps": gaps, "settings": settings,
             "final_gap": {name: float(gap[-1]) for name, gap in gaps.items()},
-            "diverged": {name: bool(not np.isfinite(loss[-1])) for name, loss in losses.items()},
+            "diverged": {name: bool(not np.isfinite(loss[-1]))
+                         for name, loss in losses.items()},
         }
         return self.result
 
     def _trajectory(self, surface, kappa, surf, name, lr, adaptive_lr, beta, steps):
-        """``trajectory`` for one racer, read off a cached longer run when there is one."""
+        """``trajectory`` for one racer,
+        read off a cached longer run when there is one."""
         rate = adaptive_lr if name in _ADAPTIVE else lr
         momentum = beta if name in ("momentum", "nesterov", "adam") else None
         key = (surface, kappa if surface == "quadratic" else None, name, rate, momentum)
         cached = self._cache.get(key)
         if cached is None or len(cached[0]) < steps + 1:
-            cached = surfaces.trajectory(surf, make_optimizer(name, lr, adaptive_lr, beta), steps)
+            optimizer = make_optimizer(name, lr, adaptive_lr, beta)
+            cached = surfaces.trajectory(surf, optimizer, steps)
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = cached
         path, loss = cached
-        return path[:steps + 1].copy(), loss[:steps + 1].copy()   # copies: the cache stays intact
+        # copies: the cache stays intact
+        return path[:steps + 1].copy(), loss[:steps + 1].copy()
 
-    # -- suggestions when the surface changes -----------------------------------------------------
+    # -- suggestions when the surface changes ------------------------------------------
 
     def _with_suggestions(self, params):
-        """Add the suggested learning rates for a newly chosen surface, unless they are given."""
+        """Add the suggested learning rates for a newly chosen surface,
+        unless they are given."""
         surface = params.get("surface", self.params["surface"])
         if surface == self.params["surface"] or surface not in SURFACE_NAMES:
             return params
@@ -279,12 +302,15 @@ class OptimizerRace(Explorer):
         return {**suggested, **params}
 
     def set(self, **params):
-        """Change some parameters (a new surface brings its suggested learning rates, unless given)."""
+        """Change some parameters
+        (a new surface brings its suggested learning rates, unless given)."""
         return super().set(**self._with_suggestions(params))
 
     def redraw(self, **params):
-        """``update`` and ``render``; a new surface also moves the learning-rate sliders to its suggestions."""
-        if self._syncing:  # a slider moved by this method below: the full redraw follows
+        """``update`` and ``render``; a new surface also moves the learning-rate sliders
+        to its suggestions."""
+        if self._syncing:
+            # a slider moved by this method below: the full redraw follows
             self.params.update(params)
             return None
         params = self._with_suggestions(params)
@@ -299,14 +325,17 @@ class OptimizerRace(Explorer):
                 self._syncing = False
         return super().redraw(**params)
 
-    # -- figure -----------------------------------------------------------------------------------
+    # -- figure ------------------------------------------------------------------------
 
     def _init_figure(self, fig):
         import matplotlib as mpl
-        from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+        from matplotlib.ticker import (FuncFormatter, LogLocator, MaxNLocator,
+                                       NullLocator)
 
-        # A fixed layout (no layout engine): every redraw then draws once, without a dry run.
-        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        # A fixed layout (no layout engine): every redraw then draws once, without
+        # a dry run.
+        with mpl.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
         ax_map = fig.add_axes((0.07, 0.14, 0.40, 0.76))
         ax_loss = fig.add_axes((0.575, 0.14, 0.25, 0.76))
@@ -319,57 +348,72 @@ class OptimizerRace(Explorer):
         self._paths, self._ends, self._curves = {}, {}, {}
         for name, label in OPTIMIZERS.items():
             color, style = STYLES[name]
-            (self._paths[name],) = ax_map.plot([], [], color=color, linestyle=style, linewidth=1.6)
-            (self._ends[name],) = ax_map.plot([], [], color=color, marker="o", markersize=5, linestyle="none")
-            (self._curves[name],) = ax_loss.plot([], [], color=color, linestyle=style, linewidth=1.6,
-                                                 label=label)
-        (self._start,) = ax_map.plot([], [], marker="X", color="black", markersize=8, linestyle="none")
-        (self._minima,) = ax_map.plot([], [], marker="*", color="#CC79A7", markersize=13, linestyle="none",
+            (self._paths[name],) = ax_map.plot([], [], color=color, linestyle=style,
+                                               linewidth=1.6)
+            (self._ends[name],) = ax_map.plot([], [], color=color, marker="o",
+                                              markersize=5, linestyle="none")
+            (self._curves[name],) = ax_loss.plot([], [], color=color, linestyle=style,
+                                                 linewidth=1.6, label=label)
+        (self._start,) = ax_map.plot([], [], marker="X", color="black", markersize=8,
+                                     linestyle="none")
+        (self._minima,) = ax_map.plot([], [], marker="*", color="#CC79A7",
+                                      markersize=13, linestyle="none",
                                       markeredgecolor="black", markeredgewidth=0.5)
         ax_map.set(xlabel="parameter x", ylabel="parameter y")
         ax_loss.set_yscale("log")
-        # Few major ticks with plain-text labels, no minor ticks: text is what costs most to draw.
+        # Few major ticks with plain-text labels, no minor ticks: text is what costs
+        # most to draw.
         ax_loss.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0,), numticks=6))
         ax_loss.yaxis.set_minor_locator(NullLocator())
-        ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}".replace("e+0", "e").replace("e-0", "e-")))
+        ax_loss.yaxis.set_major_formatter(FuncFormatter(
+            lambda value, _: f"{value:.0e}".replace("e+0", "e").replace("e-0", "e-")))
         ax_loss.set(xlabel="step t", ylabel="loss above minimum, L − L*")
-        # A key of coloured texts (cheaper to draw than a legend), with each racer's final gap.
-        self._keys = {name: ax_loss.text(1.04, 0.97 - 0.085 * k, "", color=STYLES[name][0], fontsize=8,
+        # A key of coloured texts (cheaper to draw than a legend), with each racer's
+        # final gap.
+        self._keys = {name: ax_loss.text(1.04, 0.97 - 0.085 * k, "",
+                                         color=STYLES[name][0], fontsize=8,
                                          transform=ax_loss.transAxes, va="top")
                       for k, name in enumerate(OPTIMIZERS)}
         self._title = fig.text(0.07, 0.93, "", fontsize=9)
         self._ax_map, self._ax_loss = ax_map, ax_loss
 
     def _draw_surface(self, result):
-        """The contour lines, start and minima (redrawn only when the surface or kappa changes)."""
-        key = (result["surface"], result["kappa"] if result["surface"] == "quadratic" else None)
+        """The contour lines, start and minima
+        (redrawn only when the surface or kappa changes)."""
+        key = (result["surface"],
+               result["kappa"] if result["surface"] == "quadratic" else None)
         if key == self._drawn_surface:
             return
         surf, ax = result["surface_obj"], self._ax_map
         if self._contour is not None:
             self._contour.set_visible(False)
-        # Each surface's contour lines are computed once and shown again when it comes back.
+        # Each surface's contour lines are computed once and shown again when it
+        # comes back.
         self._contour = self._contours.get(key)
         if self._contour is None:
             X, Y, Z = surf.grid(120)
             gap = Z - result["min_value"]
             levels = np.geomspace(max(gap.max() * 1e-5, 1e-3), gap.max(), 14)
-            self._contour = self._contours[key] = ax.contour(X, Y, gap, levels=levels, colors="0.6",
+            self._contour = self._contours[key] = ax.contour(X, Y, gap, levels=levels,
+                                                             colors="0.6",
                                                              linewidths=0.7, zorder=0)
         self._contour.set_visible(True)
         (x0, x1), (y0, y1) = surf.bounds
         ax.set(xlim=(x0, x1), ylim=(y0, y1))
         self._start.set_data([surf.start[0]], [surf.start[1]])
         self._minima.set_data([m[0] for m in surf.minima], [m[1] for m in surf.minima])
-        # The loss axis reaches from 1e-12 to a thousand times the starting gap, whatever the racers do.
-        self._ax_loss.set_ylim(1e-12, 1e3 * max(surf(surf.start) - result["min_value"], 1e-9))
+        # The loss axis reaches from 1e-12 to a thousand times the starting gap,
+        # whatever the racers do.
+        self._ax_loss.set_ylim(1e-12,
+                               1e3 * max(surf(surf.start) - result["min_value"], 1e-9))
         self._drawn_surface = key
 
     def _draw(self, result):
         self._draw_surface(result)
         surf = result["surface_obj"]
         (x0, x1), (y0, y1) = surf.bounds
-        far = 1e3 * max(x1 - x0, y1 - y0)  # beyond this a diverging path is not drawn (it is off the plot)
+        # beyond this a diverging path is not drawn (it is off the plot)
+        far = 1e3 * max(x1 - x0, y1 - y0)
         steps = result["steps"]
         t = np.arange(steps + 1)
         for name in OPTIMIZERS:
@@ -379,31 +423,40 @@ class OptimizerRace(Explorer):
                 self._keys[name].set_text(f"{_MARKS[name]} {OPTIMIZERS[name]}: off")
                 continue
             path = result["paths"][name]
-            inside = np.all(np.isfinite(path) & (np.abs(path) < far), axis=1, keepdims=True)
+            inside = np.all(np.isfinite(path) & (np.abs(path) < far), axis=1,
+                            keepdims=True)
             shown = np.where(inside, path, np.nan)
             self._paths[name].set_data(shown[:, 0], shown[:, 1])
             self._ends[name].set_data(shown[-1:, 0], shown[-1:, 1])
             gap = result["gaps"][name]
             with np.errstate(invalid="ignore"):
-                self._curves[name].set_data(t, np.where(np.isfinite(gap), np.maximum(gap, 1e-16), np.nan))
+                self._curves[name].set_data(t, np.where(np.isfinite(gap),
+                                                        np.maximum(gap, 1e-16), np.nan))
             final = result["final_gap"][name]
             self._keys[name].set_text(f"{_MARKS[name]} {OPTIMIZERS[name]}: " +
-                                      (f"{final:.1e}" if np.isfinite(final) else "diverged"))
-        # The step axis jumps between a few lengths only, so that most moves of the steps slider keep the
-        # background (and the axis does not rescale at every move).
+                                      (f"{final:.1e}" if np.isfinite(final)
+                                       else "diverged"))
+        # The step axis jumps between a few lengths only, so that most moves of
+        # the steps slider keep the background (and the axis does not rescale at
+        # every move).
         self._ax_loss.set_xlim(0, next(limit for limit in _STEP_AXIS if limit >= steps))
         names = result["optimizers"]
-        rates = ([f"η = {result['lr']:g}"] if any(n not in _ADAPTIVE for n in names) else []) + \
-                ([f"adaptive η = {result['adaptive_lr']:g}"] if any(n in _ADAPTIVE for n in names) else [])
-        self._title.set_text(f"{surf.name}: {steps} steps, {', '.join(rates)}, β = {result['beta']:g}")
+        plain = any(n not in _ADAPTIVE for n in names)
+        adaptive = any(n in _ADAPTIVE for n in names)
+        rates = ([f"η = {result['lr']:g}"] if plain else []) + \
+                ([f"adaptive η = {result['adaptive_lr']:g}"] if adaptive else [])
+        self._title.set_text(f"{surf.name}: {steps} steps, {', '.join(rates)}, "
+                             f"β = {result['beta']:g}")
 
     def _dynamic_artists(self):
-        """The artists that change with the learning rates and beta; everything else is background."""
-        return [*self._paths.values(), *self._ends.values(), *self._curves.values(), *self._keys.values(),
-                self._title]
+        """The artists that change with the learning rates and beta;
+        everything else is background."""
+        return [*self._paths.values(), *self._ends.values(), *self._curves.values(),
+                *self._keys.values(), self._title]
 
     def render(self):
-        """Draw the current result and return it as PNG bytes (shown in the widget, if there is one).
+        """Draw the current result and return it as PNG bytes
+        (shown in the widget, if there is one).
 
         The background (contours, axes, ticks, labels) is drawn once for each
         surface and step count and kept as pixels; a change of learning rate,
@@ -428,9 +481,11 @@ class OptimizerRace(Explorer):
         for artist in self._dynamic_artists():
             (artist.axes or fig).draw_artist(artist)
         buffer = io.BytesIO()
-        # Level 1: a third of the time of the default compression, for a slightly larger image.
-        Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
+        # Level 1: a third of the time of the default compression, for a slightly
+        # larger image.
+        image = Image.frombuffer("RGBA", canvas.get_width_height(),
+                                 canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        image.save(buffer, format="png", compress_level=1)
         png = buffer.getvalue()
         if self._image is not None:
             self._image.value = png
@@ -441,20 +496,27 @@ class OptimizerRace(Explorer):
 
         style = {"description_width": "initial"}
         return {
-            "surface": widgets.Dropdown(options=list(SURFACE_NAMES), value=self.params["surface"],
+            "surface": widgets.Dropdown(options=list(SURFACE_NAMES),
+                                        value=self.params["surface"],
                                         description="surface"),
-            "kappa": widgets.FloatLogSlider(value=self.params["kappa"], base=10, min=0, max=3, step=0.05,
+            "kappa": widgets.FloatLogSlider(value=self.params["kappa"], base=10, min=0,
+                                            max=3, step=0.05,
                                             description="κ (quadratic)", style=style),
-            "lr": widgets.FloatLogSlider(value=self.params["lr"], base=10, min=-4, max=0, step=0.05,
-                                         description="η (GD, momentum)", style=style, readout_format=".2g"),
-            "adaptive_lr": widgets.FloatLogSlider(value=self.params["adaptive_lr"], base=10, min=-3, max=0,
-                                                  step=0.05, description="η (adaptive)", style=style,
-                                                  readout_format=".2g"),
-            "beta": widgets.FloatSlider(value=self.params["beta"], min=0.0, max=0.99, step=0.01,
-                                        description="β (momentum, β₁)", style=style),
-            "steps": widgets.IntSlider(value=self.params["steps"], min=0, max=MAX_STEPS, step=10,
-                                       description="steps", style=style),
-            "optimizers": widgets.SelectMultiple(options=[(label, name) for name, label in OPTIMIZERS.items()],
-                                                 value=tuple(self.params["optimizers"]), rows=6,
-                                                 description="racers"),
+            "lr": widgets.FloatLogSlider(value=self.params["lr"], base=10, min=-4,
+                                         max=0, step=0.05,
+                                         description="η (GD, momentum)", style=style,
+                                         readout_format=".2g"),
+            "adaptive_lr": widgets.FloatLogSlider(value=self.params["adaptive_lr"],
+                                                  base=10, min=-3, max=0, step=0.05,
+                                                  description="η (adaptive)",
+                                                  style=style, readout_format=".2g"),
+            "beta": widgets.FloatSlider(value=self.params["beta"], min=0.0, max=0.99,
+                                        step=0.01, description="β (momentum, β₁)",
+                                        style=style),
+            "steps": widgets.IntSlider(value=self.params["steps"], min=0, max=MAX_STEPS,
+                                       step=10, description="steps", style=style),
+            "optimizers": widgets.SelectMultiple(options=[(label, name) for name, label
+                                                          in OPTIMIZERS.items()],
+                                                 value=tuple(self.params["optimizers"]),
+                                                 rows=6, description="racers"),
         }

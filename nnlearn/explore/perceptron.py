@@ -11,7 +11,9 @@ predicts as class 1, the normal vector :math:`w`, and the points it gets
 wrong.  Sliders set :math:`w_1, w_2, b`; buttons run Rosenblatt's rule from
 there, one sample or one epoch at a time,
 
-.. math:: w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y),
+.. math::
+
+   w \leftarrow w + \eta\,(y - \hat y)\,x, \qquad b \leftarrow b + \eta\,(y - \hat y),
 
 visiting the samples in the same random order as
 :meth:`nnlearn.perceptron.Perceptron.fit` with the same seed, so that from
@@ -23,12 +25,14 @@ weights) for flipbooks and exercises.
 import numpy as np
 
 from .. import activations
-from .._validation import check_array, check_choice, check_int, check_positive, check_real, check_rng
+from .._validation import (check_array, check_choice, check_int, check_positive,
+                           check_real, check_rng)
 from ..datasets import fruit, logic_gate
 from ..labels import check_labels
 from .explorer import Explorer
 
-__all__ = ["PerceptronExplorer", "perceptron_trace", "explorer_data", "DATASETS", "FRUIT_ARGS", "MAX_VISITS"]
+__all__ = ["PerceptronExplorer", "perceptron_trace", "explorer_data", "DATASETS",
+           "FRUIT_ARGS", "MAX_VISITS"]
 
 #: The data sets the explorer offers.
 DATASETS = ("and", "or", "xor", "fruit")
@@ -37,14 +41,16 @@ DATASETS = ("and", "or", "xor", "fruit")
 MAX_VISITS = 20000
 
 #: The fruit data of the explorer, linearly separable, 20 apples and 20 oranges.
-FRUIT_ARGS = {"n_samples": 40, "noise": 0.25, "separable": True, "margin": 0.05, "rng": 0}
+FRUIT_ARGS = {"n_samples": 40, "noise": 0.25, "separable": True, "margin": 0.05,
+              "rng": 0}
 
 _LIMITS = {"gate": ((-0.5, 1.5), (-0.5, 1.5)), "fruit": ((-0.2, 2.0), (-0.2, 1.8))}
 _BLUE, _VERMILLION, _GREEN, _ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
 
 
 def explorer_data(name):
-    """Return the explorer's data set ``(X, y)``: a logic gate's truth table or the fruit.
+    """Return the explorer's data set ``(X, y)``:
+    a logic gate's truth table or the fruit.
 
     Parameters
     ----------
@@ -69,7 +75,8 @@ def explorer_data(name):
 
 
 class _Rule:
-    """Rosenblatt's rule run visit by visit, keeping every visit's weights (can be extended later)."""
+    """Rosenblatt's rule run visit by visit,
+    keeping every visit's weights (can be extended later)."""
 
     def __init__(self, X, y, w, b, lr, rng):
         self.X, self.y, self.lr = X, y.astype(np.float64), lr
@@ -84,7 +91,8 @@ class _Rule:
         n = self.X.shape[0]
         w, b = self.weights[-1].copy(), self.biases[-1]
         for t in range(len(self.samples), n_visits):
-            if t % n == 0:  # a new epoch: a fresh order, drawn exactly as Perceptron.fit draws it
+            # a new epoch: a fresh order, drawn exactly as Perceptron.fit draws it
+            if t % n == 0:
                 self.order = self.rng.permutation(n)
             i = int(self.order[t % n])
             y_hat = float(self._step(self.X[i] @ w + b))
@@ -101,14 +109,16 @@ class _Rule:
 
 
 def perceptron_trace(X, y, n_visits, *, w=None, b=0.0, lr=1.0, rng=None):
-    r"""Run Rosenblatt's rule for ``n_visits`` sample visits and record the weights after each one.
+    r"""Run Rosenblatt's rule for ``n_visits`` sample visits and record the weights
+    after each one.
 
     Each epoch visits every sample once, in a fresh random order drawn from
     ``rng`` exactly as :meth:`nnlearn.perceptron.Perceptron.fit` draws it; at
     each visit of a sample :math:`(x, y)` the rule predicts
     :math:`\hat y = \mathrm{step}(w^\top x + b)` and, if
     :math:`\hat y \ne y`, updates
-    :math:`w \leftarrow w + \eta (y - \hat y) x`, :math:`b \leftarrow b + \eta (y - \hat y)`.
+    :math:`w \leftarrow w + \eta (y - \hat y) x`,
+    :math:`b \leftarrow b + \eta (y - \hat y)`.
     Unlike ``fit`` it does not stop after an epoch without a mistake (later
     visits then change nothing).
 
@@ -146,7 +156,8 @@ def perceptron_trace(X, y, n_visits, *, w=None, b=0.0, lr=1.0, rng=None):
     >>> X, y = logic_gate("or")
     >>> p = Perceptron(rng=0).fit(X, y)
     >>> trace = perceptron_trace(X, y, p.n_epochs_ * 4, rng=0)
-    >>> bool(np.array_equal(trace["w"][-1], p.coef_)), bool(trace["b"][-1] == p.intercept_)
+    >>> (bool(np.array_equal(trace["w"][-1], p.coef_)),
+    ...  bool(trace["b"][-1] == p.intercept_))
     (True, True)
     >>> trace["updated"].reshape(-1, 4).sum(axis=1), p.errors_
     (array([2, 1, 1, 1, 0]), array([2, 1, 1, 1, 0]))
@@ -156,14 +167,15 @@ def perceptron_trace(X, y, n_visits, *, w=None, b=0.0, lr=1.0, rng=None):
         raise ValueError(f"`X` must hold at least one sample, got shape {X.shape}.")
     y = check_labels(y, 2)
     if y.shape[0] != X.shape[0]:
-        raise ValueError(f"`X` and `y` must have the same number of samples, got {X.shape[0]} rows in X "
-                         f"and {y.shape[0]} labels in y.")
+        raise ValueError(f"`X` and `y` must have the same number of samples, "
+                         f"got {X.shape[0]} rows in X and {y.shape[0]} labels in y.")
     n_visits = check_int(n_visits, "n_visits", minimum=0)
     if w is None:
         w = np.zeros(X.shape[1])
     w = check_array(w, "w", ndim=1)
     if w.shape[0] != X.shape[1]:
-        raise ValueError(f"`w` must have one weight per feature, {X.shape[1]}, got shape {w.shape}.")
+        raise ValueError(f"`w` must have one weight per feature, {X.shape[1]}, "
+                         f"got shape {w.shape}.")
     b = check_real(b, "b")
     lr = check_positive(lr, "lr")
     check_rng(rng)  # a bad rng is reported as such, before the run
@@ -175,7 +187,8 @@ def perceptron_trace(X, y, n_visits, *, w=None, b=0.0, lr=1.0, rng=None):
 
 
 def _clip_half_plane(w, b, limits):
-    """The part of the view box where ``w @ x + b >= 0`` (polygon) and the boundary segment inside it."""
+    """The part of the view box where ``w @ x + b >= 0`` (polygon) and the boundary
+    segment inside it."""
     (x0, x1), (y0, y1) = limits
     corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
     z = corners @ w + b
@@ -194,7 +207,8 @@ def _clip_half_plane(w, b, limits):
 
 
 class PerceptronExplorer(Explorer):
-    r"""Set a perceptron's weights with sliders or step its learning rule, and watch the line move.
+    r"""Set a perceptron's weights with sliders or step its learning rule,
+    and watch the line move.
 
     Parameters
     ----------
@@ -223,22 +237,26 @@ class PerceptronExplorer(Explorer):
 
     Examples
     --------
-    >>> ex = PerceptronExplorer(data="and", visits=4)      # one epoch of the rule on AND
+    >>> # one epoch of the rule on AND
+    >>> ex = PerceptronExplorer(data="and", visits=4)
     >>> ex.result["w"], ex.result["b"], ex.result["errors_per_epoch"]
     (array([0., 1.]), 0.0, [2])
-    >>> r = ex.set(visits=7 * 4)                          # seven epochs: Perceptron(rng=0).fit's run
+    >>> # seven epochs: Perceptron(rng=0).fit's run
+    >>> r = ex.set(visits=7 * 4)
     >>> r["errors_per_epoch"], r["w"], r["b"], r["n_mistakes"]
     ([2, 2, 1, 1, 1, 3, 0], array([1., 1.]), -2.0, 0)
     """
 
-    defaults = {"data": "or", "w1": 0.0, "w2": 0.0, "b": 0.0, "lr": 1.0, "visits": 0, "seed": 0}
+    defaults = {"data": "or", "w1": 0.0, "w2": 0.0, "b": 0.0, "lr": 1.0, "visits": 0,
+                "seed": 0}
 
     def __init__(self, **kwargs):
         self._cache = None
         super().__init__(**kwargs)
 
     def update(self, data, w1, w2, b, lr, visits, seed):
-        r"""Run the rule for ``visits`` visits from ``(w1, w2, b)`` and classify the data with the result.
+        r"""Run the rule for ``visits`` visits from ``(w1, w2, b)`` and classify the
+        data with the result.
 
         Returns
         -------
@@ -265,8 +283,9 @@ class PerceptronExplorer(Explorer):
         lr = check_positive(lr, "lr")
         visits = check_int(visits, "visits", minimum=0)
         if visits > MAX_VISITS:
-            raise ValueError(f"`visits` must be at most {MAX_VISITS}, got {visits}. Restart with other "
-                             "weights rather than running the rule longer.")
+            raise ValueError(f"`visits` must be at most {MAX_VISITS}, got {visits}. "
+                             "Restart with other weights rather than running the rule "
+                             "longer.")
         seed = check_int(seed, "seed", minimum=0)
         key = (data, float(w0[0]), float(w0[1]), b0, lr, seed)
         if self._cache is None or self._cache[0] != key:
@@ -291,11 +310,12 @@ class PerceptronExplorer(Explorer):
             "visits": visits, "epoch": visits // n, "n_updates": int(cum[visits]),
             "last_sample": rule.samples[visits - 1] if visits else None,
             "last_updated": bool(rule.updated[visits - 1]) if visits else False,
-            "errors_per_epoch": [int(cum[(e + 1) * n] - cum[e * n]) for e in range(visits // n)],
+            "errors_per_epoch": [int(cum[(e + 1) * n] - cum[e * n])
+                                 for e in range(visits // n)],
         }
         return self.result
 
-    # -- figure -------------------------------------------------------------------------------
+    # -- figure ------------------------------------------------------------------------
 
     def _init_figure(self, fig):
         from matplotlib.lines import Line2D
@@ -303,19 +323,19 @@ class PerceptronExplorer(Explorer):
         from matplotlib.ticker import MaxNLocator
 
         ax = self._ax = fig.add_subplot()
-        self._region = Polygon(np.zeros((3, 2)), closed=True, facecolor=_ORANGE, alpha=0.18,
-                               edgecolor="none")
+        self._region = Polygon(np.zeros((3, 2)), closed=True, facecolor=_ORANGE,
+                               alpha=0.18, edgecolor="none")
         ax.add_patch(self._region)
         (self._line,) = ax.plot([], [], color="black", linewidth=2)
-        self._quiver = ax.quiver([0.0], [0.0], [0.0], [0.0], angles="xy", scale_units="xy", scale=1,
-                                 color="black", width=0.008)
+        self._quiver = ax.quiver([0.0], [0.0], [0.0], [0.0], angles="xy",
+                                 scale_units="xy", scale=1, color="black", width=0.008)
         style = {"s": 45, "edgecolors": "white", "linewidths": 0.6, "zorder": 3}
         self._points = [ax.scatter([], [], marker="o", color=_BLUE, **style),
                         ax.scatter([], [], marker="^", color=_VERMILLION, **style)]
-        self._wrong = ax.scatter([], [], s=170, facecolors="none", edgecolors="black", linewidths=1.3,
-                                 zorder=4)
-        self._last = ax.scatter([], [], s=260, marker="s", facecolors="none", edgecolors=_GREEN,
-                                linewidths=2, zorder=4)
+        self._wrong = ax.scatter([], [], s=170, facecolors="none", edgecolors="black",
+                                 linewidths=1.3, zorder=4)
+        self._last = ax.scatter([], [], s=260, marker="s", facecolors="none",
+                                edgecolors=_GREEN, linewidths=2, zorder=4)
         ax.axhline(0, color="0.75", linewidth=0.6, zorder=0)
         ax.axvline(0, color="0.75", linewidth=0.6, zorder=0)
         ax.set_aspect("equal", adjustable="box")
@@ -329,26 +349,31 @@ class PerceptronExplorer(Explorer):
                           markeredgecolor="black", linestyle="none"),
                    Line2D([], [], marker="s", markersize=11, markerfacecolor="none",
                           markeredgecolor=_GREEN, markeredgewidth=2, linestyle="none")]
-        labels = ["apple (class 0)", "orange (class 1)", "boundary, arrow w", "predicted 1",
-                  "misclassified", "last visit (red: update)"]
-        self._legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                                 fontsize=8.5, frameon=False, borderaxespad=0)
+        labels = ["apple (class 0)", "orange (class 1)", "boundary, arrow w",
+                  "predicted 1", "misclassified", "last visit (red: update)"]
+        self._legend = ax.legend(handles, labels, loc="upper left",
+                                 bbox_to_anchor=(1.02, 1.0), fontsize=8.5,
+                                 frameon=False, borderaxespad=0)
         self._shown_data = None
-        # Lay the figure out once, with the longest labels and the widest limits, then fix it: the
-        # constrained layout would otherwise be recomputed (with an extra draw) on every frame.
-        ax.set(xlim=_LIMITS["fruit"][0], ylim=_LIMITS["fruit"][1], xlabel="weight $x_1$ (scaled units)",
-               ylabel="size $x_2$ (scaled units)")
-        self._title = ax.set_title("w = (-0.00, -0.00), b = -0.00: 40 of 40 misclassified", fontsize=9)
+        # Lay the figure out once, with the longest labels and the widest limits, then
+        # fix it: the constrained layout would otherwise be recomputed (with an extra
+        # draw) on every frame.
+        ax.set(xlim=_LIMITS["fruit"][0], ylim=_LIMITS["fruit"][1],
+               xlabel="weight $x_1$ (scaled units)", ylabel="size $x_2$ (scaled units)")
+        self._title = ax.set_title("w = (-0.00, -0.00), b = -0.00: "
+                                   "40 of 40 misclassified", fontsize=9)
         fig.canvas.draw()
         fig.set_layout_engine(None)
 
     def _draw(self, r):
         ax = self._ax
-        if r["data"] != self._shown_data:  # limits, labels and legend change only with the data set
+        # limits, labels and legend change only with the data set
+        if r["data"] != self._shown_data:
             (x0, x1), (y0, y1) = r["limits"]
             ax.set(xlim=(x0, x1), ylim=(y0, y1))
             fruit_data = r["data"] == "fruit"
-            ax.set_xlabel("weight $x_1$ (scaled units)" if fruit_data else "input $x_1$")
+            ax.set_xlabel("weight $x_1$ (scaled units)" if fruit_data
+                          else "input $x_1$")
             ax.set_ylabel("size $x_2$ (scaled units)" if fruit_data else "input $x_2$")
             texts = self._legend.get_texts()
             texts[0].set_text("apple (class 0)" if fruit_data else "y = 0")
@@ -359,8 +384,10 @@ class PerceptronExplorer(Explorer):
             self._shown_data = r["data"]
         X = r["X"]
         self._region.set_xy(r["region"] if len(r["region"]) >= 3 else np.zeros((3, 2)))
-        self._wrong.set_offsets(X[r["mistakes"]] if r["n_mistakes"] else np.empty((0, 2)))
-        self._last.set_offsets(X[[r["last_sample"]]] if r["last_sample"] is not None else np.empty((0, 2)))
+        self._wrong.set_offsets(X[r["mistakes"]] if r["n_mistakes"]
+                                else np.empty((0, 2)))
+        self._last.set_offsets(X[[r["last_sample"]]] if r["last_sample"] is not None
+                               else np.empty((0, 2)))
         self._last.set_edgecolor(_VERMILLION if r["last_updated"] else _GREEN)
         if r["boundary"] is None:
             self._line.set_data([], [])
@@ -381,37 +408,44 @@ class PerceptronExplorer(Explorer):
 
     @staticmethod
     def status(r):
-        """A one-line summary of a result: the run so far, the last visit, the mistakes per epoch."""
+        """A one-line summary of a result: the run so far, the last visit,
+        the mistakes per epoch."""
         last = "none yet"
         if r["last_sample"] is not None:
             outcome = "a mistake: update" if r["last_updated"] else "right: no change"
             last = f"sample {r['last_sample']}, {outcome}"
         errors = " ".join(map(str, r["errors_per_epoch"][-12:])) or "none completed"
         more = "... " if len(r["errors_per_epoch"]) > 12 else ""
-        return (f"visits {r['visits']} (epochs done {r['epoch']}), updates {r['n_updates']}; "
+        return (f"visits {r['visits']} (epochs done {r['epoch']}), "
+                f"updates {r['n_updates']}; "
                 f"last visit: {last}; mistakes per epoch: {more}{errors}; "
                 f"distance of the line from the origin -b/||w|| = {r['distance']:.3g}")
 
-    # -- controls -----------------------------------------------------------------------------
+    # -- controls ----------------------------------------------------------------------
 
     def _controls(self):
         import ipywidgets as widgets
 
         p = self.params
         slider = {"min": -3.0, "max": 3.0, "step": 0.05, "continuous_update": True,
-                  "style": {"description_width": "2.5em"}, "layout": widgets.Layout(width="15em")}
+                  "style": {"description_width": "2.5em"},
+                  "layout": widgets.Layout(width="15em")}
         return {
-            "data": widgets.Dropdown(options=list(DATASETS), value=p["data"], description="data",
+            "data": widgets.Dropdown(options=list(DATASETS), value=p["data"],
+                                     description="data",
                                      layout=widgets.Layout(width="11em")),
             "w1": widgets.FloatSlider(value=p["w1"], description="w1", **slider),
             "w2": widgets.FloatSlider(value=p["w2"], description="w2", **slider),
             "b": widgets.FloatSlider(value=p["b"], description="b", **slider),
-            "lr": widgets.FloatSlider(value=p["lr"], min=0.05, max=2.0, step=0.05, description="η",
+            "lr": widgets.FloatSlider(value=p["lr"], min=0.05, max=2.0, step=0.05,
+                                      description="η",
                                       style={"description_width": "2.5em"},
                                       layout=widgets.Layout(width="15em")),
-            "seed": widgets.BoundedIntText(value=p["seed"], min=0, max=10**6, description="order seed",
+            "seed": widgets.BoundedIntText(value=p["seed"], min=0, max=10**6,
+                                           description="order seed",
                                            layout=widgets.Layout(width="11em")),
-            "visits": widgets.BoundedIntText(value=p["visits"], min=0, max=MAX_VISITS, description="visits",
+            "visits": widgets.BoundedIntText(value=p["visits"], min=0, max=MAX_VISITS,
+                                             description="visits",
                                              layout=widgets.Layout(width="11em")),
         }
 
@@ -425,9 +459,12 @@ class PerceptronExplorer(Explorer):
 
         n = lambda: len(self.result["y"])  # noqa: E731 - the data set may change
         buttons = {
-            "sample": widgets.Button(description="+1 sample", tooltip="visit the next sample"),
-            "epoch": widgets.Button(description="+1 epoch", tooltip="visit the rest of this epoch"),
-            "restart": widgets.Button(description="Restart", tooltip="back to the sliders' weights"),
+            "sample": widgets.Button(description="+1 sample",
+                                     tooltip="visit the next sample"),
+            "epoch": widgets.Button(description="+1 epoch",
+                                    tooltip="visit the rest of this epoch"),
+            "restart": widgets.Button(description="Restart",
+                                      tooltip="back to the sliders' weights"),
         }
         buttons["sample"].on_click(lambda _: advance(visits.value + 1))
         buttons["epoch"].on_click(lambda _: advance((visits.value // n() + 1) * n()))
@@ -444,5 +481,6 @@ class PerceptronExplorer(Explorer):
         row = {"layout": widgets.Layout(flex_flow="row wrap", align_items="center")}
         return widgets.VBox([
             widgets.HBox([controls[k] for k in ("data", "w1", "w2", "b")], **row),
-            widgets.HBox([controls[k] for k in ("lr", "seed", "visits")] + list(buttons.values()), **row),
+            widgets.HBox([controls[k] for k in ("lr", "seed", "visits")]
+                         + list(buttons.values()), **row),
             self._status, image])
