@@ -1,20 +1,28 @@
-"""How fast the labs' explorers answer a control, and how many epochs per second the playground shows.
+"""How fast the labs' explorers answer a control; how many epochs per second the playground shows.
 
-    python benchmarks/bench_explorers.py            # prints the tables (about a minute)
+    python benchmarks/bench_explorers.py            # prints the tables (about two minutes)
     python benchmarks/bench_explorers.py --write    # and updates the tables in benchmarks/README.md
     python benchmarks/bench_explorers.py --quick    # a smoke run (used by the tests)
 
-For every explorer, one control is moved through a cycle of values, the way a learner drags a slider:
-each move is ``redraw(**{name: value})`` — the explorer's ``update`` plus rendering the figure to the PNG
-that the widget shows — exactly what the widget's ``observe`` callback runs.  Target: median ≤ 50 ms.
+For every explorer, one control is moved through a cycle of values, the way a learner drags a
+slider: each move is ``redraw(**{name: value})`` — the explorer's ``update`` plus rendering the
+figure to the PNG that the widget shows — exactly what the widget's ``observe`` callback runs.
+Every explorer is moved ``--moves`` times (60 by default), after one pass through the values that
+warms the caches, and the table gives the median and the 90th percentile of the moves: a learner
+dragging a slider feels the slow moves, not only the typical one.  Target: median and 90th
+percentile ≤ 50 ms.
 
-The peer, measured in the same run and interleaved move by move, is the naive way to write an explorer:
-the same ``update``, but a new figure built and laid out for every move (``Figure`` with constrained
-layout, the artists created, drawn, saved).  The ratio shows what updating artists in place buys.
+The peer, measured in the same run and interleaved move by move, is the naive way to write an
+explorer: the same ``update``, but a new figure built and laid out for every move (``Figure`` with
+constrained layout, the artists created, drawn, saved).  The ratio of the medians shows what
+updating artists in place (and, for the explorers built on ``LayeredExplorer``, redrawing only what
+changed) buys.  On a machine shared with other work the times swing with the load; the ratio,
+measured move by move against the peer, swings much less.
 
-The playground (chapter 12) is measured while training: every frame trains ``epochs_per_frame`` epochs
-and renders the figure (what a tick of its Play button does).  Target: ≥ 20 epochs shown per second.
-The Play widget ticks every 100 ms, which caps what the widget shows at 10 frames per second.
+The playground (chapter 12) is measured while training: every frame trains ``epochs_per_frame``
+epochs and renders the figure (what a tick of its Play button does).  Target: ≥ 20 epochs shown
+per second.  The Play widget ticks every 100 ms, which caps what the widget shows at 10 frames per
+second.
 """
 
 import argparse
@@ -22,7 +30,6 @@ import io
 import os
 import platform
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -75,6 +82,10 @@ def _naive_redraw(explorer, name, value):
     return buffer.getvalue()
 
 
+def _ms(times, q):
+    return 1e3 * float(np.percentile(times, q))
+
+
 def bench_explorer(name, n_moves):
     cls = getattr(explore, name)
     param, values, *start = MOVES[name]
@@ -94,8 +105,9 @@ def bench_explorer(name, n_moves):
         start = time.perf_counter()
         _naive_redraw(peer, param, value)
         t_peer.append(time.perf_counter() - start)
-    return {"explorer": name, "control": param, "live_ms": 1e3 * statistics.median(t_live),
-            "p90_ms": 1e3 * float(np.percentile(t_live, 90)), "peer_ms": 1e3 * statistics.median(t_peer)}
+    return {"explorer": name, "control": param,
+            "live_ms": _ms(t_live, 50), "p90_ms": _ms(t_live, 90),
+            "peer_ms": _ms(t_peer, 50), "peer_p90_ms": _ms(t_peer, 90)}
 
 
 def bench_playground(n_frames, settings):
@@ -123,32 +135,43 @@ PLAYGROUND_CASES = [
 def tables(n_moves, n_frames):
     rows = [bench_explorer(name, n_moves) for name in MOVES]
     lines = ["| explorer | control moved | update + redraw, median (ms) | 90th percentile (ms) | "
-             "new figure per move (ms) | ratio | target ≤ 50 ms |", "| --- | --- | --- | --- | --- | --- | --- |"]
+             "new figure per move: median (ms) | 90th percentile (ms) | ratio of medians | "
+             "target: both ≤ 50 ms |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        ok = "yes" if r["live_ms"] <= 50 else "**no**"
-        lines.append(f"| {r['explorer']} | `{r['control']}` | {r['live_ms']:.1f} | {r['p90_ms']:.1f} | "
-                     f"{r['peer_ms']:.1f} | {r['live_ms'] / r['peer_ms']:.2f}x | {ok} |")
+        ok = "yes" if max(r["live_ms"], r["p90_ms"]) <= 50 else "**no**"
+        lines.append(f"| {r['explorer']} | `{r['control']}` | {r['live_ms']:.1f} | "
+                     f"{r['p90_ms']:.1f} | {r['peer_ms']:.1f} | {r['peer_p90_ms']:.1f} | "
+                     f"{r['live_ms'] / r['peer_ms']:.2f}x | {ok} |")
     lines += ["", "| playground run | frames/s (train + render) | epochs/s trained and drawn | "
-              "epochs/s shown by Play (10 ticks/s) | target ≥ 20 |", "| --- | --- | --- | --- | --- |"]
+              "epochs/s shown by Play (10 ticks/s) | target ≥ 20 |",
+              "| --- | --- | --- | --- | --- |"]
     for label, settings in PLAYGROUND_CASES:
         r = bench_playground(n_frames, settings)
         ok = "yes" if r["shown_per_s"] >= 20 else "**no**"
-        lines.append(f"| {label} ({r['epochs_per_frame']} epochs/frame) | {r['frames_per_s']:.1f} | "
-                     f"{r['epochs_per_s']:.0f} | {r['shown_per_s']:.0f} | {ok} |")
+        lines.append(f"| {label} ({r['epochs_per_frame']} epochs/frame) | "
+                     f"{r['frames_per_s']:.1f} | {r['epochs_per_s']:.0f} | "
+                     f"{r['shown_per_s']:.0f} | {ok} |")
     import matplotlib as mpl
 
-    lines += ["", f"{n_moves} moves per explorer, interleaved with the peer; medians; 1 thread; dpi 80 (the "
-              f"explorers' default); numpy {np.__version__}, matplotlib {mpl.__version__}, "
-              f"Python {platform.python_version()}."]
+    lines += ["", f"{n_moves} moves per explorer, interleaved with the peer, after one warm-up "
+              f"pass through the values; playground: {n_frames} frames per run; 1 thread; "
+              f"dpi 80 (the explorers' default); numpy {np.__version__}, matplotlib "
+              f"{mpl.__version__}, Python {platform.python_version()}."]
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few moves only (smoke run)")
-    parser.add_argument("--write", action="store_true", help="update the tables in benchmarks/README.md")
+    parser.add_argument("--moves", type=int, default=60,
+                        help="moves per explorer (default 60; the 90th percentile needs dozens)")
+    parser.add_argument("--write", action="store_true",
+                        help="update the tables in benchmarks/README.md")
     args = parser.parse_args(argv)
-    text = tables(n_moves=3 if args.quick else 40, n_frames=3 if args.quick else 40)
+    if args.moves < 1:
+        parser.error(f"--moves must be a positive number of moves, got {args.moves}; the 90th "
+                     "percentile needs dozens (the default is 60)")
+    text = tables(n_moves=3 if args.quick else args.moves, n_frames=3 if args.quick else 40)
     print(text)
     if args.write:
         readme = README.read_text()

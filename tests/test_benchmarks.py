@@ -1,16 +1,18 @@
-"""The benchmark script runs and reports every row (a smoke run; speed itself is not a unit test)."""
+"""The benchmark scripts run and report every row (smoke runs; speed itself is not a unit test)."""
 
 import pathlib
 import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
 
 
 def test_training_benchmark_quick_run():
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_training.py"), "--quick"],
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "bench_training.py"), "--quick"],
                          capture_output=True, text=True, check=True, timeout=300).stdout
-    for row in ["moons 2-16-16-1 tanh, full batch, GD lr 0.1", "moons 2-16-16-1 tanh, full batch, Adam lr 0.01",
+    for row in ["moons 2-16-16-1 tanh, full batch, GD lr 0.1",
+                "moons 2-16-16-1 tanh, full batch, Adam lr 0.01",
                 "digits 64-128-64-10 ReLU, Adam 1e-3, batch 32, float32",
                 "digits 64-128-64-10 ReLU, Adam 1e-3, batch 32, float64", "| SGD |", "| Adam |"]:
         assert row in out, row
@@ -18,7 +20,7 @@ def test_training_benchmark_quick_run():
 
 
 def test_explorer_benchmark_quick_run():
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_explorers.py"), "--quick"],
+    out = subprocess.run([sys.executable, str(BENCHMARKS / "bench_explorers.py"), "--quick"],
                          capture_output=True, text=True, check=True, timeout=300).stdout
     import nnlearn.explore as explore
 
@@ -27,3 +29,19 @@ def test_explorer_benchmark_quick_run():
     for name in explorers:  # every explorer of the package is benchmarked
         assert f"| {name} |" in out, name
     assert "playground run" in out and "epochs/s" in out
+    header = next(line for line in out.splitlines() if line.startswith("| explorer |"))
+    assert header.count("90th percentile (ms)") == 2      # of the explorer and of its peer
+    for name in explorers:   # median ≤ 90th percentile, both judged against the 50 ms target
+        row = next(line for line in out.splitlines() if line.startswith(f"| {name} |"))
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        median, p90, peer, peer_p90 = map(float, cells[2:6])
+        assert median <= p90 and peer <= peer_p90, row
+        assert cells[6] == f"{median / peer:.2f}x", row
+        assert cells[7] == ("yes" if p90 <= 50 else "**no**"), row
+
+
+def test_explorer_benchmark_refuses_a_number_of_moves_below_one():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_explorers.py"), "--moves", "0"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "--moves must be a positive number of moves, got 0" in done.stderr

@@ -1,8 +1,12 @@
 """ApproximationExplorer and its helpers: the trained fits, the units and the errors are right; drawing is in
-place; the controls drive update; bad parameters raise clear errors."""
+place (a move redraws only what changed and looks like a full draw); the controls drive update; bad
+parameters raise clear errors."""
+
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import nnlearn
 from nnlearn.datasets import FUNCTIONS, function_samples
@@ -144,6 +148,38 @@ def test_redraw_changes_the_same_artists_in_place():
     assert "abs" in ex._title.get_text() and "32 relu units" in ex._title.get_text()
     low, high = ex._ax.get_ylim()
     assert low < 0 < 3 < high                                   # the target's range, with room around it
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def test_a_width_move_keeps_the_layers_and_a_new_target_rebuilds_them():
+    ex = ApproximationExplorer()
+    ex.render()
+    for m in (2, 32):
+        png = ex.redraw(n_hidden=m)
+        # at most a level or two of 255 apart (rounding where kept layers are blended)
+        assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    assert ex._layers.rebuilds == 1           # axes, tick labels, legend: drawn once
+    png = ex.redraw(target="abs")             # another range of y: new tick labels
+    assert ex._layers.rebuilds == 2
+    assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    r = ex.result                             # shared, cached arrays: read-only
+    with pytest.raises(ValueError, match="read-only"):
+        r["fit"][0] = 0.0
 
 
 def test_controls_drive_update_through_observe():

@@ -1,9 +1,14 @@
-"""NetworkExplorer: the forward pass it reports, its in-place drawing, its controls and its errors."""
+"""NetworkExplorer: the forward pass it reports, its in-place drawing (a move draws only the numbers
+it changes), its controls and its errors."""
+
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from nnlearn.activations import sigmoid
+from nnlearn.explore._layers import draw_order
 from nnlearn.explore.network import ACTIVATION_CHOICES, WORKED_EXAMPLE, NetworkExplorer
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
@@ -149,3 +154,58 @@ def test_invalid_parameters_raise_clear_errors():
         ex.update(**params)
     with pytest.raises(ValueError, match="`b1_1` must be a finite number"):
         ex.set(b1_1=float("inf"))
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) -------------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def _record_draws(artists, drawn):
+    for artist in artists:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
+                                                                         draw(renderer))
+
+
+def test_draw_order_is_the_order_of_a_full_draw():
+    ex = NetworkExplorer()
+    order = draw_order(ex.figure())
+    assert len(order) > 40 and ex.fig.axes[1].patch in order     # the colour bar's axes too
+    drawn = []
+    _record_draws(order, drawn)
+    ex._canvas.draw()
+    assert [id(a) for a in drawn] == [id(a) for a in order]
+
+
+def test_a_move_draws_the_numbers_it_changes_and_shows_what_a_full_draw_shows():
+    ex = NetworkExplorer()
+    ex.render()
+    ex.redraw(W1_11=-1.0)
+    drawn = []
+    _record_draws(ex._weight_text + ex._value_text + ex._side_text + [ex._summary], drawn)
+    png = ex.redraw(W1_11=-1.5)
+    # W1_11 changes its label, hidden neuron 1 (value, z) and both outputs (values, z); the
+    # other 19 numbers and labels are pasted from the images kept when they were drawn.
+    changed = [ex._weight_text[0], ex._value_text[2], ex._value_text[5], ex._value_text[6],
+               ex._side_text[2], ex._side_text[5], ex._side_text[6]]
+    assert sorted(map(id, drawn)) == sorted(map(id, changed))
+    assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    drawn.clear()
+    same = ex.redraw(W1_11=-1.5)                                      # nothing changed
+    assert drawn == [] and np.abs(_pixels(same) - _pixels(png)).max() <= 3
+    png = ex.redraw(hidden="relu", b1_2=-0.75)
+    assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    assert ex._layers.rebuilds == 1

@@ -1,8 +1,12 @@
-"""RegularizationExplorer and its helpers: results match nnlearn, drawing is in place, controls drive update,
-bad parameters raise clear errors."""
+"""RegularizationExplorer and its helpers: results match nnlearn, drawing is in place (a move redraws
+only what changed, and looks like a full draw), controls drive update, bad parameters raise clear
+errors."""
+
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from nnlearn.explore.regularization import (DROPOUTS, EPOCHS, GRID, L2S, N_TRAIN, N_VAL, WIDTHS,
                                             RegularizationExplorer, cached_fit, make_network,
@@ -71,3 +75,85 @@ def test_invalid_parameters_raise_clear_errors():
         RegularizationExplorer(lam=0.1)
     with pytest.raises(ValueError, match="p"):
         make_network(4, p=1.0)
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) -------------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def _count_draws(artists, calls):
+    for artist in artists:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (calls.append(artist),
+                                                                         draw(renderer))
+
+
+def test_a_move_draws_the_curves_only_and_shows_what_a_full_draw_shows():
+    e = RegularizationExplorer(width=4)
+    e.render()
+    ax_fit, ax_loss = e.fig.axes
+    static = [ax_fit.xaxis, ax_fit.yaxis, ax_loss.xaxis, ax_loss.yaxis, ax_fit.get_legend(),
+              ax_loss.get_legend(), ax_fit.patch, *ax_fit.spines.values(), *ax_fit.lines[:3]]
+    calls = []
+    _count_draws(static, calls)
+    for l2 in (0.001, 0.1, 0.0):
+        png = e.redraw(l2=l2)
+        # at most a level or two of 255 apart (rounding where kept layers are blended)
+        assert np.abs(_pixels(png) - _full_draw(e, width=4)).max() <= 3
+    assert calls == [] and e._layers.rebuilds == 1          # the axes, legends, data: drawn once
+
+
+def test_changes_outside_draw_rebuild_the_kept_layers():
+    e = RegularizationExplorer(width=4)
+    e.render()
+    e.fig.axes[1].set_ylabel("MSE")          # a static artist changes, then a savefig draws it
+    e.fig.savefig(io.BytesIO(), format="png")   # and clears its stale flag
+    e.render()
+    assert e._layers.rebuilds == 2
+    e.fig.axes[0].set_xlabel("input x")      # a static artist changes (it is stale)
+    png = e.render()
+    assert e._layers.rebuilds == 3
+    e.fig.axes[0].axhline(0.0, color="0.5")  # an artist added
+    png = e.render()
+    assert e._layers.rebuilds == 4
+    twin = RegularizationExplorer(width=4)   # the same changes made to a twin, drawn in full
+    twin.figure().axes[1].set_ylabel("MSE")
+    twin.fig.axes[0].set_xlabel("input x")
+    twin.fig.axes[0].axhline(0.0, color="0.5")
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    assert np.abs(_pixels(png) - _pixels(buffer.getvalue())).max() <= 3
+    # The PNG is RGB when the figure is opaque (every pixel is), RGBA when it is not.
+    assert Image.open(io.BytesIO(png)).mode == "RGB"
+    e.fig.patch.set_alpha(0.0)
+    assert Image.open(io.BytesIO(e.render())).mode == "RGBA"
+
+
+def test_a_text_drawn_beyond_its_box_is_kept_whole():
+    from matplotlib.patheffects import withStroke
+
+    e = RegularizationExplorer(width=4)
+    e.render()
+    stroke = [withStroke(linewidth=30, foreground="#F0E442")]   # 15 pixels around the letters
+    e._title.set_path_effects(stroke)
+    png = e.render()
+    twin = RegularizationExplorer(width=4)
+    twin.figure()
+    twin._title.set_path_effects(stroke)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    assert np.abs(_pixels(png) - _pixels(buffer.getvalue())).max() <= 3
+    assert e._layers.rebuilds == 1

@@ -1,8 +1,12 @@
 """ScalingExplorer: update() is the closed form of gradient descent (checked against a step-by-step loop and
-nnlearn.optim.SGD), drawing is in place, the controls drive update, and bad parameters are refused."""
+nnlearn.optim.SGD), drawing is in place (a move redraws only what changed and looks like a full draw),
+the controls drive update, and bad parameters are refused."""
+
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 from sklearn.preprocessing import StandardScaler
 
 from nnlearn.explore.scaling import MAX_STEPS, ScalingExplorer, scaling_data
@@ -84,6 +88,38 @@ def test_artists_change_in_place():
     assert len(ex._ax.get_children()) == n_artists
     np.testing.assert_array_equal(path_line.get_xydata(), ex.result["path"])
     assert len(loss_line.get_xdata()) == 81 and png2 != png
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def test_moves_keep_the_layers_until_the_steps_change_the_loss_axis():
+    ex = ScalingExplorer()
+    ex.render()
+    for params in ({"lr_factor": 0.5}, {"lr_factor": 1.2, "scale": 3.0}):
+        png = ex.redraw(**params)
+        # at most a level or two of 255 apart (rounding where kept layers are blended)
+        assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    assert ex._layers.rebuilds == 1                 # axes, tick labels, legend: drawn once
+    png = ex.redraw(steps=300)                      # the loss panel's x axis: new tick labels
+    assert ex._layers.rebuilds == 2
+    assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    r = ex.result                                   # shared, cached arrays: read-only
+    with pytest.raises(ValueError, match="read-only"):
+        r["contours"][0, 0] = 0.0
 
 
 def test_controls_drive_update():

@@ -15,13 +15,14 @@ of the fit for each width in :data:`WIDTHS`.
 How the networks are trained (the chapter "Multilayer perceptrons and
 universal approximation" trains them in exactly this way):
 
-* data: ``function_samples(target, N_SAMPLES, rng=0)``, noiseless, on :data:`X_RANGE`;
+* data: ``function_samples(target, N_SAMPLES, rng=0)``, noiseless, on
+  :data:`X_RANGE`;
 * :func:`one_hidden_layer` builds ``MLP([1, m, 1])`` and centres each hidden
   unit (its kink for ReLU, its midpoint for tanh) at a random point of the
   input interval, so that the units start spread over the data;
 * :func:`train_one_hidden_layer` trains :data:`RESTARTS` such networks with
-  :func:`nnlearn.training.fit` (mean squared error, Adam with learning rate :data:`LR`,
-  full batch, :data:`EPOCHS` epochs) and keeps the one with the lowest
+  :func:`nnlearn.training.fit` (mean squared error, Adam with learning rate
+  :data:`LR`, full batch, :data:`EPOCHS` epochs) and keeps the one with the lowest
   *training* loss; the error on the whole interval plays no part in the choice.
 
 Design choice: trained once, cached.  Training all widths for one target takes
@@ -29,18 +30,20 @@ about a second, far more than the 50 ms a redraw may take, so
 :func:`fit_target` keeps every trained network in a module-level cache
 (keyed by target, width and activation; fixed seeds make the result the same
 in every session).  The explorer trains all widths of a target the first time
-that target (and activation) is shown; every later redraw only evaluates the
-cached networks.  A faster alternative, random hidden units with the output
-layer solved by least squares, would show a different (convex) problem from
-the one gradient descent solves in the chapter, so it is not used.
+that target (and activation) is shown; every later redraw only reads what the
+cached networks compute on :data:`GRID`, which is computed once too.  A faster
+alternative, random hidden units with the output layer solved by least squares,
+would show a different (convex) problem from the one gradient descent solves in
+the chapter, so it is not used.
 
 >>> import numpy as np
->>> net, losses = train_one_hidden_layer(np.array([[-1.0], [0.0], [1.0]]), np.array([[1.0], [0.0], [1.0]]),
-...                                      2, epochs=300, restarts=2, rng=0)
+>>> X, y = np.array([[-1.0], [0.0], [1.0]]), np.array([[1.0], [0.0], [1.0]])
+>>> net, losses = train_one_hidden_layer(X, y, 2, epochs=300, restarts=2, rng=0)
 >>> losses.shape
 (2,)
->>> units, c = unit_contributions(net, np.linspace(-1, 1, 5))
->>> bool(np.allclose(c + units.sum(axis=1), net.predict(np.linspace(-1, 1, 5)[:, None]).ravel()))
+>>> x = np.linspace(-1, 1, 5)
+>>> units, c = unit_contributions(net, x)
+>>> bool(np.allclose(c + units.sum(axis=1), net.predict(x[:, None]).ravel()))
 True
 """
 
@@ -55,11 +58,12 @@ from ..layers import Activation, Dense
 from ..network import MLP, Sequential
 from ..optim import Adam
 from ..training import evaluate, fit
-from .explorer import Explorer
+from ._layers import LayeredExplorer, set_limits
 
-__all__ = ["ApproximationExplorer", "TargetFit", "one_hidden_layer", "train_one_hidden_layer",
-           "unit_contributions", "approximation_error", "fit_target", "TARGETS", "WIDTHS",
-           "HIDDEN_ACTIVATIONS", "X_RANGE", "N_SAMPLES", "EPOCHS", "LR", "RESTARTS", "GRID"]
+__all__ = ["ApproximationExplorer", "TargetFit", "one_hidden_layer",
+           "train_one_hidden_layer", "unit_contributions", "approximation_error",
+           "fit_target", "TARGETS", "WIDTHS", "HIDDEN_ACTIVATIONS", "X_RANGE",
+           "N_SAMPLES", "EPOCHS", "LR", "RESTARTS", "GRID"]
 
 #: The target functions offered, the keys of :data:`nnlearn.datasets.FUNCTIONS`.
 TARGETS = tuple(FUNCTIONS)
@@ -82,18 +86,19 @@ EPOCHS = 2000
 #: Adam's learning rate in :func:`fit_target`.
 LR = 0.02
 
-#: Networks trained per target and width in :func:`fit_target` (the one with the lowest training loss is kept).
+#: Networks trained per target and width in :func:`fit_target` (the one with the lowest
+#: training loss is kept).
 RESTARTS = 3
 
-#: The 601 evenly spaced points of :data:`X_RANGE` where the target, the fit and the units are evaluated
-#: and the error is measured.
+#: The 601 evenly spaced points of :data:`X_RANGE` where the target, the fit and the
+#: units are evaluated and the error is measured.
 GRID = np.linspace(*X_RANGE, 601)
 
 _BLUE, _VERMILLION, _SKY, _GREY = "#0072B2", "#D55E00", "#56B4E9", "0.45"
 
 
 def one_hidden_layer(n_hidden, *, activation="relu", x_range=X_RANGE, rng=None):
-    r"""``MLP([1, n_hidden, 1])`` whose hidden units start centred at random points of ``x_range``.
+    r"""``MLP([1, n_hidden, 1])``: hidden units centred at random points of ``x_range``.
 
     The weights are :class:`~nnlearn.network.MLP`'s defaults (Xavier uniform);
     then each hidden bias is set to :math:`b_j = -w_j u_j` with
@@ -134,9 +139,9 @@ def one_hidden_layer(n_hidden, *, activation="relu", x_range=X_RANGE, rng=None):
     return net
 
 
-def train_one_hidden_layer(X, y, n_hidden, *, activation="relu", x_range=X_RANGE, epochs=EPOCHS, lr=LR,
-                           restarts=RESTARTS, rng=None):
-    """Train ``restarts`` one-hidden-layer networks on ``(X, y)``; return the best and every final loss.
+def train_one_hidden_layer(X, y, n_hidden, *, activation="relu", x_range=X_RANGE,
+                           epochs=EPOCHS, lr=LR, restarts=RESTARTS, rng=None):
+    """Train ``restarts`` networks on ``(X, y)``; return the best and every final loss.
 
     Each restart builds :func:`one_hidden_layer` from the same generator (so the
     restarts differ and one seed fixes them all) and trains it with
@@ -169,8 +174,10 @@ def train_one_hidden_layer(X, y, n_hidden, *, activation="relu", x_range=X_RANGE
     rng = check_rng(rng)
     best, losses = None, []
     for _ in range(restarts):
-        net = one_hidden_layer(n_hidden, activation=activation, x_range=x_range, rng=rng)
-        fit(net, X, y, loss="mse", optimizer=Adam(lr), epochs=epochs, rng=rng, progress=False)
+        net = one_hidden_layer(n_hidden, activation=activation, x_range=x_range,
+                               rng=rng)
+        fit(net, X, y, loss="mse", optimizer=Adam(lr), epochs=epochs, rng=rng,
+            progress=False)
         losses.append(evaluate(net, X, y, loss="mse")["loss"])
         if best is None or losses[-1] < min(losses[:-1]):
             best = net
@@ -179,16 +186,18 @@ def train_one_hidden_layer(X, y, n_hidden, *, activation="relu", x_range=X_RANGE
 
 def _check_one_hidden_layer(net):
     layers = getattr(net, "layers", None)
-    if (not isinstance(net, Sequential) or len(layers) != 3 or not isinstance(layers[0], Dense)
-            or not isinstance(layers[1], Activation) or not isinstance(layers[2], Dense)
+    if (not isinstance(net, Sequential) or len(layers) != 3
+            or not isinstance(layers[0], Dense) or not isinstance(layers[1], Activation)
+            or not isinstance(layers[2], Dense)
             or layers[0].n_in != 1 or layers[2].n_out != 1):
-        raise TypeError("`net` must be a network with one input, one hidden layer and one linear output, "
-                        f"Dense(1, m) -> Activation -> Dense(m, 1) such as MLP([1, m, 1]), got {net!r}.")
+        raise TypeError("`net` must be a network with one input, one hidden layer and "
+                        "one linear output, Dense(1, m) -> Activation -> Dense(m, 1) "
+                        f"such as MLP([1, m, 1]), got {net!r}.")
     return layers
 
 
 def unit_contributions(net, x):
-    r"""Each hidden unit's share :math:`v_j f(w_j x + b_j)` of a one-hidden-layer network's output.
+    r"""Each hidden unit's share :math:`v_j f(w_j x + b_j)` of a one-hidden-layer net.
 
     Parameters
     ----------
@@ -206,19 +215,21 @@ def unit_contributions(net, x):
     """
     hidden, activation, output = _check_one_hidden_layer(net)
     x = check_array(x, "x", ndim=1)
-    A = activation.activation(x[:, None] * hidden.params["W"][0] + hidden.params["b"])
+    A = activation.activation(x[:, None] * hidden.params["W"][0]
+                              + hidden.params["b"])
     return A * output.params["W"][:, 0], float(output.params["b"][0])
 
 
 def approximation_error(net, target, x=GRID):
-    r"""Root-mean-square and largest error of ``net`` against the function ``target`` on the points ``x``.
+    r"""Root-mean-square and largest error of ``net`` against ``target`` at ``x``.
 
     Returns ``(rmse, max_error)`` with
     :math:`\mathrm{rmse} = \sqrt{\frac1P \sum_p (F(x_p) - f^\star(x_p))^2}` and
     :math:`\max_p |F(x_p) - f^\star(x_p)|` over the :math:`P` points; on the
     evenly spaced :data:`GRID` the first approximates the :math:`L^2` error
     over the interval (divided by the square root of its length) and the
-    second the uniform error.  ``target`` is a name of :data:`TARGETS` or a function.
+    second the uniform error.  ``target`` is a name of :data:`TARGETS` or a
+    function.
     """
     f = FUNCTIONS[_check_target(target)] if isinstance(target, str) else target
     x = check_array(x, "x", ndim=1)
@@ -228,7 +239,7 @@ def approximation_error(net, target, x=GRID):
 
 @dataclass(frozen=True)
 class TargetFit:
-    """A network of :func:`fit_target`: its data, the chosen network and every restart's training loss.
+    """A network of :func:`fit_target`: its data, the network, every restart's loss.
 
     The network is shared through the cache: evaluate it, do not train it further.
     """
@@ -248,13 +259,13 @@ class TargetFit:
 
 
 def fit_target(target, n_hidden, activation="relu"):
-    """The trained network of the explorer and the chapter for one target, width and activation (cached).
+    """The trained network of the explorer and the chapter for a target and width.
 
     Data ``function_samples(target, N_SAMPLES, rng=0)``; network
     ``train_one_hidden_layer(X, y, n_hidden, activation=activation, rng=0)``
     with the module's :data:`EPOCHS`, :data:`LR` and :data:`RESTARTS`.  The
     first call for a combination trains (a fraction of a second); later calls
-    return the same :class:`TargetFit`.
+    return the same :class:`TargetFit` (cached).
 
     Parameters
     ----------
@@ -284,24 +295,44 @@ def _fit_target(target, n_hidden, activation):
     return TargetFit(target, n_hidden, activation, X, y, net, losses)
 
 
+@functools.lru_cache(maxsize=None)
+def _evaluated(target, n_hidden, activation):
+    """What the explorer shows of one trained network on :data:`GRID` (computed once).
+
+    Returns ``(target_values, fit, units, bias, rmse, max_error)``, the arrays
+    read-only: they are shared by every update that shows this network.
+    """
+    net = _fit_target(target, n_hidden, activation).net
+    target_values = FUNCTIONS[target](GRID)
+    fit = net.predict(GRID[:, None]).ravel()
+    units, bias = unit_contributions(net, GRID)
+    rmse, max_error = approximation_error(net, target)
+    for array in (target_values, fit, units):
+        array.flags.writeable = False
+    return target_values, fit, units, bias, rmse, max_error
+
+
 def _check_target(target):
     return check_choice(target, "target", TARGETS, "function", "target function")
 
 
 def _check_activation(activation):
-    return check_choice(activation, "activation", HIDDEN_ACTIVATIONS, "activation", "hidden activation")
+    return check_choice(activation, "activation", HIDDEN_ACTIVATIONS, "activation",
+                        "hidden activation")
 
 
 def _check_width(n_hidden):
     n_hidden = check_int(n_hidden, "n_hidden")
     if n_hidden not in WIDTHS:
-        raise ValueError(f"`n_hidden` must be one of the trained widths {list(WIDTHS)}, got {n_hidden}. "
-                         "For another width call fit_target(target, n_hidden) directly.")
+        raise ValueError(f"`n_hidden` must be one of the trained widths "
+                         f"{list(WIDTHS)}, got {n_hidden}. For another width call "
+                         "fit_target(target, n_hidden) directly.")
     return n_hidden
 
 
-class ApproximationExplorer(Explorer):
-    r"""Choose a target and a number of hidden units; see the trained fit and every unit's contribution.
+class ApproximationExplorer(LayeredExplorer):
+    r"""Choose a target and a number of hidden units; see the trained fit and every
+    unit's contribution.
 
     Parameters
     ----------
@@ -320,18 +351,24 @@ class ApproximationExplorer(Explorer):
     -----
     :meth:`update` returns a dict with
 
-    * ``"x"``: :data:`GRID`; ``"target"``: :math:`f^\star` on it; ``"fit"``: the network's output :math:`F`;
-    * ``"units"``: shape ``(len(x), m)``, column :math:`j` the contribution :math:`v_j f(w_j x + b_j)`;
-      ``"bias"``: the output bias :math:`c`, so that ``fit == bias + units.sum(axis=1)``;
-    * ``"rmse"`` and ``"max_error"``: the error of the fit on the grid (:func:`approximation_error`);
-    * ``"widths"``, ``"rmse_by_width"``: :data:`WIDTHS` and the RMSE of the trained network of each width;
-    * ``"X_train"``, ``"y_train"``: the training samples; ``"train_loss"``: the chosen network's training
-      loss; ``"n_params"``: its number of parameters :math:`3m + 1`;
+    * ``"x"``: :data:`GRID`; ``"target"``: :math:`f^\star` on it; ``"fit"``: the
+      network's output :math:`F`;
+    * ``"units"``: shape ``(len(x), m)``, column :math:`j` the contribution
+      :math:`v_j f(w_j x + b_j)`; ``"bias"``: the output bias :math:`c`, so that
+      ``fit == bias + units.sum(axis=1)``;
+    * ``"rmse"`` and ``"max_error"``: the error of the fit on the grid
+      (:func:`approximation_error`);
+    * ``"widths"``, ``"rmse_by_width"``: :data:`WIDTHS` and the RMSE of the trained
+      network of each width;
+    * ``"X_train"``, ``"y_train"``: the training samples; ``"train_loss"``: the
+      chosen network's training loss; ``"n_params"``: its number of parameters
+      :math:`3m + 1`;
     * the parameters ``"target"``, ``"n_hidden"``, ``"activation"``.
 
     The networks come from :func:`fit_target`: the first time a target is shown
     with an activation, all its widths are trained (about a second); after that,
-    every update only evaluates cached networks.
+    every update only reads cached networks and what they compute on the grid
+    (read-only arrays).
     """
 
     defaults = {"target": "sin", "n_hidden": 8, "activation": "relu"}
@@ -339,57 +376,68 @@ class ApproximationExplorer(Explorer):
     def __init__(self, *, figsize=(8.4, 3.5), dpi=80, **params):
         super().__init__(figsize=figsize, dpi=dpi, **params)
 
-    # -- computation ----------------------------------------------------------------------------
+    # -- computation -------------------------------------------------------------------
 
     def update(self, target, n_hidden, activation):
-        """Evaluate the trained network, its units and its error (see Notes); trains on first use."""
+        """Evaluate the trained network, its units and its error (see Notes).
+
+        Trains all widths of the target on first use.
+        """
         target = _check_target(target)
         n_hidden = _check_width(n_hidden)
         activation = _check_activation(activation)
-        fits = {m: fit_target(target, m, activation) for m in WIDTHS}
-        chosen = fits[n_hidden]
-        units, bias = unit_contributions(chosen.net, GRID)
-        rmse, max_error = approximation_error(chosen.net, target)
+        chosen = fit_target(target, n_hidden, activation)
+        target_values, fit, units, bias, rmse, max_error = _evaluated(target, n_hidden,
+                                                                      activation)
+        rmse_by_width = [_evaluated(target, m, activation)[4] for m in WIDTHS]
         self.result = {
             "target": target, "n_hidden": n_hidden, "activation": activation,
-            "x": GRID, "target_values": FUNCTIONS[target](GRID), "fit": chosen.net.predict(GRID[:, None]).ravel(),
+            "x": GRID, "target_values": target_values, "fit": fit,
             "units": units, "bias": bias, "rmse": rmse, "max_error": max_error,
-            "widths": np.array(WIDTHS),
-            "rmse_by_width": np.array([approximation_error(fits[m].net, target)[0] for m in WIDTHS]),
+            "widths": np.array(WIDTHS), "rmse_by_width": np.array(rmse_by_width),
             "X_train": chosen.X, "y_train": chosen.y, "train_loss": chosen.train_loss,
             "n_params": chosen.net.n_params,
         }
         return self.result
 
-    # -- figure ---------------------------------------------------------------------------------
+    # -- figure ------------------------------------------------------------------------
 
     def _init_figure(self, fig):
         import matplotlib as mpl
         from matplotlib.collections import LineCollection
         from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
 
-        # A fixed layout (no layout engine): a redraw then costs one draw, not a layout pass too.
-        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        # A fixed layout (no layout engine): a redraw then costs one draw, not a layout
+        # pass too.
+        with mpl.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
         ax, ax_err = fig.subplots(1, 2, width_ratios=(1.9, 1),
-                                  gridspec_kw={"left": 0.075, "right": 0.98, "bottom": 0.14, "top": 0.87,
+                                  gridspec_kw={"left": 0.075, "right": 0.98,
+                                               "bottom": 0.14, "top": 0.87,
                                                "wspace": 0.28})
-        # Plain-text labels throughout: mathtext costs several milliseconds per redraw.
-        self._units = LineCollection([], colors=_SKY, linewidths=0.9, alpha=0.9, label="units v_j f(w_j x + b_j)")
+        # Plain-text labels throughout: mathtext costs several milliseconds per draw.
+        self._units = LineCollection([], colors=_SKY, linewidths=0.9, alpha=0.9,
+                                     label="units v_j f(w_j x + b_j)")
         ax.add_collection(self._units)
         (self._bias,) = ax.plot(X_RANGE, [0, 0], color=_GREY, lw=0.9, ls=":")
-        self._samples = ax.scatter(np.zeros(N_SAMPLES), np.zeros(N_SAMPLES), s=6, color="0.6", zorder=2)
-        (self._target,) = ax.plot(GRID, np.zeros_like(GRID), color="black", lw=1.4, ls="--", zorder=3,
-                                  label="target")
+        self._samples = ax.scatter(np.zeros(N_SAMPLES), np.zeros(N_SAMPLES), s=6,
+                                   color="0.6", zorder=2)
+        (self._target,) = ax.plot(GRID, np.zeros_like(GRID), color="black", lw=1.4,
+                                  ls="--", zorder=3, label="target")
         (self._fit,) = ax.plot(GRID, np.zeros_like(GRID), color=_BLUE, lw=2.2, zorder=4,
                                label="fit F = c + sum of units")
-        ax.set(xlim=X_RANGE, xlabel="input x", ylabel="output", xticks=[-3, -1, 0, 1, 3])
-        ax.yaxis.set_major_locator(MaxNLocator(4))          # few tick labels: text is most of a redraw
-        ax.legend(handles=[self._target, self._fit, self._units], loc="upper left", fontsize=7, framealpha=0.85)
-        (self._err_line,) = ax_err.plot(WIDTHS, np.ones(len(WIDTHS)), color=_BLUE, marker="o", ms=4)
-        (self._err_now,) = ax_err.plot([1], [1], color=_VERMILLION, marker="o", ms=9, ls="none",
-                                       label="shown")
-        ax_err.set(xscale="log", yscale="log", xlabel="hidden units m", ylabel="RMSE on the interval")
+        ax.set(xlim=X_RANGE, xlabel="input x", ylabel="output",
+               xticks=[-3, -1, 0, 1, 3])
+        ax.yaxis.set_major_locator(MaxNLocator(4))    # few tick labels: text costs most
+        ax.legend(handles=[self._target, self._fit, self._units], loc="upper left",
+                  fontsize=7, framealpha=0.85)
+        (self._err_line,) = ax_err.plot(WIDTHS, np.ones(len(WIDTHS)), color=_BLUE,
+                                        marker="o", ms=4)
+        (self._err_now,) = ax_err.plot([1], [1], color=_VERMILLION, marker="o", ms=9,
+                                       ls="none", label="shown")
+        ax_err.set(xscale="log", yscale="log", xlabel="hidden units m",
+                   ylabel="RMSE on the interval")
         ax_err.set_xticks(WIDTHS, [str(m) for m in WIDTHS])
         ax_err.yaxis.set_major_locator(LogLocator(numticks=4))
         ax_err.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
@@ -397,37 +445,48 @@ class ApproximationExplorer(Explorer):
         ax_err.grid(alpha=0.3)
         self._ax, self._ax_err = ax, ax_err
         self._title = fig.suptitle("", fontsize="medium")
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).
+        self._dynamic_artists = [self._units, self._bias, self._samples, self._target,
+                                 self._fit, self._err_line, self._err_now, self._title]
 
     def _draw(self, result):
         x = result["x"]
-        # Every fourth grid point is plenty for a thin curve (the grid step becomes 0.04), and it keeps the
-        # redraw cheap with 32 units.
-        self._units.set_segments([np.column_stack([x[::4], u[::4]]) for u in result["units"].T])
+        # Every fourth grid point is plenty for a thin curve (the grid step becomes
+        # 0.04), and it keeps the redraw cheap with 32 units.
+        self._units.set_segments([np.column_stack([x[::4], u[::4]])
+                                  for u in result["units"].T])
         self._bias.set_ydata([result["bias"], result["bias"]])
-        self._samples.set_offsets(np.column_stack([result["X_train"][:, 0], result["y_train"][:, 0]]))
+        self._samples.set_offsets(np.column_stack([result["X_train"][:, 0],
+                                                   result["y_train"][:, 0]]))
         self._target.set_ydata(result["target_values"])
         self._fit.set_ydata(result["fit"])
         low, high = result["target_values"].min(), result["target_values"].max()
         pad = 0.6 * (high - low)
-        self._ax.set_ylim(low - pad, high + pad)
+        set_limits(self._ax, y=(low - pad, high + pad))
         rmse = result["rmse_by_width"]
         self._err_line.set_ydata(rmse)
         self._err_now.set_data([result["n_hidden"]], [result["rmse"]])
         floor = max(rmse.min(), 1e-6)
-        self._ax_err.set_ylim(min(floor / 2, rmse.max() / 20), 2 * rmse.max())   # at least a decade: two labels
+        # at least a decade, so at least two tick labels
+        set_limits(self._ax_err, y=(min(floor / 2, rmse.max() / 20), 2 * rmse.max()))
+        m, plural = result["n_hidden"], "s" if result["n_hidden"] > 1 else ""
         self._title.set_text(
-            f"{result['target']}: {result['n_hidden']} {result['activation']} unit"
-            f"{'s' if result['n_hidden'] > 1 else ''}, RMSE {result['rmse']:.2g}, max error {result['max_error']:.2g}")
+            f"{result['target']}: {m} {result['activation']} unit{plural}, "
+            f"RMSE {result['rmse']:.2g}, max error {result['max_error']:.2g}")
 
     def _controls(self):
         import ipywidgets as widgets
 
         style = {"description_width": "initial"}
         return {
-            "target": widgets.Dropdown(options=list(TARGETS), value=self.params["target"], description="target",
-                                       style=style),
-            "n_hidden": widgets.SelectionSlider(options=list(WIDTHS), value=self.params["n_hidden"],
-                                                description="hidden units m", style=style),
-            "activation": widgets.ToggleButtons(options=list(HIDDEN_ACTIVATIONS), value=self.params["activation"],
+            "target": widgets.Dropdown(options=list(TARGETS),
+                                       value=self.params["target"],
+                                       description="target", style=style),
+            "n_hidden": widgets.SelectionSlider(options=list(WIDTHS),
+                                                value=self.params["n_hidden"],
+                                                description="hidden units m",
+                                                style=style),
+            "activation": widgets.ToggleButtons(options=list(HIDDEN_ACTIVATIONS),
+                                                value=self.params["activation"],
                                                 description="activation", style=style),
         }

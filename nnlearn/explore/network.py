@@ -27,7 +27,7 @@ the sign of their weight and drawn thicker the larger its magnitude.
 >>> ex = NetworkExplorer()
 >>> ex.result["Z1"]
 array([0.  , 0.5 , 0.75])
->>> ex.set(hidden="linear", output="linear")["A2"]     # no activations: x W1 W2 + (b1 W2 + b2)
+>>> ex.set(hidden="linear", output="linear")["A2"]   # x W1 W2 + (b1 W2 + b2)
 array([-0.375,  1.5  ])
 """
 
@@ -36,16 +36,16 @@ import numpy as np
 from .. import activations
 from .._validation import check_choice, check_real
 from ..layers import Activation, Dense
-from .explorer import Explorer
+from ._layers import LayeredExplorer
 
 __all__ = ["NetworkExplorer", "ACTIVATION_CHOICES", "WORKED_EXAMPLE"]
 
 #: The activations the explorer offers for each layer.
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "linear")
 
-#: The worked example of Chapter 1 in the batch-first convention, with input ``x`` of shape (2,),
-#: ``W1`` (2, 3), ``b1`` (3,), ``W2`` (3, 2), ``b2`` (2,).  The course notes' column-vector
-#: matrices are the transposes ``W1.T`` (3, 2) and ``W2.T`` (2, 3).
+#: The worked example of Chapter 1 in the batch-first convention, with input ``x`` of
+#: shape (2,), ``W1`` (2, 3), ``b1`` (3,), ``W2`` (3, 2), ``b2`` (2,).  The course
+#: notes' column-vector matrices are the transposes ``W1.T`` (3, 2) and ``W2.T`` (2, 3).
 WORKED_EXAMPLE = {
     "x": np.array([1.0, 2.0]),
     "W1": np.array([[0.5, -1.0, 0.25],
@@ -89,8 +89,9 @@ def _defaults():
     return values
 
 
-class NetworkExplorer(Explorer):
-    r"""Forward propagation through a 2 → 3 → 2 network, with every weight, bias and input on a slider.
+class NetworkExplorer(LayeredExplorer):
+    r"""Forward propagation through a 2 → 3 → 2 network, with every weight, bias and
+    input on a slider.
 
     Parameters
     ----------
@@ -114,21 +115,22 @@ class NetworkExplorer(Explorer):
     Examples
     --------
     >>> ex = NetworkExplorer(x1=0.0, x2=0.0)
-    >>> ex.result["Z1"]                      # with a zero input the pre-activations are the biases
+    >>> ex.result["Z1"]             # a zero input: the pre-activations are the biases
     array([ 0. ,  0.5, -1. ])
     """
 
     defaults = _defaults()
 
     def __init__(self, *, figsize=(7, 4.2), dpi=80, **params):
-        self._dense1, self._dense2 = Dense(_N_IN, _N_HIDDEN, init="zeros"), Dense(_N_HIDDEN, _N_OUT, init="zeros")
+        self._dense1 = Dense(_N_IN, _N_HIDDEN, init="zeros")
+        self._dense2 = Dense(_N_HIDDEN, _N_OUT, init="zeros")
         self._activation_layers = {}
         super().__init__(figsize=figsize, dpi=dpi, **params)
 
-    # -- computation --------------------------------------------------------------------------
+    # -- computation -------------------------------------------------------------------
 
     def update(self, **params):
-        r"""Run the forward pass for these parameter values; return every intermediate value.
+        r"""Run the forward pass for these parameter values; return every intermediate.
 
         Parameters
         ----------
@@ -140,8 +142,9 @@ class NetworkExplorer(Explorer):
         dict
             ``"x"`` (2,), ``"W1"`` (2, 3), ``"b1"`` (3,), ``"W2"`` (3, 2),
             ``"b2"`` (2,): the parameters as arrays (batch-first); ``"Z1"`` and
-            ``"A1"`` (3,): the hidden pre-activations :math:`z^{(1)} = xW^{(1)} + b^{(1)}`
-            and activations :math:`a^{(1)} = f^{(1)}(z^{(1)})`; ``"Z2"`` and
+            ``"A1"`` (3,): the hidden pre-activations
+            :math:`z^{(1)} = xW^{(1)} + b^{(1)}` and activations
+            :math:`a^{(1)} = f^{(1)}(z^{(1)})`; ``"Z2"`` and
             ``"A2"`` (2,): the same for the output layer, :math:`a^{(2)}` being
             the network's output; ``"hidden"`` and ``"output"``: the activation
             names.  Computed with :class:`nnlearn.layers.Dense` and
@@ -150,15 +153,18 @@ class NetworkExplorer(Explorer):
         Raises
         ------
         TypeError
-            A parameter is missing, unknown, or not a real number (or not a string, for an activation).
+            A parameter is missing, unknown, or not a real number (or not a string,
+            for an activation).
         ValueError
-            A number is NaN or infinite, or an activation is not one of :data:`ACTIVATION_CHOICES`.
+            A number is NaN or infinite, or an activation is not one of
+            :data:`ACTIVATION_CHOICES`.
         """
         expected = set(self.defaults)
         if set(params) != expected:
-            missing, unknown = sorted(expected - set(params)), sorted(set(params) - expected)
-            raise TypeError(f"{type(self).__name__}.update() needs exactly its parameters; "
-                            f"missing {missing}, unknown {unknown}.")
+            missing = sorted(expected - set(params))
+            unknown = sorted(set(params) - expected)
+            raise TypeError(f"{type(self).__name__}.update() needs exactly its "
+                            f"parameters; missing {missing}, unknown {unknown}.")
         values = {name: check_real(params[name], name) for name in _NUMBER_NAMES}
         hidden = _check_activation(params["hidden"], "hidden")
         output = _check_activation(params["output"], "output")
@@ -177,7 +183,8 @@ class NetworkExplorer(Explorer):
         Z2 = d2.forward(A1)
         A2 = self._activation(output).forward(Z2)
         self.result = {"x": x, "W1": W1, "b1": b1, "W2": W2, "b2": b2,
-                       "Z1": Z1[0], "A1": A1[0], "Z2": Z2[0], "A2": A2[0], "hidden": hidden, "output": output}
+                       "Z1": Z1[0], "A1": A1[0], "Z2": Z2[0], "A2": A2[0],
+                       "hidden": hidden, "output": output}
         return self.result
 
     def _activation(self, name):
@@ -185,17 +192,18 @@ class NetworkExplorer(Explorer):
             self._activation_layers[name] = Activation(name)
         return self._activation_layers[name]
 
-    # -- figure -------------------------------------------------------------------------------
+    # -- figure ------------------------------------------------------------------------
 
     def _init_figure(self, fig):
         from matplotlib.cm import ScalarMappable
         from matplotlib.collections import LineCollection
         from matplotlib.colors import LinearSegmentedColormap, Normalize
 
-        self._cmap = LinearSegmentedColormap.from_list("nnlearn_sign", [_BLUE, "#FFFFFF", _VERMILLION])
+        self._cmap = LinearSegmentedColormap.from_list("nnlearn_sign",
+                                                       [_BLUE, "#FFFFFF", _VERMILLION])
         self._norm = Normalize(-_LIMIT, _LIMIT)
-        # Fixed axes instead of the constrained layout: the diagram never changes size, and laying it
-        # out again on every frame would cost more than drawing it.
+        # Fixed axes instead of the constrained layout: the diagram never changes size,
+        # and laying it out again on every frame would cost more than drawing it.
         fig.set_layout_engine(None)
         ax = fig.add_axes((0.0, 0.0, 0.87, 1.0))
         ax.set(xlim=(-0.7, 3.55), ylim=(-1.72, 1.6))
@@ -204,41 +212,57 @@ class NetworkExplorer(Explorer):
 
         ys = {0: [0.5, -0.5], 1: [1.0, 0.0, -1.0], 2: [0.5, -0.5]}
         self._pos = [[(_SPACING * layer, y) for y in ys[layer]] for layer in range(3)]
-        segments = [[src, dst] for layer in (0, 1) for src in self._pos[layer] for dst in self._pos[layer + 1]]
+        segments = [[src, dst] for layer in (0, 1)
+                    for src in self._pos[layer] for dst in self._pos[layer + 1]]
         self._edges = LineCollection(segments, zorder=1, capstyle="round")
         ax.add_collection(self._edges)
         self._weight_text = []
-        for (x0, y0), (x1, y1) in segments:  # labels near the source node, where they do not collide
+        box = dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85)
+        # labels near the source node, where they do not collide
+        for (x0, y0), (x1, y1) in segments:
             t = 0.27
-            self._weight_text.append(ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "", fontsize=8,
-                                             ha="center", va="center", zorder=3,
-                                             bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none",
-                                                       alpha=0.85)))
+            self._weight_text.append(ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "",
+                                             fontsize=8, ha="center", va="center",
+                                             zorder=3, bbox=dict(box)))
         centres = [p for layer in self._pos for p in layer]
-        self._nodes = ax.scatter([p[0] for p in centres], [p[1] for p in centres], s=1500, c=np.zeros(7),
-                                 cmap=self._cmap, norm=self._norm, edgecolors="black", linewidths=1.0,
+        self._nodes = ax.scatter([p[0] for p in centres], [p[1] for p in centres],
+                                 s=1500, c=np.zeros(7), cmap=self._cmap,
+                                 norm=self._norm, edgecolors="black", linewidths=1.0,
                                  zorder=4)
-        self._value_text = [ax.text(px, py, "", fontsize=10, ha="center", va="center", zorder=5)
+        self._value_text = [ax.text(px, py, "", fontsize=10, ha="center", va="center",
+                                    zorder=5)
                             for px, py in centres]
         # Labels beside the nodes: the input names, and z and b of every neuron.
         self._side_text = []
+        offsets = {0: (-0.3, 0.0, "right"), 1: (0.0, -0.43, "center"),
+                   2: (0.3, 0.0, "left")}
         for layer, points in enumerate(self._pos):
-            dx, dy, ha = {0: (-0.3, 0.0, "right"), 1: (0.0, -0.43, "center"), 2: (0.3, 0.0, "left")}[layer]
+            dx, dy, ha = offsets[layer]
             for px, py in points:
-                self._side_text.append(ax.text(px + dx, py + dy, "", fontsize=11 if layer == 0 else 8.5, ha=ha,
-                                               va="center", zorder=5, linespacing=1.1))
-        for layer, title in enumerate(("input $x$", "hidden layer $a^{(1)}$", "output $a^{(2)}$")):
-            ax.text(_SPACING * layer, 1.47, title, ha="center", va="center", fontsize=10.5)
-        self._summary = ax.text(_SPACING, -1.63, "", ha="center", va="center", fontsize=9)
+                size = 11 if layer == 0 else 8.5
+                self._side_text.append(ax.text(px + dx, py + dy, "", fontsize=size,
+                                               ha=ha, va="center", zorder=5,
+                                               linespacing=1.1))
+        titles = ("input $x$", "hidden layer $a^{(1)}$", "output $a^{(2)}$")
+        for layer, title in enumerate(titles):
+            ax.text(_SPACING * layer, 1.47, title, ha="center", va="center",
+                    fontsize=10.5)
+        self._summary = ax.text(_SPACING, -1.63, "", ha="center", va="center",
+                                fontsize=9)
         cax = fig.add_axes((0.885, 0.2, 0.022, 0.6))
         bar = fig.colorbar(ScalarMappable(norm=self._norm, cmap=self._cmap), cax=cax)
         bar.set_ticks([-1.0, -0.5, 0.0, 0.5, 1.0])
         bar.set_label("node value (colour saturates at ±1)", fontsize=9)
         bar.ax.tick_params(labelsize=8)
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).
+        self._dynamic_artists = [self._edges, *self._weight_text, self._nodes,
+                                 *self._value_text, *self._side_text, self._summary]
 
     def _draw(self, result):
-        weights = np.concatenate([result["W1"].ravel(), result["W2"].ravel()])  # same order as the segments
-        self._edges.set_color([_VERMILLION if w > 0 else _BLUE if w < 0 else "0.7" for w in weights])
+        # in the same order as the segments
+        weights = np.concatenate([result["W1"].ravel(), result["W2"].ravel()])
+        self._edges.set_color([_VERMILLION if w > 0 else _BLUE if w < 0 else "0.7"
+                               for w in weights])
         self._edges.set_linewidth(0.6 + 1.4 * np.minimum(np.abs(weights), 4.0))
         for text, w in zip(self._weight_text, weights):
             text.set_text(f"{w:.2f}")
@@ -248,15 +272,18 @@ class NetworkExplorer(Explorer):
         for text, v, rgba in zip(self._value_text, values, colours):
             text.set_text(f"{v:.3f}")
             luminance = 0.2126 * rgba[0] + 0.7152 * rgba[1] + 0.0722 * rgba[2]
-            text.set_color("white" if luminance < 0.45 else "black")
+            colour = "white" if luminance < 0.45 else "black"
+            if text.get_color() != colour:   # set_color marks the text changed anyway
+                text.set_color(colour)
         side = [f"$x_{i + 1}$" for i in range(_N_IN)]
         side += [f"z={z:.3f}\nb={b:.2f}" for z, b in zip(result["Z1"], result["b1"])]
         side += [f"z={z:.3f}\nb={b:.2f}" for z, b in zip(result["Z2"], result["b2"])]
         for text, s in zip(self._side_text, side):
             text.set_text(s)
-        self._summary.set_text(f"activations: {result['hidden']} (hidden), {result['output']} (output)")
+        self._summary.set_text(f"activations: {result['hidden']} (hidden), "
+                               f"{result['output']} (output)")
 
-    # -- controls -----------------------------------------------------------------------------
+    # -- controls ----------------------------------------------------------------------
 
     def _controls(self):
         import ipywidgets as widgets
@@ -265,25 +292,32 @@ class NetworkExplorer(Explorer):
         layout = widgets.Layout(width="215px")
 
         def slider(name, label, low, high, step):
-            return widgets.FloatSlider(value=self.params[name], min=low, max=high, step=step, description=label,
+            return widgets.FloatSlider(value=self.params[name], min=low, max=high,
+                                       step=step, description=label,
                                        readout_format=".2f", style=style, layout=layout)
 
         controls = {}
         for i, name in enumerate(_X_NAMES):
-            controls[name] = slider(name, "x" + str(i + 1).translate(_SUB), -4.0, 4.0, 0.05)
+            controls[name] = slider(name, "x" + str(i + 1).translate(_SUB),
+                                    -4.0, 4.0, 0.05)
         for i, row in enumerate(_W1_NAMES):
             for j, name in enumerate(row):
-                controls[name] = slider(name, "W¹" + f"{i + 1}{j + 1}".translate(_SUB), -4.0, 4.0, 0.05)
+                controls[name] = slider(name, "W¹" + f"{i + 1}{j + 1}".translate(_SUB),
+                                        -4.0, 4.0, 0.05)
         for j, name in enumerate(_B1_NAMES):
-            controls[name] = slider(name, "b¹" + str(j + 1).translate(_SUB), -4.0, 4.0, 0.05)
+            controls[name] = slider(name, "b¹" + str(j + 1).translate(_SUB),
+                                    -4.0, 4.0, 0.05)
         for j, row in enumerate(_W2_NAMES):
             for k, name in enumerate(row):
-                controls[name] = slider(name, "W²" + f"{j + 1}{k + 1}".translate(_SUB), -4.0, 4.0, 0.05)
+                controls[name] = slider(name, "W²" + f"{j + 1}{k + 1}".translate(_SUB),
+                                        -4.0, 4.0, 0.05)
         for k, name in enumerate(_B2_NAMES):
-            controls[name] = slider(name, "b²" + str(k + 1).translate(_SUB), -4.0, 4.0, 0.05)
+            controls[name] = slider(name, "b²" + str(k + 1).translate(_SUB),
+                                    -4.0, 4.0, 0.05)
         for name in ("hidden", "output"):
-            controls[name] = widgets.Dropdown(options=list(ACTIVATION_CHOICES), value=self.params[name],
-                                              description=name, style={"description_width": "50px"},
+            controls[name] = widgets.Dropdown(options=list(ACTIVATION_CHOICES),
+                                              value=self.params[name], description=name,
+                                              style={"description_width": "50px"},
                                               layout=widgets.Layout(width="190px"))
         return controls
 
@@ -291,17 +325,21 @@ class NetworkExplorer(Explorer):
         import ipywidgets as widgets
 
         def column(title, names):
-            return widgets.VBox([widgets.HTML(f"<b>{title}</b>")] + [controls[n] for n in names])
+            return widgets.VBox([widgets.HTML(f"<b>{title}</b>")]
+                                + [controls[n] for n in names])
 
         columns = widgets.HBox([
             column("inputs and activations", _X_NAMES + ["hidden", "output"]),
-            column("layer 1 weights W¹ (input i → neuron j)", [n for row in _W1_NAMES for n in row]),
+            column("layer 1 weights W¹ (input i → neuron j)",
+                   [n for row in _W1_NAMES for n in row]),
             column("biases b¹ and b²", _B1_NAMES + _B2_NAMES),
-            column("layer 2 weights W² (neuron j → output k)", [n for row in _W2_NAMES for n in row]),
+            column("layer 2 weights W² (neuron j → output k)",
+                   [n for row in _W2_NAMES for n in row]),
         ], layout=widgets.Layout(flex_flow="row wrap"))
         return widgets.VBox([columns, image])
 
 
 def _check_activation(name, argument):
-    check_choice(name, argument, ACTIVATION_CHOICES, "activation", f"activation for `{argument}`")
+    check_choice(name, argument, ACTIVATION_CHOICES, "activation",
+                 f"activation for `{argument}`")
     return activations.get(name).name

@@ -1,4 +1,4 @@
-r"""Explorer for chapter 8: gradient descent on a linear regression loss, with and without feature scaling.
+r"""Explorer for chapter 8: gradient descent, with and without feature scaling.
 
 :class:`ScalingExplorer` fits :math:`\hat y = w_1 x_1 + w_2 x_2` to a fixed
 seeded data set of :data:`N_SAMPLES` examples by full-batch gradient descent on
@@ -24,10 +24,12 @@ closed form from the eigendecomposition :math:`H = V \Lambda V^\top`:
 :math:`w_t - w^\star = V (I - \eta\Lambda)^t V^\top (w_0 - w^\star)`.
 """
 
+import functools
+
 import numpy as np
 
 from .._validation import check_int, check_interval
-from .explorer import Explorer
+from ._layers import LayeredExplorer, set_limits
 
 __all__ = ["ScalingExplorer", "scaling_data", "N_SAMPLES", "MAX_STEPS", "WINDOW"]
 
@@ -44,7 +46,7 @@ _GRID = 81
 
 
 def scaling_data(scale=1.0, standardise=False):
-    r"""The explorer's data: centred features of shape (100, 2) and centred targets of shape (100,).
+    r"""The explorer's data: centred features (100, 2) and centred targets (100,).
 
     The underlying features :math:`z_1, z_2` are standard normal with
     correlation 0.3 (seed 0), and :math:`y = 2 z_1 + 1.5 z_2 + 0.5\,\varepsilon`.
@@ -73,7 +75,8 @@ def scaling_data(scale=1.0, standardise=False):
     """
     scale = check_interval(scale, "scale", 0.0, np.inf, low_closed=False)
     if not isinstance(standardise, (bool, np.bool_)):
-        raise TypeError(f"`standardise` must be True or False, got {type(standardise).__name__} {standardise!r}.")
+        raise TypeError(f"`standardise` must be True or False, got "
+                        f"{type(standardise).__name__} {standardise!r}.")
     rng = np.random.default_rng(0)
     z = rng.standard_normal((N_SAMPLES, 2))
     z[:, 1] = 0.3 * z[:, 0] + np.sqrt(1 - 0.3**2) * z[:, 1]
@@ -86,8 +89,32 @@ def scaling_data(scale=1.0, standardise=False):
     return X, y
 
 
-class ScalingExplorer(Explorer):
-    r"""Gradient descent on a two-feature least-squares loss: loss contours, the path, and the loss per step.
+@functools.lru_cache(maxsize=32)
+def _quadratic(scale, standardise):
+    """What the loss is for one data set, whatever the learning rate and the steps.
+
+    Returns ``H, w_star, loss_star, lam, V, w1, w2, contours`` (see
+    :meth:`ScalingExplorer.update`), the arrays read-only.  Cached: moving the
+    learning rate or the steps reuses them, and a slider often comes back to a value.
+    """
+    X, y = scaling_data(scale, standardise)
+    n = len(y)
+    H = X.T @ X / n
+    w_star = np.linalg.solve(H, X.T @ y / n)
+    loss_star = 0.5 * np.mean((X @ w_star - y) ** 2)
+    lam, V = np.linalg.eigh(H)
+    w1 = np.linspace(WINDOW[0], WINDOW[1], _GRID)
+    w2 = np.linspace(WINDOW[2], WINDOW[3], _GRID)
+    D1, D2 = np.meshgrid(w1 - w_star[0], w2 - w_star[1])
+    contours = 0.5 * (H[0, 0] * D1**2 + 2 * H[0, 1] * D1 * D2 + H[1, 1] * D2**2)
+    for array in (H, w_star, lam, V, w1, w2, contours):
+        array.flags.writeable = False
+    return H, w_star, loss_star, lam, V, w1, w2, contours
+
+
+class ScalingExplorer(LayeredExplorer):
+    r"""Gradient descent on a two-feature least-squares loss: loss contours, the path,
+    and the loss per step.
 
     Parameters (of ``update`` and the constructor)
     ----------------------------------------------
@@ -107,7 +134,9 @@ class ScalingExplorer(Explorer):
     (:math:`L(w_t)`, shape (steps + 1,)), ``"gaps"`` (:math:`L(w_t) - L^\star`),
     ``"w_star"``, ``"loss_star"``, ``"hessian"``, ``"condition_number"``,
     ``"lr"`` and ``"steps_to_tol"`` (first step with gap below
-    :math:`10^{-6}`, or None).
+    :math:`10^{-6}`, or None).  The arrays that depend only on ``scale`` and
+    ``standardise`` (grid, contours, minimum, Hessian) are computed once for
+    each pair and read-only.
 
     Examples
     --------
@@ -115,7 +144,8 @@ class ScalingExplorer(Explorer):
     >>> r = ex.result
     >>> r["path"].shape, round(r["condition_number"])
     ((51, 2), 126)
-    >>> round(float(ScalingExplorer(scale=10.0, standardise=True).result["condition_number"]), 2)
+    >>> r = ScalingExplorer(scale=10.0, standardise=True).result
+    >>> round(float(r["condition_number"]), 2)
     2.46
     """
 
@@ -128,21 +158,18 @@ class ScalingExplorer(Explorer):
         super().__init__(figsize=figsize, dpi=dpi, **params)
 
     def update(self, scale, standardise, lr_factor, steps):
-        """Compute the contours, the gradient-descent path and the losses; see the class docstring."""
+        """The contours, the gradient-descent path and the losses (see the class)."""
         scale = check_interval(scale, "scale", 1.0, 100.0, high_closed=True)
-        lr_factor = check_interval(lr_factor, "lr_factor", 0.0, 2.2, low_closed=False, high_closed=True)
+        lr_factor = check_interval(lr_factor, "lr_factor", 0.0, 2.2, low_closed=False,
+                                   high_closed=True)
         steps = check_int(steps, "steps", minimum=0)
         if steps > MAX_STEPS:
             raise ValueError(f"`steps` must be at most {MAX_STEPS}, got {steps}.")
         if not isinstance(standardise, (bool, np.bool_)):
-            raise TypeError(f"`standardise` must be True or False, got {type(standardise).__name__} "
-                            f"{standardise!r}.")
-        X, y = scaling_data(scale, bool(standardise))
-        n = len(y)
-        H = X.T @ X / n
-        w_star = np.linalg.solve(H, X.T @ y / n)
-        loss_star = 0.5 * np.mean((X @ w_star - y) ** 2)
-        lam, V = np.linalg.eigh(H)
+            raise TypeError(f"`standardise` must be True or False, got "
+                            f"{type(standardise).__name__} {standardise!r}.")
+        H, w_star, loss_star, lam, V, w1, w2, contours = _quadratic(float(scale),
+                                                                    bool(standardise))
         lr = lr_factor / lam[-1]
         # w_t - w* = V (1 - lr*lam)^t V^T (w_0 - w*), with w_0 = 0
         factors = (1.0 - lr * lam)[None, :] ** np.arange(steps + 1)[:, None]
@@ -150,41 +177,48 @@ class ScalingExplorer(Explorer):
             coords = factors * (V.T @ (-w_star))[None, :]
             path = w_star + coords @ V.T
             gaps = 0.5 * np.sum(lam * coords**2, axis=1)
-        path[0] = 0.0                                   # exactly the start, not w* + (0 - w*) in floating point
-        w1 = np.linspace(WINDOW[0], WINDOW[1], _GRID)
-        w2 = np.linspace(WINDOW[2], WINDOW[3], _GRID)
-        D1, D2 = np.meshgrid(w1 - w_star[0], w2 - w_star[1])
-        contours = 0.5 * (H[0, 0] * D1**2 + 2 * H[0, 1] * D1 * D2 + H[1, 1] * D2**2)
+        path[0] = 0.0          # exactly the start, not w* + (0 - w*) in floating point
         below = np.flatnonzero(gaps < self.tol)
         self.result = {
-            "w1": w1, "w2": w2, "contours": contours, "path": path, "losses": loss_star + gaps,
-            "gaps": gaps, "w_star": w_star, "loss_star": loss_star, "hessian": H,
+            "w1": w1, "w2": w2, "contours": contours, "path": path,
+            "losses": loss_star + gaps, "gaps": gaps, "w_star": w_star,
+            "loss_star": loss_star, "hessian": H,
             "condition_number": lam[-1] / lam[0], "lr": lr,
             "steps_to_tol": int(below[0]) if below.size else None,
         }
         return self.result
 
     def _init_figure(self, fig):
-        ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.15])
-        self._ax, self._ax_loss = ax, ax_loss
-        self._heat = ax.imshow(np.zeros((_GRID, _GRID)), origin="lower", extent=WINDOW, cmap="cividis_r",
-                                vmin=-4, vmax=2, aspect="equal", interpolation="none")
-        (self._path_line,) = ax.plot([], [], color="#D55E00", marker="o", markersize=2.5, linewidth=1.2,
-                                     label="GD path")
-        (self._star,) = ax.plot([], [], marker="*", color="white", markeredgecolor="black", markersize=12,
-                                linestyle="none", label="minimum $w^\\star$")
-        ax.plot(0, 0, marker="s", color="black", markersize=5, linestyle="none", label="start $w_0 = 0$")
-        ax.set(xlim=WINDOW[:2], ylim=WINDOW[2:], xlabel="weight w1", ylabel="weight w2",
-               xticks=[0, 1, 2, 3], yticks=[-1, 0, 1, 2])
-        # log10 of the gap on a linear axis: a log axis recomputes many minor ticks on every redraw
-        (self._loss_line,) = ax_loss.plot([0, 1], [0, 0], color="#0072B2", label="L(w_t) - L*")
-        ax_loss.axhline(np.log10(self.tol), color="0.4", linestyle=":", linewidth=1, label="tolerance")
-        ax_loss.set(ylim=(-10, 2), xlabel="step t", ylabel="log10 loss gap (dotted: tolerance)",
-                    yticks=[-10, -8, -6, -4, -2, 0, 2])
         from matplotlib.ticker import MaxNLocator
 
+        ax, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.15])
+        self._ax, self._ax_loss = ax, ax_loss
+        self._heat = ax.imshow(np.zeros((_GRID, _GRID)), origin="lower", extent=WINDOW,
+                               cmap="cividis_r", vmin=-4, vmax=2, aspect="equal",
+                               interpolation="none")
+        (self._path_line,) = ax.plot([], [], color="#D55E00", marker="o",
+                                     markersize=2.5, linewidth=1.2, label="GD path")
+        (self._star,) = ax.plot([], [], marker="*", color="white",
+                                markeredgecolor="black", markersize=12,
+                                linestyle="none", label="minimum $w^\\star$")
+        ax.plot(0, 0, marker="s", color="black", markersize=5, linestyle="none",
+                label="start $w_0 = 0$")
+        ax.set(xlim=WINDOW[:2], ylim=WINDOW[2:], xlabel="weight w1", ylabel="weight w2",
+               xticks=[0, 1, 2, 3], yticks=[-1, 0, 1, 2])
+        # log10 of the gap on a linear axis: a log axis recomputes many minor ticks on
+        # every draw
+        (self._loss_line,) = ax_loss.plot([0, 1], [0, 0], color="#0072B2",
+                                          label="L(w_t) - L*")
+        ax_loss.axhline(np.log10(self.tol), color="0.4", linestyle=":", linewidth=1,
+                        label="tolerance")
+        ax_loss.set(ylim=(-10, 2), xlabel="step t",
+                    ylabel="log10 loss gap (dotted: tolerance)",
+                    yticks=[-10, -8, -6, -4, -2, 0, 2])
         ax_loss.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         self._title = ax_loss.set_title("", fontsize=9)
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).
+        self._dynamic_artists = [self._heat, self._path_line, self._star,
+                                 self._loss_line, self._title]
 
     def _draw(self, result):
         with np.errstate(divide="ignore"):
@@ -193,22 +227,26 @@ class ScalingExplorer(Explorer):
         self._star.set_data([result["w_star"][0]], [result["w_star"][1]])
         steps = len(result["gaps"]) - 1
         with np.errstate(divide="ignore"):
-            self._loss_line.set_data(np.arange(steps + 1), np.log10(np.maximum(result["gaps"], 1e-300)))
-        self._ax_loss.set_xlim(0, max(steps, 1))
+            log_gaps = np.log10(np.maximum(result["gaps"], 1e-300))
+        self._loss_line.set_data(np.arange(steps + 1), log_gaps)
+        set_limits(self._ax_loss, x=(0, max(steps, 1)))
         reached = result["steps_to_tol"]
-        # plain text, no mathtext: it is re-rendered on every redraw
+        # plain text, no mathtext: it is drawn again on every redraw
         self._title.set_text(f"κ = {result['condition_number']:.3g}: "
-                             + (f"{reached} steps to 1e-6" if reached is not None else f"> {steps} steps"))
+                             + (f"{reached} steps to 1e-6" if reached is not None
+                                else f"> {steps} steps"))
 
     def _controls(self):
         import ipywidgets as widgets
 
         p = self.params
         return {
-            "scale": widgets.FloatLogSlider(value=p["scale"], base=10, min=0, max=2, step=0.05,
-                                            description="scale of x2"),
-            "standardise": widgets.Checkbox(value=bool(p["standardise"]), description="standardise"),
-            "lr_factor": widgets.FloatSlider(value=p["lr_factor"], min=0.1, max=2.2, step=0.05,
-                                             description="η·λmax"),
-            "steps": widgets.IntSlider(value=p["steps"], min=0, max=MAX_STEPS, step=10, description="steps"),
+            "scale": widgets.FloatLogSlider(value=p["scale"], base=10, min=0, max=2,
+                                            step=0.05, description="scale of x2"),
+            "standardise": widgets.Checkbox(value=bool(p["standardise"]),
+                                            description="standardise"),
+            "lr_factor": widgets.FloatSlider(value=p["lr_factor"], min=0.1, max=2.2,
+                                             step=0.05, description="η·λmax"),
+            "steps": widgets.IntSlider(value=p["steps"], min=0, max=MAX_STEPS, step=10,
+                                       description="steps"),
         }
