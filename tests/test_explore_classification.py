@@ -1,10 +1,14 @@
 """KMeansExplorer: lloyd_steps() is nnlearn.cluster.KMeans's Lloyd run kept step by step, the inertia never rises,
 drawing is in place, the controls drive update, and bad parameters are refused."""
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from nnlearn.cluster import KMeans, kmeans_plusplus
+from nnlearn.explore._layers import draw_order
 from nnlearn.explore.classification import DATASETS, MAX_ITER, MAX_K, KMeansExplorer, clustering_data, lloyd_steps
 
 
@@ -153,3 +157,48 @@ def test_lloyd_steps_checks_k():
 def test_unknown_parameter():
     with pytest.raises(TypeError, match="no parameter"):
         KMeansExplorer(n_clusters=3)
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def _record_draws(artists):
+    """Make ``artists`` note in the returned list when they are drawn."""
+    drawn = []
+    for artist in artists:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
+                                                                         draw(renderer))
+    return drawn
+
+
+def _statics(explorer):
+    dynamic = {id(a) for a in explorer._dynamic_artists}
+    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
+
+
+def test_a_step_draws_only_the_state_and_a_new_data_set_redraws_all():
+    ex = KMeansExplorer(dataset="moons", k=4)
+    ex.render()
+    drawn = _record_draws(_statics(ex))       # axes, ticks, labels, the inertia curve
+    for step in (1, 3, 0):
+        png = ex.redraw(step=step)
+        assert drawn == [] and ex._layers.rebuilds == 1
+        assert np.abs(_pixels(png) - _full_draw(ex, dataset="moons", k=4)).max() <= 3
+    png = ex.redraw(dataset="anisotropic")    # new limits, ticks and curve
+    assert ex._layers.rebuilds == 2 and ex._curve in drawn
+    assert np.abs(_pixels(png) - _full_draw(ex, dataset="moons", k=4)).max() <= 3

@@ -1,11 +1,15 @@
 """ConvolutionExplorer: the feature map is nnlearn's Conv2D cross-correlation (checked by hand and, where
 installed, against torch), drawing is in place, the controls drive update, and bad parameters are refused."""
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 from sklearn.datasets import load_digits
 
 from nnlearn.conv import Conv2D
+from nnlearn.explore._layers import draw_order
 from nnlearn.explore.convolution import KERNELS, ConvolutionExplorer, digit_image, feature_map
 
 
@@ -113,3 +117,58 @@ def test_invalid_parameters_raise(params, error, match):
 def test_unknown_parameter():
     with pytest.raises(TypeError, match="no parameter"):
         ConvolutionExplorer(stride=2)
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def _record_draws(artists):
+    """Make ``artists`` note in the returned list when they are drawn."""
+    drawn = []
+    for artist in artists:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
+                                                                         draw(renderer))
+    return drawn
+
+
+def _statics(explorer):
+    dynamic = {id(a) for a in explorer._dynamic_artists}
+    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
+
+
+def test_a_move_that_keeps_the_scale_draws_only_what_changed_and_a_new_scale_draws_all():
+    ex = ConvolutionExplorer(kernel="identity")
+    ex.render()
+    statics = _statics(ex)
+    assert ex._ax_f.patch in statics and ex.fig.axes[-1].yaxis in statics    # the colour bar
+    drawn = _record_draws(statics + sum(ex._ktext, []))
+    png = ex.redraw(digit=0)                  # identity kernel: max |F| stays 15/16
+    # nothing static is drawn again, nor the unchanged kernel's numbers (kept images)
+    assert drawn == [] and ex._layers.rebuilds == 1
+    assert np.abs(_pixels(png) - _full_draw(ex, kernel="identity")).max() <= 3
+    png = ex.redraw(kernel="sobel x")         # another max |F|: a new colour bar, a full draw
+    assert ex._layers.rebuilds == 1 and ex._ax_f.patch in drawn
+    assert ex.fig.axes[-1].get_ylim() == (-ex.result["scale"], ex.result["scale"])
+    assert np.abs(_pixels(png) - _full_draw(ex, kernel="identity")).max() <= 3
+    drawn.clear()
+    png = ex.redraw(w00=1.0)                  # same scale again: the layers rebuilt once
+    assert ex._layers.rebuilds == 2 and ex._ax_f.patch in drawn
+    drawn.clear()
+    png = ex.redraw(w00=-1.0)                 # unused by a preset kernel: nothing drawn
+    assert drawn == [] and ex._layers.rebuilds == 2
+    assert np.abs(_pixels(png) - _full_draw(ex, kernel="identity")).max() <= 3

@@ -1,12 +1,16 @@
 """LossExplorer: curves equal nnlearn's losses, the line fits are the minimisers that nnlearn.fit finds,
 drawing is in place, the controls drive update, and bad parameters are refused."""
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 import nnlearn
 from nnlearn import losses, optim
 from nnlearn.activations import sigmoid
+from nnlearn.explore._layers import draw_order
 from nnlearn.explore.losses import LOSS_CHOICES, LossExplorer, fit_line, outlier_data
 
 
@@ -183,3 +187,61 @@ def test_invalid_parameters_raise_clear_errors():
         fit_line([0.0, 1.0, 2.0], [0.0, 1.0])
     with pytest.raises(ValueError, match="`n_outliers` must leave at least two clean points"):
         outlier_data(1.0, 29)
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def _record_draws(artists):
+    """Make ``artists`` note in the returned list when they are drawn."""
+    drawn = []
+    for artist in artists:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
+                                                                         draw(renderer))
+    return drawn
+
+
+def _statics(explorer):
+    dynamic = {id(a) for a in explorer._dynamic_artists}
+    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
+
+
+def test_an_outlier_move_draws_only_what_changed_and_new_x_limits_redraw_all():
+    ex = LossExplorer()
+    ex.render()
+    ax_loss, ax_fit = ex._axes
+    statics = _statics(ex)
+    assert ax_loss.xaxis in statics and ax_fit.xaxis in statics
+    drawn = _record_draws(statics + [ax_loss.yaxis, ax_fit.yaxis, ex._key_loss])
+    for outlier in (12.0, 25.0, 30.0, 25.0):
+        ylim = ax_fit.get_ylim()
+        png = ex.redraw(outlier=outlier)
+        # A new y limit of the fit panel redraws its y axis only (the layers do not depend on
+        # y limits); the loss panel's axis and key are unchanged, pasted from kept images.
+        assert drawn == ([ax_fit.yaxis] if ax_fit.get_ylim() != ylim else [])
+        assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+        drawn.clear()
+    assert ax_fit.get_ylim()[0] < -12 and ex._layers.rebuilds == 1
+    png = ex.redraw(target=0.5)                # new y limits of the loss panel
+    assert ex._layers.rebuilds == 1 and ax_loss.yaxis in drawn
+    assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    png = ex.redraw(loss="bce")                # new x limits and label: everything drawn
+    assert ex._layers.rebuilds == 2 and ax_loss.xaxis in drawn
+    assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+    with pytest.raises(ValueError, match="read-only"):    # cached curves, shared
+        ex.result["value"][0] = 0.0

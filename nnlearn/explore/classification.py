@@ -22,7 +22,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int, check_rng
 from ..cluster import _squared_distances, kmeans_plusplus
-from .explorer import Explorer
+from ._layers import LayeredExplorer
 
 __all__ = [
     "COLOURS",
@@ -201,7 +201,7 @@ def lloyd_steps(X, k, *, init="k-means++", rng=None, max_iter=MAX_ITER):
             "inertia": np.array(inertia), "converged": bool(converged)}
 
 
-class KMeansExplorer(Explorer):
+class KMeansExplorer(LayeredExplorer):
     r"""Lloyd's algorithm step by step: assignments, centres and inertia after a chosen
     number of iterations.
 
@@ -303,6 +303,10 @@ class KMeansExplorer(Explorer):
                  xlim=(-0.5, 10.5))
         self._title = ax.set_title("", fontsize=9)
         self._shown_run = None
+        # What _draw changes on every step; a redraw draws only these (see
+        # LayeredExplorer).  A new run changes limits, ticks and curve: drawn anew.
+        self._dynamic_artists = [self._points, *self._paths, self._centres, self._now,
+                                 self._title]
 
     def _draw(self, result):
         X, k = result["X"], len(result["centres"])

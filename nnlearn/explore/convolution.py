@@ -20,6 +20,7 @@ import numpy as np
 
 from .._validation import check_choice, check_int, check_interval
 from ..conv import Conv2D
+from ._layers import LayeredExplorer
 from .explorer import Explorer
 
 __all__ = ["ConvolutionExplorer", "KERNELS", "digit_image", "feature_map"]
@@ -89,7 +90,7 @@ def feature_map(image, kernel):
     return conv.forward(np.asarray(image, dtype=np.float64)[None, None])[0, 0]
 
 
-class ConvolutionExplorer(Explorer):
+class ConvolutionExplorer(LayeredExplorer):
     r"""A digit, a 3×3 kernel and the feature map it produces.
 
     Parameters (of ``update`` and the constructor)
@@ -159,6 +160,9 @@ class ConvolutionExplorer(Explorer):
         for ax in (ax_img, ax_k, ax_f):
             ax.set_xticks([])
             ax.set_yticks([])
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).
+        self._dynamic_artists = [self._img, self._kimg, *sum(self._ktext, []),
+                                 self._ktitle, self._fimg, self._ftitle]
 
     def _draw(self, result):
         K, F = result["kernel"], result["feature_map"]
@@ -168,13 +172,26 @@ class ConvolutionExplorer(Explorer):
         self._kimg.set_clim(-k_scale, k_scale)
         for u in range(3):
             for v in range(3):
-                self._ktext[u][v].set_text(f"{K[u, v]:.2g}")
-                self._ktext[u][v].set_color("white" if abs(K[u, v]) > 0.6 * k_scale
-                                            else "black")
+                text = self._ktext[u][v]
+                text.set_text(f"{K[u, v]:.2g}")
+                colour = "white" if abs(K[u, v]) > 0.6 * k_scale else "black"
+                if text.get_color() != colour:  # set_color marks it changed anyway
+                    text.set_color(colour)
         self._ktitle.set_text(f"kernel: {result['name']}")
         self._fimg.set_data(F)
         self._fimg.set_clim(-result["scale"], result["scale"])
         self._ftitle.set_text(f"feature map, max |F| = {result['scale']:.2g}")
+
+    _shown_scale = None
+
+    def render(self):
+        """Draw the current result into the figure and return it as PNG bytes."""
+        # A new max |F| changes the colour bar, which matplotlib makes anew (new
+        # artists): rebuilding the kept layers would cost more than one full draw.
+        last, self._shown_scale = self._shown_scale, self.result["scale"]
+        if self._layers is not None and self._shown_scale != last:
+            return Explorer.render(self)
+        return super().render()
 
     def _controls(self):
         import ipywidgets as widgets

@@ -25,13 +25,15 @@ squares for Huber.  They find the same lines that gradient descent on an
 ``MLP([1, 1])`` with :func:`nnlearn.training.fit` converges to (the tests check it).
 """
 
+import functools
+
 import numpy as np
 
 from .._validation import (check_array, check_int, check_positive, check_real,
                            check_rng, unknown_name)
 from ..activations import get as get_activation
 from ..losses import get as get_loss
-from .explorer import Explorer
+from ._layers import LayeredExplorer, Layers, set_limits
 
 __all__ = ["LossExplorer", "outlier_data", "fit_line", "LOSS_CHOICES"]
 
@@ -228,6 +230,20 @@ def _loss_curve(choice, target, delta, grid=None):
     return grid, value, grad
 
 
+@functools.lru_cache(maxsize=64)
+def _curves(choice, target, delta):
+    """The loss curve of a choice and its comparison's, cached (read-only arrays):
+    a slider of the fit panel leaves them unchanged."""
+    grid, value, grad = _loss_curve(choice, target, delta)
+    # The comparison curve shares the chosen loss's axis (squared error of a
+    # probability, for "bce").
+    _, ref_value, ref_grad = _loss_curve(_REFERENCE[choice], target, delta, grid=grid)
+    curves = (grid, value, grad, ref_value, ref_grad)
+    for array in curves:
+        array.setflags(write=False)
+    return curves
+
+
 def _axis_label(choice):
     """The horizontal axis of the loss panel: its label and the variable's symbol."""
     name, through_sigmoid, _ = LOSS_CHOICES[choice]
@@ -238,7 +254,7 @@ def _axis_label(choice):
     return "prediction ŷ", "ŷ"
 
 
-class LossExplorer(Explorer):
+class LossExplorer(LayeredExplorer):
     r"""A loss and its gradient against the prediction;
     lines fitted with MSE, MAE and Huber to data with outliers.
 
@@ -301,10 +317,7 @@ class LossExplorer(Explorer):
         if n_outliers > 5:
             raise ValueError(f"`n_outliers` must be between 0 and 5, got {n_outliers}.")
         reference = _REFERENCE[loss]
-        grid, value, grad = _loss_curve(loss, target, delta)
-        # The comparison curve shares the chosen loss's axis (squared error of a
-        # probability, for "bce").
-        _, ref_value, ref_grad = _loss_curve(reference, target, delta, grid=grid)
+        grid, value, grad, ref_value, ref_grad = _curves(loss, target, delta)
         x, y, is_outlier = outlier_data(outlier, n_outliers)
         fits = {name: fit_line(x, y, name, delta=delta)
                 for name in ("mse", "mae", "huber")}
@@ -350,7 +363,7 @@ class LossExplorer(Explorer):
             # place them.
             ax.xaxis.set_label_coords(0.5, -0.1)
             ax.yaxis.set_label_coords(-0.14, 0.5)
-        ax_loss.axhline(0.0, color="0.3", linewidth=0.6)
+        self._zero_line = ax_loss.axhline(0.0, color="0.3", linewidth=0.6)
         self._target_line = ax_loss.axvline(0.0, color="0.3", linestyle=":",
                                             linewidth=1)
         (self._ref_value,) = ax_loss.plot([], [], color="#56B4E9", linestyle="--",
@@ -368,9 +381,9 @@ class LossExplorer(Explorer):
                                      transform=ax_loss.transAxes, fontsize=8)
         self._inliers = ax_fit.scatter([], [], s=12, color="0.35")
         self._outliers = ax_fit.scatter([], [], s=36, marker="x", color="black")
-        ax_fit.plot([-2.2, 2.2], [TRUE_LINE[0] * -2.2 + TRUE_LINE[1],
-                                  TRUE_LINE[0] * 2.2 + TRUE_LINE[1]],
-                    color="0.55", linestyle=":", linewidth=1.2)
+        (true_line,) = ax_fit.plot([-2.2, 2.2], [TRUE_LINE[0] * -2.2 + TRUE_LINE[1],
+                                                 TRUE_LINE[0] * 2.2 + TRUE_LINE[1]],
+                                   color="0.55", linestyle=":", linewidth=1.2)
         self._fit_lines, self._fit_keys = {}, {}
         for k, (name, style, label) in enumerate((("mse", "-", "MSE"),
                                                   ("mae", "--", "MAE"),
@@ -382,7 +395,16 @@ class LossExplorer(Explorer):
                                                transform=ax_fit.transAxes, fontsize=8)
         ax_fit.text(0.0, 1.1, "fitted lines (dotted: true, w = 2)",
                     transform=ax_fit.transAxes, fontsize=9)
+        ax_loss.set_ylabel("loss, derivative")
         ax_fit.set(xlim=(-2.2, 2.2), xlabel="input x", ylabel="target y")
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).  With
+        # the y axes and the lines placed in y by the data, the kept layers do not
+        # depend on the y limits (_FreeYLayers): a slider that moves them is cheap.
+        self._dynamic_artists = [
+            self._zero_line, self._target_line, self._ref_value, self._ref_grad,
+            self._value, self._grad, self._key_loss, self._key_grad, self._key_ref,
+            self._inliers, self._outliers, true_line, *self._fit_lines.values(),
+            *self._fit_keys.values(), ax_loss.yaxis, ax_fit.yaxis]
 
     def _draw(self, result):
         ax_loss, ax_fit = self._axes
@@ -404,8 +426,9 @@ class LossExplorer(Explorer):
                                  result["gradient"], ref["gradient"]])
         low, high = max(float(curves.min()), -8.0), min(float(curves.max()), 8.0)
         pad = 0.06 * (high - low)
-        ax_loss.set(xlim=(grid[0], grid[-1]), ylim=(low - pad, high + pad),
-                    xlabel=result["xlabel"], ylabel="loss, derivative")
+        set_limits(ax_loss, x=(grid[0], grid[-1]), y=(low - pad, high + pad))
+        if ax_loss.get_xlabel() != result["xlabel"]:  # set_xlabel marks it changed
+            ax_loss.set_xlabel(result["xlabel"])
         points = np.column_stack([result["x"], result["y"]])
         self._inliers.set_offsets(points[~result["is_outlier"]])
         self._outliers.set_offsets(points[result["is_outlier"]].reshape(-1, 2))
@@ -413,7 +436,14 @@ class LossExplorer(Explorer):
             line.set_data(result["line_x"], result["lines"][key])
             self._fit_keys[key].set_text(f"{LOSS_CHOICES[key][2]} "
                                          f"w={result['fits'][key][0]:.2f}")
-        ax_fit.set_ylim(min(-12.0, float(result["y"].min()) - 1.0), 8.0)
+        set_limits(ax_fit, y=(min(-12.0, float(result["y"].min()) - 1.0), 8.0))
+
+    def render(self):
+        """Draw the current result into the figure and return it as PNG bytes."""
+        if self._layers is None:
+            self.figure()
+            self._layers = _FreeYLayers(self._canvas, self._dynamic_artists)
+        return super().render()
 
     def _controls(self):
         import ipywidgets as widgets
@@ -435,3 +465,28 @@ class LossExplorer(Explorer):
                                             max=5, description="outliers", style=style),
         }
 
+
+class _FreeYLayers(Layers):
+    """:class:`Layers` whose kept layers do not depend on the axes' y limits.
+
+    Hooks that ``_layers.Layers`` lacks.  It rebuilds the layers, with a full draw,
+    when any limit changes; in :class:`LossExplorer` every artist that a y limit
+    moves (curves, points, lines, the y axes with their ticks) is dynamic, so only
+    the x limits, positions and sizes are compared.  And a dynamic axis is pasted
+    from an image kept while its limits stay and it is not ``stale``, as a text is.
+    """
+
+    def _current_key(self):
+        size, dpi, axes = super()._current_key()
+        # viewLim.bounds is (x0, y0, width, height): keep x0 and width
+        return size, dpi, tuple(((lim[0], lim[2]), place) for lim, place in axes)
+
+    def _dynamic_image(self, artist, renderer):
+        from matplotlib.axis import Axis
+
+        if not isinstance(artist, Axis):
+            return super()._dynamic_image(artist, renderer)
+        state, kept = tuple(artist.get_view_interval()), self._sprites.get(id(artist))
+        if kept is None or artist.stale or kept[0] != state:
+            kept = self._sprites[id(artist)] = (state, self._picture([artist]))
+        return kept[1]

@@ -29,7 +29,7 @@ from .._validation import (check_array, check_choice, check_int, check_positive,
                            check_real, check_rng)
 from ..datasets import fruit, logic_gate
 from ..labels import check_labels
-from .explorer import Explorer
+from ._layers import LayeredExplorer
 
 __all__ = ["PerceptronExplorer", "perceptron_trace", "explorer_data", "DATASETS",
            "FRUIT_ARGS", "MAX_VISITS"]
@@ -206,7 +206,7 @@ def _clip_half_plane(w, b, limits):
     return region, boundary
 
 
-class PerceptronExplorer(Explorer):
+class PerceptronExplorer(LayeredExplorer):
     r"""Set a perceptron's weights with sliders or step its learning rule,
     and watch the line move.
 
@@ -364,6 +364,11 @@ class PerceptronExplorer(Explorer):
                                    "40 of 40 misclassified", fontsize=9)
         fig.canvas.draw()
         fig.set_layout_engine(None)
+        # What _draw changes on every move; a redraw draws only these (see
+        # LayeredExplorer).  A new data set changes limits, labels and points too,
+        # which redraws everything once.
+        self._dynamic_artists = [self._region, self._line, self._quiver, self._wrong,
+                                 self._last, self._title]
 
     def _draw(self, r):
         ax = self._ax
