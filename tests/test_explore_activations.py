@@ -1,7 +1,11 @@
-"""ActivationExplorer: f, f' and the pushed-through histogram are right; drawing is in place; controls drive it."""
+"""ActivationExplorer: f, f' and the pushed-through histogram are right; drawing is in place (a move
+draws only what it changes); controls drive it."""
+
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from nnlearn import activations
 from nnlearn.explore.activations import ELEMENTWISE_ACTIVATIONS, Z_RANGE, ActivationExplorer
@@ -136,3 +140,63 @@ def test_invalid_parameters_raise_clear_errors():
         ActivationExplorer(rng="seed")
     with pytest.raises(ValueError, match="`std` must be positive"):
         ActivationExplorer(std=-1.0)                                # checked by the first update
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) ------------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, **start):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin created like it (``start``), so laid out alike, then set to its current parameters."""
+    twin = type(explorer)(**start)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def _record_draws(artists, drawn):
+    for artist in artists:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
+                                                                         draw(renderer))
+
+
+def test_a_std_move_draws_only_what_it_changes_and_shows_what_a_full_draw_shows():
+    ex = ActivationExplorer(rng=0)
+    ex.render()
+    ex.redraw(std=1.5)
+    ax_f, ax_a = ex._ax_f, ex._ax_a
+    static = [ax_f.xaxis, ax_f.yaxis, ax_f.get_legend(), ax_a.xaxis, *ax_f.spines.values()]
+    dynamic = [ex._z_hist, ex._f_line, ex._d_line, ex._a_hist, ax_a.yaxis]
+    drawn = []
+    _record_draws(static + dynamic, drawn)
+    ylim = ax_a.get_ylim()
+    for std in (0.5, 2.5, 4.0):
+        png = ex.redraw(std=std)
+        # at most a level or two of 255 apart (rounding where kept layers are blended)
+        assert np.abs(_pixels(png) - _full_draw(ex, rng=0)).max() <= 2
+    # The histogram of f(z) got new y-limits, and its y-axis (a dynamic artist) new tick
+    # labels, but the kept layers stayed: the axes, the legend and the curve panel's ticks
+    # were drawn once, before the moves.
+    assert ax_a.get_ylim() != ylim
+    assert ex._layers.rebuilds == 1
+    assert sorted(map(id, drawn)) == sorted(map(id, dynamic * 3))
+
+
+def test_a_new_activation_sets_new_limits_and_rebuilds_the_layers():
+    ex = ActivationExplorer(rng=0)
+    ex.render()
+    ex.redraw(std=2.0)
+    assert ex._layers.rebuilds == 1
+    png = ex.redraw(activation="tanh")            # new x-limits of f(z), new y range and ticks
+    assert ex._layers.rebuilds == 2
+    assert ex._ax_a.get_xlim() == (-1.0, 1.0) and ex._ax_f.get_ylim() == (-1.15, 1.15)
+    assert np.abs(_pixels(png) - _full_draw(ex, rng=0)).max() <= 2
+    png = ex.redraw(mean=1.0)                     # the same activation: the layers are kept
+    assert ex._layers.rebuilds == 2
+    assert np.abs(_pixels(png) - _full_draw(ex, rng=0)).max() <= 2

@@ -1,4 +1,7 @@
-"""BackpropExplorer: the forward values and gradients it reports, its stages, in-place drawing, controls, errors."""
+"""BackpropExplorer: the forward values and gradients it reports, its stages, in-place drawing (from
+kept glyphs, exactly as matplotlib draws), controls, errors."""
+
+import io
 
 import numpy as np
 import pytest
@@ -183,6 +186,38 @@ def test_render_changes_the_same_artists_in_place():
     assert "→" in label.get_text() and "0.3556" in d.output_text.get_text()
 
 
+def _pixels(png):
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_kept_glyphs_draw_exactly_what_matplotlib_draws():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlearn.explore.backprop import _glyph_canvas_class
+
+    if _glyph_canvas_class() is FigureCanvasAgg:
+        pytest.skip("this matplotlib draws text in one piece: no glyphs to keep")
+    ex = BackpropExplorer()
+    ex.render()
+    glyphs = ex._canvas.get_renderer().glyphs
+    assert glyphs                                           # the first render kept its glyphs
+    plain = BackpropExplorer()
+    plain.figure()
+    plain._canvas = FigureCanvasAgg(plain.fig)             # matplotlib's own text drawing
+    rng = np.random.default_rng(5)
+    for stage in range(len(STAGES)):
+        moves = {"stage": stage, "output": OUTPUT_CHOICES[stage % 2],
+                 "W1_11": float(rng.uniform(-3, 3)), "x2": float(rng.uniform(-3, 3))}
+        png = ex.redraw(**moves)
+        assert np.array_equal(_pixels(png), _pixels(plain.redraw(**moves))), stage
+    kept = len(glyphs)
+    again = ex.redraw(W1_11=ex.params["W1_11"] + 0.0)        # the same picture again ...
+    assert len(glyphs) == kept                                # ... from kept glyphs only
+    assert np.array_equal(_pixels(again), _pixels(png))
+
+
 def test_draw_backprop_stage_draws_on_any_axes():
     from matplotlib.figure import Figure
 
@@ -268,3 +303,24 @@ def test_backprop_221_checks_its_arrays():
         backprop_221(x, y, W1, b1, W2, b2, output="relu")
     with pytest.raises(ValueError, match="`lr` must be"):
         backprop_221(x, y, W1, b1, W2, b2, lr=-1.0)
+
+
+def test_a_matplotlib_without_the_private_glyph_calls_falls_back_to_the_plain_canvas(
+        monkeypatch):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from nnlearn.explore.backprop import BackpropExplorer
+
+    explorer = BackpropExplorer()
+    explorer.figure()
+    renderer = type(explorer._canvas.get_renderer())
+    if type(explorer._canvas) is FigureCanvasAgg:
+        pytest.skip("this matplotlib has no glyph cache to fall back from")
+
+    def changed(*args, **kwargs):
+        raise TypeError("a private signature changed")
+
+    monkeypatch.setattr(renderer, "_draw_text_glyphs_and_boxes", changed)
+    png = explorer.render()
+    assert type(explorer._canvas) is FigureCanvasAgg
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,7 +1,11 @@
-"""InitializationExplorer: update() against nnlearn computations, in-place redraws, controls, errors."""
+"""InitializationExplorer: update() against nnlearn computations, in-place redraws (a move draws
+only the bars and the title), controls, errors."""
+
+import io
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from nnlearn.explore.initialization import (MAX_DEPTH, InitializationExplorer, deep_network,
                                             layer_statistics)
@@ -93,3 +97,48 @@ def test_invalid_parameters():
         ex.update(depth=0, width=8, activation="relu", initializer="he_normal", std=0.01)
     with pytest.raises(TypeError, match="no parameter"):
         InitializationExplorer(lr=0.1)
+
+
+# -- layered rendering (nnlearn/explore/_layers.py) ------------------------------------------------
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+
+
+def _full_draw(explorer, ylim=None):
+    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
+    twin laid out alike, set to its current parameters (and, if given, y-limits)."""
+    twin = type(explorer)(**explorer.params)
+    twin.figure()
+    twin.set(**explorer.params)
+    twin._draw(twin.result)
+    if ylim is not None:
+        twin.fig.axes[0].set_ylim(*ylim)
+    buffer = io.BytesIO()
+    twin._canvas.print_png(buffer)
+    return _pixels(buffer.getvalue())
+
+
+def test_a_move_draws_only_the_bars_and_the_title_and_shows_what_a_full_draw_shows():
+    ex = InitializationExplorer(initializer="normal", depth=6, width=16)
+    ex.render()
+    ex.redraw(std=0.01)
+    dynamic = [bars for bars, _, _ in ex._bars] + [ex._title]
+    static = [axis for ax in ex.fig.axes for axis in (ax.xaxis, ax.yaxis)]
+    drawn = []
+    for artist in static + dynamic:
+        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
+                                                                         draw(renderer))
+    for std in (0.001, 0.5, 0.05):
+        png = ex.redraw(std=std)
+        # at most a level or two of 255 apart (rounding where kept layers are blended)
+        assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 2
+    # The bars on every move (the title when its text changed); the log axes were drawn once.
+    assert [id(a) for a in drawn if a is not ex._title] == [id(a) for a in dynamic[:2] * 3]
+    assert ex._layers.rebuilds == 1
+    ax = ex.fig.axes[0]
+    ax.set_ylim(1e-4, 10.0)                                         # a limit change ...
+    png = ex.redraw(std=0.1)
+    assert ex._layers.rebuilds == 2                                 # ... redraws everything
+    assert ax.xaxis in drawn
+    assert np.abs(_pixels(png) - _full_draw(ex, ylim=(1e-4, 10.0))).max() <= 2

@@ -35,7 +35,7 @@ import numpy as np
 from .. import activations
 from .._validation import (check_int, check_positive, check_real, check_rng,
                            unknown_name)
-from .explorer import Explorer
+from ._layers import LayeredExplorer, Layers, set_limits
 
 __all__ = ["ActivationExplorer", "ELEMENTWISE_ACTIVATIONS", "Z_RANGE"]
 
@@ -69,7 +69,27 @@ def _output_edges(name):
     return np.linspace(low, high, _BINS + 1)
 
 
-class ActivationExplorer(Explorer):
+class _Layers(Layers):
+    """:class:`Layers` that leave one axes' y-limits out of what the kept layers
+    depend on (a hook: ``Layers`` rebuilds them when any axes' limits change).
+
+    The histogram of f(z) gets new y-limits on almost every move, as they follow
+    its counts; its y-axis is then a dynamic artist, drawn on every redraw, and
+    nothing else kept depends on those limits.
+    """
+
+    def __init__(self, canvas, dynamic, *, free_y):
+        super().__init__(canvas, dynamic)
+        self._free_y = free_y
+
+    def _current_key(self):
+        size, dpi, axes = super()._current_key()
+        i = self.fig.axes.index(self._free_y)
+        x_only = (tuple(self._free_y.viewLim.intervalx), axes[i][1])
+        return size, dpi, axes[:i] + (x_only,) + axes[i + 1:]
+
+
+class ActivationExplorer(LayeredExplorer):
     r"""Pick an activation; see :math:`f`, :math:`f'` and how
     :math:`z \sim \mathcal N(\mu, s^2)` passes through :math:`f`.
 
@@ -215,21 +235,28 @@ class ActivationExplorer(Explorer):
         ax_a.set(xlabel="activation a = f(z)", ylabel="samples per bin of f(z)")
         self._ax_f, self._ax_a = ax_f, ax_a
         self._title = fig.suptitle("", fontsize="medium")
+        self._yticks = None                 # the activation whose y ticks are set
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).  The
+        # y-axis of the histogram of f(z) follows its counts, so it is among them.
+        self._dynamic_artists = [self._z_hist, self._f_line, self._d_line,
+                                 self._a_hist, ax_a.yaxis, self._title]
+        self._layers = _Layers(fig.canvas, self._dynamic_artists, free_y=ax_a)
 
     def _draw(self, result):
         name = result["activation"]
         self._f_line.set_ydata(result["f"])
         self._d_line.set_ydata(result["f_prime"])
         low, high = _CURVE_YLIM[name]
-        self._ax_f.set_ylim(low, high)
-        self._ax_f.set_yticks(_CURVE_YTICKS[name])
+        if self._yticks != name:            # setting them marks the axes changed
+            self._ax_f.set(ylim=(low, high), yticks=_CURVE_YTICKS[name])
+            self._yticks = name
         z_counts = result["z_counts"]
         scaled = low + 0.85 * (high - low) * z_counts / max(z_counts.max(), 1)
         self._z_hist.set_data(scaled, result["z_edges"], baseline=low)
         self._a_hist.set_data(result["a_counts"], result["a_edges"])
         edges = result["a_edges"]
-        self._ax_a.set_xlim(edges[0], edges[-1])
-        self._ax_a.set_ylim(0, 1.1 * max(result["a_counts"].max(), 1))
+        set_limits(self._ax_a, x=(edges[0], edges[-1]),
+                   y=(0, 1.1 * max(result["a_counts"].max(), 1)))
         outside = result["fraction_outside"]
         self._title.set_text(
             f"{name}: mean f'(z) {result['mean_derivative']:.3g};  "

@@ -26,7 +26,7 @@ from ..activations import get as get_activation
 from ..layers import Activation, Dense
 from ..losses import MSE
 from ..network import Sequential
-from .explorer import Explorer
+from ._layers import LayeredExplorer
 
 __all__ = ["layer_statistics", "deep_network", "InitializationExplorer", "INITIALIZERS",
            "ACTIVATIONS", "MAX_DEPTH"]
@@ -140,7 +140,7 @@ def layer_statistics(depth=10, width=64, activation="relu", initializer="he_norm
             "input_std": float(X.std())}
 
 
-class InitializationExplorer(Explorer):
+class InitializationExplorer(LayeredExplorer):
     """Depth, width, activation and initializer → per-layer activation std and
     gradient norm (bars, log scale).
 
@@ -194,6 +194,8 @@ class InitializationExplorer(Explorer):
                    xlabel="layer $l$", ylabel=label)
             self._bars.append((bars, low, high))
         self._title = fig.suptitle("")
+        # What _draw changes; a redraw draws only these (see LayeredExplorer).
+        self._dynamic_artists = [bars for bars, _, _ in self._bars] + [self._title]
 
     def _draw(self, result):
         for (bars, low, high), values in zip(self._bars, (result["activation_std"],
