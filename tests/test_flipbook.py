@@ -1,16 +1,26 @@
-"""flipbook: frames over the grid, their order, the HTML (self-contained, accessible, reproducible), errors."""
+"""flipbook: frames over the grid, their order, compact storage, the HTML (self-contained,
+accessible, reproducible, lazy), print and phone styles, text sizes, the book's Sphinx extension,
+errors."""
 
+import base64
+import hashlib
+import importlib.util
+import io
 import json
+import pathlib
 import re
 import shutil
 import subprocess
 import sys
+import textwrap
 
 import numpy as np
 import pytest
 
 from nnlearn.explore import Flipbook, flipbook
-from nnlearn.explore.flipbook import MAX_FRAMES
+from nnlearn.explore.flipbook import MAX_FRAMES, MIN_TEXT_PX, PHONE_WIDTH_PX
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 X = np.linspace(-6, 6, 40)
 SMALL = {"figsize": (1.6, 1.2), "dpi": 25}  # tiny frames: the tests check logic, not looks
@@ -134,6 +144,127 @@ def test_rendering_is_reproducible():
     assert all(b"Software" not in f for f in a.frames)  # no version string in the PNGs
 
 
+# -- compact frames, text sizes --------------------------------------------------------------------
+
+def agg_render(draw, figsize=(3, 2), dpi=60):
+    """The RGBA pixels and matplotlib's own (full-colour) PNG of a figure drawn by ``draw(ax)``."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    canvas = FigureCanvasAgg(fig)
+    draw(fig.add_subplot())
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba()).copy()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return rgba, buffer.getvalue()
+
+
+def decode(png):
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.mode, np.asarray(image.convert("RGBA")).astype(int)
+
+
+def test_a_colourful_frame_is_stored_as_a_smaller_palette_png_that_looks_the_same():
+    from nnlearn.explore.flipbook import _compact_png
+
+    def draw(ax):  # a smooth colour ramp under anti-aliased curves: thousands of colours
+        ax.imshow(np.linspace(0, 1, 64 * 64).reshape(64, 64), cmap="viridis", aspect="auto",
+                  extent=(-6, 6, -1.5, 1.5))
+        for k in range(4):
+            ax.plot(X, np.sin(X + k), lw=1.5)
+        ax.set_title("w = 1")
+
+    rgba, full_colour = agg_render(draw)
+    assert len(np.unique(rgba.reshape(-1, 4), axis=0)) > 256  # more than a palette holds
+    png = _compact_png(rgba)
+    mode, pixels = decode(png)
+    assert mode == "P" and pixels.shape == rgba.shape
+    error = np.abs(pixels[..., :3] - rgba[..., :3])
+    assert error.mean() <= 2 and error.max() <= 16  # of 255: differences at most ~6% on an edge
+    assert (pixels[..., 3] == 255).all()
+    assert len(png) < len(full_colour) / 2
+
+
+def test_a_frame_with_few_colours_is_stored_exactly_and_made_opaque_on_white():
+    from nnlearn.explore.flipbook import _compact_png
+
+    rng = np.random.default_rng(0)
+    palette = rng.integers(0, 256, size=(200, 3))
+    rgba = np.concatenate([palette[rng.integers(0, 200, size=(30, 40))],
+                           np.full((30, 40, 1), 255)], axis=2).astype(np.uint8)
+    mode, pixels = decode(_compact_png(rgba))
+    assert mode == "P" and np.array_equal(pixels, rgba)  # 200 colours: lossless
+    rgba[0, 0] = [0, 0, 0, 0]        # transparent -> white
+    rgba[0, 1] = [0, 0, 0, 128]      # half-transparent black -> grey
+    _, pixels = decode(_compact_png(rgba))
+    assert pixels[0, 0].tolist() == [255, 255, 255, 255]
+    assert pixels[0, 1].tolist() == [127, 127, 127, 255]
+
+
+def test_frames_are_palette_pngs_of_the_drawing():
+    fb = flipbook(colour_draw, {"a": [0.0, 1.0], "b": [0.5]}, alt="Colour", **SMALL)
+    assert all(decode(f)[0] == "P" for f in fb.frames)
+    np.testing.assert_allclose(centre_pixel(fb.frames[1]), [1.0, 0.5, 0.0], atol=1 / 255 + 1e-9)
+
+
+def test_frames_given_to_flipbook_are_made_compact_unless_asked_not_to():
+    def draw(ax):
+        ax.imshow(np.linspace(0, 1, 32 * 32).reshape(32, 32), cmap="viridis")
+        ax.plot([0, 31], [0, 31], lw=3)
+
+    rgba, full_colour = agg_render(draw)
+    blank = _png()
+    fb = Flipbook([full_colour, full_colour, blank], {"a": [1, 2, 3]}, alt="x")
+    assert fb.frames[0] is fb.frames[1] and decode(fb.frames[0])[0] == "P"
+    assert len(fb.frames[0]) < len(full_colour) / 2
+    error = np.abs(decode(fb.frames[0])[1][..., :3] - rgba[..., :3])
+    assert error.mean() <= 2 and error.max() <= 16
+    assert fb.frames[2] == blank  # a palette version would not be smaller: kept as given
+    kept = Flipbook([full_colour, full_colour, blank], {"a": [1, 2, 3]}, alt="x", compact=False)
+    assert kept.frames == [full_colour, full_colour, blank]
+
+
+def test_min_text_px_is_the_smallest_text_drawn():
+    def draw(ax, w):
+        sigmoid_draw(ax, w)
+        ax.set_title("Sigmoid")
+        ax.text(0, 0.5, "note", fontsize=6 if w > 1 else 8)   # the smallest, in the last frame
+        ax.text(0, 0.2, "hidden", fontsize=3, visible=False)  # not drawn
+        ax.text(0, 0.2, "   ", fontsize=2)                    # nothing to read
+        ax.text(500, 0.5, "far away", fontsize=4, in_layout=False)  # drawn outside the image
+
+    fb = flipbook(draw, {"w": [1.0, 2.0]}, alt="Sigmoid", figsize=(3, 2), dpi=50)
+    assert fb.min_text_px == pytest.approx(6 * 50 / 72)
+    assert 'data-min-text-px="4.17"' in fb.html()
+    assert "data-min-text-px" not in Flipbook([_png()], {"a": [1]}, alt="x").html()
+
+
+@pytest.mark.parametrize("width", [3.0, 6.0, 8.4])
+def test_default_text_is_readable_on_a_phone(width):
+    import matplotlib
+
+    def draw(ax, w):
+        sigmoid_draw(ax, w)
+        ax.set_xlabel("x")
+        ax.plot(X, X * 0, label="zero")
+        ax.legend()
+
+    before = matplotlib.rcParams["font.size"]
+    fb = flipbook(draw, {"w": [1.0]}, alt="Sigmoid", figsize=(width, 2.5), dpi=50)
+    png_width = int.from_bytes(fb.frames[0][16:20], "big")
+    assert png_width == width * 50
+    assert fb.min_text_px * PHONE_WIDTH_PX / png_width >= MIN_TEXT_PX - 1e-9  # >= 9 px on a phone
+    phone_points = MIN_TEXT_PX * 72 * width / PHONE_WIDTH_PX
+    assert fb.min_text_px == pytest.approx(max(before, phone_points) * 50 / 72)  # not larger
+    assert matplotlib.rcParams["font.size"] == before  # the setting is restored
+    small = flipbook(draw, {"w": [1.0]}, alt="Sigmoid", figsize=(width, 2.5), dpi=50, font_size=6)
+    assert small.min_text_px == pytest.approx(6 * 50 / 72)  # a size chosen by the chapter is kept
+
+
 # -- HTML ------------------------------------------------------------------------------------------
 
 def page_data(html):
@@ -158,8 +289,43 @@ def test_html_carries_alt_text_caption_and_frame_marker(two_params):
     assert data["alt"] == "Sigmoid of w·x + b"
     assert data["sizes"] == [3, 4] and data["names"] == ["w", "b"]
     assert data["labels"] == [["0.5", "1", "2"], ["-2", "0", "2", "4"]]
-    assert len(data["frames"]) == 12 and all(f.startswith("data:image/png;base64,") for f in data["frames"])
+    assert data["frames"] == list(range(12))  # 12 different frames, each its own image
+    assert data["images"][0] is None            # frame 0 is the <img src> itself
+    assert all(f.startswith("data:image/png;base64,") for f in data["images"][1:])
     assert data["interval"] == 150 and data["loop"] is True
+
+
+def test_identical_frames_are_stored_once():
+    from nnlearn.explore.flipbook import _data_uri
+
+    fb = flipbook(lambda ax, w, unused: sigmoid_draw(ax, w), {"w": [1.0, 3.0], "unused": [0, 1, 2]},
+                  alt="Sigmoid", **SMALL)
+    html = fb.html()
+    data = page_data(html)
+    assert data["frames"] == [0, 0, 0, 1, 1, 1] and len(data["images"]) == 2
+    assert html.count("data:image/png;base64,") == 2
+    assert html.count(_data_uri(fb.frames[0])) == html.count(_data_uri(fb.frames[3])) == 1
+
+
+def test_the_first_frame_is_a_plain_image_and_the_others_wait_in_the_data(two_params):
+    from nnlearn.explore.flipbook import _data_uri
+
+    html = two_params.html()
+    img = re.search(r"<img [^>]*>", html).group(0)
+    assert f'src="{_data_uri(two_params.frames[0])}"' in img and "loading=" not in img
+    assert html.index("<img ") < html.index("<script")  # shown before any script runs
+    data = page_data(html)
+    assert data["images"][1:] == [_data_uri(f) for f in two_params.frames[1:]]
+    assert html.count("data:image/png;base64,") == 12
+
+
+def test_print_and_phone_styles_are_in_the_css(two_params):
+    css = re.search(r"<style>(.*?)</style>", two_params.html(), re.S).group(1)
+    print_css = css.split("@media print{", 1)[1]
+    hidden = (".nnlearn-flipbook-controls input,.nnlearn-flipbook-controls button"
+              "{display:none!important}")
+    assert hidden in print_css
+    assert ".nnlearn-flipbook img{display:block;max-width:100%;height:auto}" in css
 
 
 def test_html_is_self_contained(two_params):
@@ -224,6 +390,9 @@ function el() {
           fire(t) { (this.listeners[t] || []).forEach(f => f()); }};
 }
 const img = el(), controls = el(), data = {textContent: input.json}, root = el();
+img.attrs.src = input.first;  // as in the HTML
+const preloads = [];
+global.Image = function () { preloads.push(this); };
 const inputs = input.sizes.map(el), outputs = input.sizes.map(el), button = input.button ? el() : null;
 if (button) button.textContent = "Play";  // as in the HTML
 root.id = input.id;
@@ -239,7 +408,10 @@ for (const [action, i, value] of input.actions) {
   if (action === "set") { inputs[i].value = String(value); inputs[i].fire("input"); }
   if (action === "click") button.fire("click");
   if (action === "tick") tick();
-  states.push({frame: Number(img.getAttribute("data-frame")), alt: img.alt, outputs: outputs.map(o => o.textContent),
+  if (action === "focus") root.fire("focusin");
+  states.push({frame: Number(img.getAttribute("data-frame")), src: img.getAttribute("src"),
+               preloaded: preloads.map(p => p.src), alt: img.alt,
+               outputs: outputs.map(o => o.textContent),
                valuetext: inputs.map(x => x.getAttribute("aria-valuetext")), playing: tick !== null,
                button: button && button.textContent,
                label: button && button.getAttribute("aria-label"), delay: delay, hidden: controls.hidden});
@@ -252,7 +424,8 @@ def run_page_script(fb, actions):
     html = fb.html()
     js = re.findall(r"<script>(.*?)</script>", html, re.S)[-1]
     json_text = re.search(r'class="nnlearn-flipbook-data">(.*?)</script>', html, re.S).group(1)
-    payload = {"js": js, "json": json_text, "id": fb.id, "sizes": list(fb.shape),
+    first = re.search(r'<img src="([^"]*)"', html).group(1)
+    payload = {"js": js, "json": json_text, "id": fb.id, "sizes": list(fb.shape), "first": first,
                "button": "<button" in html, "actions": [["none", 0, 0]] + actions}
     out = subprocess.run(["node", "-e", NODE_HARNESS], input=json.dumps(payload), capture_output=True,
                          text=True, check=True, timeout=60).stdout
@@ -293,6 +466,128 @@ def test_play_without_loop_stops_at_the_last_value():
     assert states[1]["delay"] == 40
 
 
+@needs_node
+def test_frames_load_when_shown_or_when_the_reader_comes_neighbours_first(two_params):
+    from nnlearn.explore.flipbook import _data_uri
+
+    uri = [_data_uri(f) for f in two_params.frames]
+    frame_of = {u: k for k, u in enumerate(uri)}
+    # (w, b) grid 3 x 4: frame = 4 w + b.
+    states = run_page_script(two_params, [["set", 1, 2], ["focus"], ["set", 0, 2], ["focus"]])
+    assert [s["src"] for s in states] == [uri[s["frame"]] for s in states]  # the frame's image
+    assert [s["frame"] for s in states] == [0, 2, 2, 10, 10]
+    assert states[0]["preloaded"] == []  # nothing but the first frame before the reader comes
+    # A move preloads the new frame's neighbours: (0, 1), (0, 3), and (1, 2).
+    assert sorted(frame_of[u] for u in states[1]["preloaded"]) == [1, 3, 6]
+    # The reader comes to the flipbook: every frame not yet loaded, each once, nearest to frame 2
+    # first (frames 0 and 2 have been shown).
+    warm = [frame_of[u] for u in states[2]["preloaded"][3:]]
+    assert sorted(warm) == [4, 5, 7, 8, 9, 10, 11]
+    assert [abs(k - 2) for k in warm] == sorted(abs(k - 2) for k in warm)
+    assert states[4]["preloaded"] == states[2]["preloaded"]  # nothing is requested twice
+
+
+@needs_node
+def test_a_flipbook_with_repeated_frames_preloads_each_image_once():
+    from nnlearn.explore.flipbook import _data_uri
+
+    fb = flipbook(lambda ax, w, unused: sigmoid_draw(ax, w), {"w": [1.0, 3.0], "unused": [0, 1, 2]},
+                  alt="Sigmoid", **SMALL)
+    states = run_page_script(fb, [["focus"], ["set", 0, 1]])
+    assert states[1]["preloaded"] == [_data_uri(fb.frames[3])]  # the other image; 1st is shown
+    assert states[2]["src"] == _data_uri(fb.frames[3])
+    assert states[2]["preloaded"] == states[1]["preloaded"]
+
+
+def test_print_hides_the_controls_and_a_phone_scales_the_image(browser, tmp_path):
+    fb = flipbook(sigmoid_draw, {"w": [1.0, 2.0, 3.0]}, alt="Sigmoid", figsize=(6, 3), dpi=100)
+    path = fb.save(tmp_path / "sigmoid.html")
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        image, slider = page.locator(".nnlearn-flipbook img"), page.locator("input[type=range]")
+        body_width = page.evaluate("document.body.clientWidth")
+        box = image.bounding_box()
+        assert body_width < 600 and box["width"] == pytest.approx(body_width, abs=1)  # shrunk
+        assert box["height"] == pytest.approx(box["width"] / 2, abs=1)
+        assert slider.is_visible() and page.locator("button").is_visible()
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.emulate_media(media="print")
+        assert not slider.is_visible() and not page.locator("button").is_visible()
+        assert image.is_visible() and image.get_attribute("data-frame") == "1"  # current frame
+        assert page.locator("label").inner_text().split() == ["w", "=", "2"]    # with its value
+        page.emulate_media(media="screen")
+        assert slider.is_visible()
+    finally:
+        context.close()
+
+
+# -- the book's Sphinx extension (book/_ext/flipbook_files.py) ------------------------------------
+
+def load_extension():
+    path = ROOT / "book" / "_ext" / "flipbook_files.py"
+    spec = importlib.util.spec_from_file_location("flipbook_files", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_externalise_replaces_only_the_png_uris_inside_flipbooks():
+    from nnlearn.explore.flipbook import _data_uri
+
+    ext = load_extension()
+    one = Flipbook([_png(), _png()], {"a": [1, 2]}, alt="one").html()
+    fb = flipbook(sigmoid_draw, {"w": [1.0, 2.0]}, alt="two", **SMALL)
+    outside = f'<img alt="not a flipbook" src="{_data_uri(_png())}">'
+    not_png = "data:image/png;base64," + base64.b64encode(b"GIF89a....").decode()
+    body = one + outside + fb.html().replace("</style>", f"</style><!-- {not_png} -->")
+    written = {}
+    new, count = ext.externalise(body, written.__setitem__,
+                                 lambda name: f"../_images/flipbook/{name}")
+    assert count == 1 + 2  # the blank PNG once (its JSON holds null), both frames of the other
+    assert sorted(written.values()) == sorted([_png()] + fb.frames)
+    assert all(name == hashlib.sha256(png).hexdigest() + ".png" for name, png in written.items())
+    assert new.count("data:image/png;base64,") == 2  # the image outside, the non-PNG: kept
+    assert outside in new and not_png in new
+    second = page_data(new.split(outside)[1])
+    assert second["images"][1] == f"../_images/flipbook/{sha(fb.frames[1])}.png"
+
+
+def sha(png):
+    return hashlib.sha256(png).hexdigest()
+
+
+def test_the_extension_writes_the_frames_as_files_of_the_site(tmp_path):
+    from nnlearn.explore.flipbook import _data_uri
+
+    fb = flipbook(lambda ax, w, unused: sigmoid_draw(ax, w), {"w": [1.0, 3.0], "unused": [0, 1]},
+                  alt="Sigmoid", **SMALL)
+    source = tmp_path / "src"
+    (source / "part").mkdir(parents=True)
+    extension_folder = str(ROOT / "book" / "_ext")
+    (source / "conf.py").write_text(f"import sys\nsys.path.insert(0, {extension_folder!r})\n"
+                                    "extensions = ['flipbook_files']\n")
+    (source / "index.rst").write_text("Book\n====\n\n.. toctree::\n\n   part/chapter\n")
+    raw = textwrap.indent(fb.html() + f'\n<img alt="plain" src="{_data_uri(_png())}">', "   ")
+    (source / "part" / "chapter.rst").write_text(f"Chapter\n=======\n\n.. raw:: html\n\n{raw}\n")
+    out = tmp_path / "html"
+    result = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(source),
+                             str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    page = (out / "part" / "chapter.html").read_text()
+    assert page.count("data:image/png;base64,") == 1  # only the image that is not a flipbook's
+    files = sorted((out / "_images" / "flipbook").glob("*.png"))
+    assert sorted(f.read_bytes() for f in files) == sorted(set(fb.frames))  # 2 images, 2 files
+    assert all(f.name == sha(f.read_bytes()) + ".png" for f in files)
+    first = re.search(r'<img src="([^"]+)" alt="Sigmoid', page).group(1)
+    data = page_data(page)
+    assert first == f"../_images/flipbook/{sha(fb.frames[0])}.png"
+    assert data["images"] == [None, f"../_images/flipbook/{sha(fb.frames[2])}.png"]
+    assert (out / "part" / first).resolve().read_bytes() == fb.frames[0]
+
+
 # -- errors --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("params, error, match", [
@@ -330,6 +625,8 @@ def test_the_frame_limit_is_inclusive():
     ({"dpi": -1}, ValueError, r"`dpi` must be positive"),
     ({"interval": 0}, ValueError, r"`interval` must be an integer >= 1"),
     ({"interval": 0.5}, TypeError, r"`interval` must be an integer"),
+    ({"font_size": 0}, ValueError, r"`font_size` must be positive"),
+    ({"font_size": "large"}, TypeError, r"`font_size` must be a real number"),
 ])
 def test_bad_arguments_are_rejected_before_drawing(kwargs, error, match):
     calls = []
@@ -356,6 +653,8 @@ def test_flipbook_checks_its_frames_and_index():
         fb.index_of(a=3)
     with pytest.raises(TypeError, match=r"needs exactly the parameters \['a'\]"):
         fb.index_of(b=1)
+    with pytest.raises(ValueError, match=r"`min_text_px` must be positive"):
+        Flipbook([_png()] * 2, {"a": [1, 2]}, alt="x", min_text_px=0)
 
 
 def _png():

@@ -10,6 +10,21 @@ no CDN, no request of any kind, so it works opened from disk or from any web
 server, and without JavaScript the reader still sees the first frame and its
 alt text.
 
+The pictures are kept small: each frame is stored as a palette PNG of at
+most 256 colours (exact when the frame has no more; otherwise anti-aliased
+edges move by a few levels out of 255), and identical frames are stored once.
+On the book's site a Sphinx extension (``book/_ext/flipbook_files.py``)
+moves the ``data:`` URIs out of the page into image files, so the page holds
+only their URLs and loads the first frame only.  The page's script loads the
+other frames when the reader comes to the flipbook (pointer, touch or focus),
+the neighbours of the current frame (one step along each slider) first.
+
+Text is drawn large enough for a phone: by default the font size is chosen
+so that text is at least :data:`MIN_TEXT_PX` pixels tall when the image is
+shown :data:`PHONE_WIDTH_PX` pixels wide, and the smallest text actually
+drawn is recorded (the flipbook's ``min_text_px``, ``data-min-text-px`` in
+the HTML).
+
 The frames are stored row-major over the grid, the last parameter varying
 fastest: with grids of sizes :math:`n_0` and :math:`n_1`, the frame for
 value indices :math:`(i_0, i_1)` is number :math:`k = i_0 n_1 + i_1`.
@@ -23,9 +38,10 @@ Jupyter Book (myst-nb) embeds it in the executed page as ``text/html``;
 >>> x = np.linspace(-6, 6, 50)
 >>> def draw(ax, w):
 ...     ax.plot(x, 1 / (1 + np.exp(-w * x)))
-...     ax.set_ylim(-0.05, 1.05)      # fixed limits, so that the frames line up
+...     ax.set_ylim(-0.05, 1.05)   # fixed limits, so that the frames line up
 ...     ax.set_title(f"w = {w:g}")
->>> fb = flipbook(draw, {"w": [0.5, 1, 2]}, alt="Sigmoid of w·x", figsize=(2, 1.5), dpi=40)
+>>> fb = flipbook(draw, {"w": [0.5, 1, 2]}, alt="Sigmoid of w·x",
+...               figsize=(2, 1.5), dpi=40)
 >>> len(fb.frames), fb.values_at(2)
 (3, {'w': 2.0})
 >>> fb.html().count('type="range"')
@@ -46,14 +62,20 @@ import numpy as np
 
 from .._validation import check_array, check_int, check_positive
 
-__all__ = ["flipbook", "Flipbook", "MAX_FRAMES"]
+__all__ = ["flipbook", "Flipbook", "MAX_FRAMES", "PHONE_WIDTH_PX", "MIN_TEXT_PX"]
 
-#: The largest number of frames one flipbook may hold; every frame is a PNG inlined in the page.
+#: The largest number of frames one flipbook may hold (the page stores every one).
 MAX_FRAMES = 400
 
+#: The width, in CSS pixels, of a figure on a phone (a 390 px screen less margins).
+PHONE_WIDTH_PX = 358
 
-def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100, interval=150, loop=True,
-             use_figure=False):
+#: The smallest text height, in pixels, readable on a phone.
+MIN_TEXT_PX = 9
+
+
+def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
+             interval=150, loop=True, use_figure=False, font_size=None):
     """Precompute ``draw`` over a grid of parameter values; returns a :class:`Flipbook`.
 
     Parameters
@@ -82,13 +104,21 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100, interv
     figsize : (float, float), default (6, 4)
         Figure size in inches.
     dpi : float, default 100
-        Pixels per inch: each frame is ``figsize[0]*dpi`` by ``figsize[1]*dpi`` pixels.
+        Pixels per inch: each frame is ``figsize[0]*dpi`` by
+        ``figsize[1]*dpi`` pixels.
     interval : int, default 150
         Milliseconds between frames when playing.
     loop : bool, default True
         Playing wraps around to the first value; otherwise it stops at the last.
     use_figure : bool, default False
         Pass the Figure rather than a single Axes to ``draw``.
+    font_size : float, optional
+        The base font size in points (matplotlib's ``font.size``: tick labels,
+        axis labels, legends; titles are larger).  By default the larger of
+        ``font.size`` and the size that makes text :data:`MIN_TEXT_PX` pixels
+        tall when the image is shown :data:`PHONE_WIDTH_PX` pixels wide,
+        ``MIN_TEXT_PX * 72 * figsize[0] / PHONE_WIDTH_PX`` points.  Sizes that
+        ``draw`` sets itself (``fontsize=``) are kept.
 
     Returns
     -------
@@ -99,8 +129,11 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100, interv
     The frames are drawn on a single :class:`matplotlib.figure.Figure` with
     the non-interactive Agg canvas (pyplot is not used, so no window opens
     and no figure is left open), created once and reused for every frame.
-    Each frame is saved opaque (``transparent=False``) so that it stays
-    readable on dark themes.
+    Each frame is made opaque (composited on white) so that it stays
+    readable on dark themes, then stored as a palette PNG: exact when the
+    frame has at most 256 colours, otherwise reduced to 256 colours (Pillow's
+    maximum-coverage quantiser, no dithering; anti-aliased edges change by a
+    few levels out of 255).
     """
     if not callable(draw):
         raise TypeError(f"`draw` must be a function called as draw(ax, **values), "
@@ -108,14 +141,19 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100, interv
     names, grids = _check_params(params)
     figsize = _check_figsize(figsize)
     dpi = check_positive(dpi, "dpi")
+    if font_size is not None:
+        font_size = check_positive(font_size, "font_size")
     # Check the display arguments before the (possibly slow) drawing, not after it.
     _check_display(alt, caption, interval)
-    frames = _render(draw, names, grids, figsize, dpi, bool(use_figure))
-    return Flipbook(frames, dict(zip(names, grids)), alt=alt, caption=caption, interval=interval, loop=loop)
+    frames, min_text_px = _render(draw, names, grids, figsize, dpi, bool(use_figure),
+                                  font_size)
+    return Flipbook(frames, dict(zip(names, grids)), alt=alt, caption=caption,
+                    interval=interval, loop=loop, min_text_px=min_text_px,
+                    compact=False)  # _render made them compact
 
 
 class Flipbook:
-    """Precomputed frames over a grid of one or two parameters, shown as an HTML figure with sliders.
+    """Precomputed frames over a grid of one or two parameters, shown with sliders.
 
     Usually made by :func:`flipbook`; build one directly to show frames drawn
     some other way.
@@ -135,37 +173,55 @@ class Flipbook:
         Milliseconds between frames when playing.
     loop : bool, default True
         Playing wraps around to the first value; otherwise it stops at the last.
+    min_text_px : float, optional
+        The height in pixels of the smallest text in the frames, if known;
+        written to the HTML as ``data-min-text-px``.
+    compact : bool, default True
+        Store each frame as an opaque palette PNG, as :func:`flipbook` does,
+        when that takes fewer bytes than the frame given (exact for frames of
+        at most 256 colours; otherwise reduced to 256 colours).  With
+        ``False`` the frames are kept byte for byte.
 
     Attributes
     ----------
     frames : list of bytes
-        The PNG images.
+        The PNG images (made compact unless ``compact=False``).
     params : dict
         ``name -> list of values``, in slider order.
     shape : tuple of int
         The number of values of each parameter; ``len(frames) == prod(shape)``.
+    min_text_px : float or None
+        The smallest text's height in pixels of the PNG (font size in points
+        times ``dpi / 72``), measured while drawing; ``None`` if unknown.
     id : str
         The HTML id of the container, derived from a hash of the content, so
         that the same flipbook gets the same id in every build.
     """
 
-    def __init__(self, frames, params, *, alt, caption=None, interval=150, loop=True):
+    def __init__(self, frames, params, *, alt, caption=None, interval=150, loop=True,
+                 min_text_px=None, compact=True):
         names, grids = _check_params(params)
         self.alt, self.caption, self.interval = _check_display(alt, caption, interval)
         self.loop = bool(loop)
         self.params = dict(zip(names, grids))
         self.shape = tuple(len(g) for g in grids)
         if isinstance(frames, (bytes, str)) or not hasattr(frames, "__len__"):
-            raise TypeError(f"`frames` must be a list of PNG images (bytes), got {type(frames).__name__}.")
+            raise TypeError(f"`frames` must be a list of PNG images (bytes), "
+                            f"got {type(frames).__name__}.")
         frames = list(frames)
         if len(frames) != math.prod(self.shape):
-            raise ValueError(f"`frames` must hold one image per grid point, {' x '.join(map(str, self.shape))} = "
+            sizes = " x ".join(map(str, self.shape))
+            raise ValueError(f"`frames` must hold one image per grid point, {sizes} = "
                              f"{math.prod(self.shape)}, got {len(frames)}.")
         for i, frame in enumerate(frames):
             if not isinstance(frame, bytes) or not frame.startswith(_PNG_SIGNATURE):
-                raise TypeError(f"`frames[{i}]` must be a PNG image as bytes, got {type(frame).__name__}"
-                                f"{' that is not a PNG' if isinstance(frame, bytes) else ''}.")
-        self.frames = frames
+                not_png = " that is not a PNG" if isinstance(frame, bytes) else ""
+                raise TypeError(f"`frames[{i}]` must be a PNG image as bytes, "
+                                f"got {type(frame).__name__}{not_png}.")
+        if min_text_px is not None:
+            min_text_px = check_positive(min_text_px, "min_text_px")
+        self.frames = _compact_frames(frames) if compact else frames
+        self.min_text_px = min_text_px
         self._labels = [_value_labels(g) for g in grids]
 
     def __len__(self):
@@ -174,47 +230,57 @@ class Flipbook:
     def values_at(self, index):
         """The parameter values of frame ``index``, as a dict ``name -> value``.
 
-        >>> fb = Flipbook([_BLANK_PNG] * 6, {"a": [1, 2], "b": [10, 20, 30]}, alt="demo")
+        >>> fb = Flipbook([_BLANK_PNG] * 6, {"a": [1, 2], "b": [10, 20, 30]},
+        ...               alt="demo")
         >>> fb.values_at(4)
         {'a': 2, 'b': 20}
         """
         index = check_int(index, "index", minimum=0)
         if index >= len(self.frames):
-            raise ValueError(f"`index` must be < {len(self.frames)} (the number of frames), got {index}.")
+            raise ValueError(f"`index` must be < {len(self.frames)} (the number of "
+                             f"frames), got {index}.")
         position = np.unravel_index(index, self.shape)
-        return {name: grid[int(i)] for (name, grid), i in zip(self.params.items(), position)}
+        return {name: grid[int(i)]
+                for (name, grid), i in zip(self.params.items(), position)}
 
     def index_of(self, **values):
-        """The frame index of the given values (each must be one of its parameter's grid values).
+        """The frame index of the given values (each one of its parameter's values).
 
-        >>> fb = Flipbook([_BLANK_PNG] * 6, {"a": [1, 2], "b": [10, 20, 30]}, alt="demo")
+        >>> fb = Flipbook([_BLANK_PNG] * 6, {"a": [1, 2], "b": [10, 20, 30]},
+        ...               alt="demo")
         >>> fb.index_of(a=2, b=20)
         4
         """
         if set(values) != set(self.params):
-            raise TypeError(f"index_of() needs exactly the parameters {list(self.params)}, got {list(values)}.")
+            raise TypeError(f"index_of() needs exactly the parameters "
+                            f"{list(self.params)}, got {list(values)}.")
         position = []
         for name, grid in self.params.items():
             if values[name] not in grid:
-                raise ValueError(f"`{name}` must be one of the grid values {grid}, got {values[name]!r}.")
+                raise ValueError(f"`{name}` must be one of the grid values {grid}, "
+                                 f"got {values[name]!r}.")
             position.append(grid.index(values[name]))
         return int(np.ravel_multi_index(position, self.shape))
 
     @property
     def id(self):
-        """The container's HTML id, ``"nnlearn-flipbook-"`` followed by 12 hex digits of a SHA-256 of the content."""
+        """The container's HTML id, ``"nnlearn-flipbook-"`` and 12 hex digits.
+
+        The digits are the start of a SHA-256 of the frames and the settings.
+        """
         digest = hashlib.sha256()
         for frame in self.frames:
             digest.update(hashlib.sha256(frame).digest())
-        digest.update(json.dumps([list(self.params), self._labels, self.alt, self.caption, self.interval,
-                                  self.loop]).encode())
+        digest.update(json.dumps([list(self.params), self._labels, self.alt,
+                                  self.caption, self.interval, self.loop]).encode())
         return "nnlearn-flipbook-" + digest.hexdigest()[:12]
 
     def html(self):
-        """The HTML fragment: a ``<div class="nnlearn-flipbook">`` with figure, controls, data and script.
+        """The HTML: a ``<div class="nnlearn-flipbook">``, figure, controls, script.
 
         Self-contained (inline CSS, inline JavaScript, images as ``data:``
-        URIs) and safe to repeat: several flipbooks can share a page.
+        URIs, each distinct image once) and safe to repeat: several flipbooks
+        can share a page.
         """
         return self._build_html()
 
@@ -222,23 +288,26 @@ class Flipbook:
         return self.html()
 
     def save(self, path):
-        """Write the flipbook as a standalone HTML page at ``path``; returns the path as a ``pathlib.Path``."""
+        """Write the flipbook as a standalone HTML page; returns its path."""
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"`path` must be a file path (str or pathlib.Path), got {type(path).__name__}.")
+            raise TypeError(f"`path` must be a file path (str or pathlib.Path), "
+                            f"got {type(path).__name__}.")
         path = pathlib.Path(path)
         title = html_module.escape(self.caption or self.alt)
         page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 '<meta name="color-scheme" content="light dark">\n'
-                f"<title>{title}</title>\n</head>\n<body>\n{self.html()}\n</body>\n</html>\n")
+                f"<title>{title}</title>\n</head>\n<body>\n{self.html()}\n"
+                "</body>\n</html>\n")
         path.write_text(page, encoding="utf-8")
         return path
 
     def __repr__(self):
-        grid = ", ".join(f"{name}: {n} values" for name, n in zip(self.params, self.shape))
+        grid = ", ".join(f"{name}: {n} values"
+                         for name, n in zip(self.params, self.shape))
         return f"Flipbook({grid}; {len(self.frames)} frames)"
 
-    # -- HTML ----------------------------------------------------------------------------------
+    # -- HTML ----------------------------------------------------------------------
 
     def _build_html(self):
         uid = self.id
@@ -246,113 +315,222 @@ class Flipbook:
         names = list(self.params)
         first = [labels[0] for labels in self._labels]
         width, height = _png_size(self.frames[0])
-        alt0 = self.alt + " (" + ", ".join(f"{n} = {v}" for n, v in zip(names, first)) + ")"
+        alt0 = (self.alt + " ("
+                + ", ".join(f"{n} = {v}" for n, v in zip(names, first)) + ")")
         sliders = "".join(
             f'<label>{esc(name)} = <output>{esc(label)}</output>'
-            f'<input type="range" min="0" max="{n - 1}" step="1" value="0" data-param="{esc(name)}"'
-            f' aria-valuetext="{esc(label)}"></label>\n'
+            f'<input type="range" min="0" max="{n - 1}" step="1" value="0"'
+            f' data-param="{esc(name)}" aria-valuetext="{esc(label)}"></label>\n'
             for name, n, label in zip(names, self.shape, first))
         button = ""
         if self.shape[0] > 1:  # nothing to play through with a single value
             button = (f'<button type="button" aria-label="Play: step through '
                       f'{esc(names[0])}">Play</button>\n')
-        caption = f"<figcaption>{esc(self.caption)}</figcaption>\n" if self.caption else ""
-        data = {"names": names, "sizes": list(self.shape), "labels": self._labels, "alt": self.alt,
-                "interval": self.interval, "loop": self.loop, "frames": [_data_uri(f) for f in self.frames]}
-        return (f'<div class="nnlearn-flipbook" id="{uid}">\n<style>{_CSS}</style>\n'
-                f'<figure>\n<img src="{_data_uri(self.frames[0])}" alt="{esc(alt0)}" data-frame="0"'
-                f' width="{width}" height="{height}">\n{caption}</figure>\n'
-                f'<div class="nnlearn-flipbook-controls" hidden>\n{button}{sliders}</div>\n'
-                f'<script type="application/json" class="nnlearn-flipbook-data">{_script_json(data)}</script>\n'
+        caption = (f"<figcaption>{esc(self.caption)}</figcaption>\n"
+                   if self.caption else "")
+        # Each distinct image once; frames[k] is the index of frame k's image.  The
+        # first frame's image is the <img src> itself, so the data holds null for it.
+        images, frames = _distinct(self.frames)
+        sources = [None] + [_data_uri(png) for png in images[1:]]
+        data = {"names": names, "sizes": list(self.shape), "labels": self._labels,
+                "alt": self.alt, "interval": self.interval, "loop": self.loop,
+                "images": sources, "frames": frames}
+        text_px = ("" if self.min_text_px is None
+                   else f' data-min-text-px="{self.min_text_px:.3g}"')
+        return (f'<div class="nnlearn-flipbook" id="{uid}"{text_px}>\n'
+                f'<style>{_CSS}</style>\n'
+                f'<figure>\n<img src="{_data_uri(self.frames[0])}" alt="{esc(alt0)}"'
+                f' data-frame="0" width="{width}" height="{height}">\n'
+                f'{caption}</figure>\n'
+                f'<div class="nnlearn-flipbook-controls" hidden>\n{button}{sliders}'
+                f'</div>\n'
+                f'<script type="application/json" class="nnlearn-flipbook-data">'
+                f'{_script_json(data)}</script>\n'
                 f'<script>{_JS}("{uid}");</script>\n</div>')
 
 
-# -- checks -------------------------------------------------------------------------------------
+# -- checks --------------------------------------------------------------------------
 
 def _check_params(params):
-    """Return ``(names, grids)``: the names and each grid as a list of Python numbers."""
+    """Return ``(names, grids)``: the names, and each grid as a list of numbers."""
     if not isinstance(params, Mapping):
-        raise TypeError("`params` must be a dict mapping each parameter name to its values, e.g. "
-                        f"{{'w': np.linspace(0.5, 5, 10)}}, got {type(params).__name__}.")
+        raise TypeError("`params` must be a dict mapping each parameter name to its "
+                        "values, e.g. {'w': np.linspace(0.5, 5, 10)}, "
+                        f"got {type(params).__name__}.")
     if not 1 <= len(params) <= 2:
-        raise ValueError(f"`params` must have 1 or 2 entries (one slider each), got {len(params)}"
-                         f"{': ' + str(list(params)) if params else ''}.")
+        listed = ": " + str(list(params)) if params else ""
+        raise ValueError(f"`params` must have 1 or 2 entries (one slider each), "
+                         f"got {len(params)}{listed}.")
     names, grids = [], []
     for name, values in params.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise TypeError(f"`params` keys must be parameter names usable as keyword arguments "
-                            f"(Python identifiers such as 'w' or 'learning_rate'), got {name!r}.")
+            raise TypeError(f"`params` keys must be parameter names usable as keyword "
+                            f"arguments (Python identifiers such as 'w' or "
+                            f"'learning_rate'), got {name!r}.")
         grid = check_array(values, f"params[{name!r}]", ndim=1, allow_int=True)
         if grid.size == 0:
-            raise ValueError(f"`params[{name!r}]` must hold at least one value, got an empty sequence.")
+            raise ValueError(f"`params[{name!r}]` must hold at least one value, "
+                             f"got an empty sequence.")
         names.append(name)
         grids.append(grid.tolist())  # Python ints and floats, as draw() and JSON expect
     n_frames = math.prod(len(g) for g in grids)
     if n_frames > MAX_FRAMES:
         sizes = " x ".join(str(len(g)) for g in grids)
-        raise ValueError(f"`params` must give at most {MAX_FRAMES} frames in all (every frame is an image "
-                         f"inlined in the page), got {sizes} = {n_frames}. Use fewer values, e.g. "
-                         "np.linspace(start, stop, 20) instead of a finer grid.")
+        raise ValueError(f"`params` must give at most {MAX_FRAMES} frames in all (the "
+                         f"page stores every frame), got {sizes} = {n_frames}. Use "
+                         "fewer values, e.g. np.linspace(start, stop, 20) instead of "
+                         "a finer grid.")
     return names, grids
 
 
 def _check_figsize(figsize):
-    if isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__") or len(figsize) != 2:
-        raise TypeError(f"`figsize` must be a pair (width, height) in inches, got {figsize!r}.")
+    if (isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__")
+            or len(figsize) != 2):
+        raise TypeError(f"`figsize` must be a pair (width, height) in inches, "
+                        f"got {figsize!r}.")
     return tuple(check_positive(v, f"figsize[{i}]") for i, v in enumerate(figsize))
 
 
 def _check_display(alt, caption, interval):
     if not isinstance(alt, str):
-        raise TypeError(f"`alt` must be a string describing the figure for readers who cannot see it, "
-                        f"e.g. 'Sigmoid of w·x', got {type(alt).__name__} {alt!r}.")
+        raise TypeError(f"`alt` must be a string describing the figure for readers "
+                        f"who cannot see it, e.g. 'Sigmoid of w·x', "
+                        f"got {type(alt).__name__} {alt!r}.")
     if not alt.strip():
-        raise ValueError("`alt` must describe the figure for readers who cannot see it, e.g. "
-                         f"'Sigmoid of w·x', got the empty text {alt!r}.")
+        raise ValueError("`alt` must describe the figure for readers who cannot see "
+                         f"it, e.g. 'Sigmoid of w·x', got the empty text {alt!r}.")
     if caption is not None and not isinstance(caption, str):
-        raise TypeError(f"`caption` must be a string or None, got {type(caption).__name__} {caption!r}.")
+        raise TypeError(f"`caption` must be a string or None, "
+                        f"got {type(caption).__name__} {caption!r}.")
     return alt.strip(), caption, check_int(interval, "interval", minimum=1)
 
 
-# -- rendering ----------------------------------------------------------------------------------
+# -- rendering -----------------------------------------------------------------------
 
-def _render(draw, names, grids, figsize, dpi, use_figure):
-    """Draw every grid point on one reused Agg figure; return the PNG images, row-major."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported here: plotting is optional
+def _phone_font_size(width_inches):
+    """The font size (points) for text MIN_TEXT_PX tall on a phone.
+
+    That is, when a figure ``width_inches`` wide is shown PHONE_WIDTH_PX pixels
+    wide.  A font of ``s`` points is ``s * dpi / 72`` pixels tall in a PNG
+    ``width_inches * dpi`` pixels wide; shown PHONE_WIDTH_PX wide it is
+    ``s * PHONE_WIDTH_PX / (72 * width_inches)`` pixels tall, whatever the dpi.
+
+    >>> round(_phone_font_size(6.0), 2)
+    10.86
+    """
+    return MIN_TEXT_PX * 72 * width_inches / PHONE_WIDTH_PX
+
+
+def _render(draw, names, grids, figsize, dpi, use_figure, font_size=None):
+    """Draw every grid point on one reused Agg figure.
+
+    Returns the PNG images, row-major, and the smallest text drawn, in pixels.
+    """
+    import matplotlib  # imported here: plotting is optional
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")  # labels stay inside the image
-    FigureCanvasAgg(fig)
-    ax = None if use_figure else fig.add_subplot()
-    frames = []
-    for index, position in enumerate(np.ndindex(*(len(g) for g in grids))):
-        values = {name: grid[i] for name, grid, i in zip(names, grids, position)}
-        if use_figure:
-            fig.clear()
-        else:
-            ax.clear()
-        try:
-            draw(fig if use_figure else ax, **values)
-        except Exception as exc:
-            if hasattr(exc, "add_note"):  # Python >= 3.11
-                exc.add_note(f"(raised by `draw` while drawing frame {index} of the flipbook, at {values})")
-            raise
-        if index == 0:
-            fig.canvas.draw()  # the constrained layout settles on the second draw: align frame 0 too
-        buffer = io.BytesIO()
-        # No "Software" text chunk: the bytes then depend only on the pixels.
-        fig.savefig(buffer, format="png", dpi=dpi, transparent=False, metadata={"Software": None})
-        frames.append(buffer.getvalue())
-    return frames
+    if font_size is None:
+        font_size = max(matplotlib.rcParams["font.size"], _phone_font_size(figsize[0]))
+    frames, text_points = [], []
+    with matplotlib.rc_context({"font.size": font_size}):
+        # Constrained layout keeps the labels inside the image.
+        fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        canvas = FigureCanvasAgg(fig)
+        ax = None if use_figure else fig.add_subplot()
+        for index, position in enumerate(np.ndindex(*(len(g) for g in grids))):
+            values = {name: grid[i] for name, grid, i in zip(names, grids, position)}
+            if use_figure:
+                fig.clear()
+            else:
+                ax.clear()
+            try:
+                draw(fig if use_figure else ax, **values)
+            except Exception as exc:
+                if hasattr(exc, "add_note"):  # Python >= 3.11
+                    exc.add_note(f"(raised by `draw` while drawing frame {index} of "
+                                 f"the flipbook, at {values})")
+                raise
+            if index == 0:
+                canvas.draw()  # the constrained layout settles on the second draw
+            text_points += _draw_measuring_text(canvas)
+            frames.append(_compact_png(np.asarray(canvas.buffer_rgba())))
+    min_text_px = min(text_points) * dpi / 72 if text_points else None
+    return frames, min_text_px
 
 
-# -- helpers ------------------------------------------------------------------------------------
+def _draw_measuring_text(canvas):
+    """Draw the figure on its Agg canvas; return the sizes of the text drawn.
+
+    The font sizes in points of every non-blank text drawn inside the image.
+    """
+    renderer = canvas.get_renderer()  # the one canvas.draw() reuses (same size, dpi)
+    width, height = renderer.width, renderer.height
+    original = renderer.draw_text
+    sizes = []
+
+    def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if str(s).strip() and 0 <= x <= width and 0 <= y <= height:
+            sizes.append(prop.get_size_in_points())
+        return original(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    renderer.draw_text = draw_text
+    try:
+        canvas.draw()
+    finally:
+        del renderer.draw_text
+    return sizes
+
+
+def _compact_png(rgba):
+    """An opaque palette PNG of an RGBA image (uint8, shape (h, w, 4)).
+
+    Composited on white.  Exact when the image has at most 256 colours, else
+    reduced to 256 colours without dithering.  No text chunks: the bytes depend
+    only on the pixels.
+    """
+    from PIL import Image
+
+    rgba = np.asarray(rgba, dtype=np.uint8)
+    rgb = rgba[..., :3]
+    alpha = rgba[..., 3:].astype(np.uint16)
+    if (alpha < 255).any():
+        rgb = ((rgb * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
+    wide = rgb.astype(np.uint32)
+    packed = (wide[..., 0] << 16) | (wide[..., 1] << 8) | wide[..., 2]
+    colours, indices = np.unique(packed, return_inverse=True)
+    if len(colours) <= 256:
+        image = Image.fromarray(indices.reshape(packed.shape).astype(np.uint8), "P")
+        palette = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], axis=1)
+        image.putpalette(palette.astype(np.uint8).tobytes())
+    else:
+        image = Image.fromarray(np.ascontiguousarray(rgb), "RGB").quantize(
+            256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _compact_frames(frames):
+    """Each PNG as :func:`_compact_png` stores it, where that is smaller."""
+    from PIL import Image
+
+    done = {}
+    for png in frames:
+        if png not in done:
+            with Image.open(io.BytesIO(png)) as image:
+                small = _compact_png(np.asarray(image.convert("RGBA")))
+            done[png] = small if len(small) < len(png) else png
+    return [done[png] for png in frames]
+
+
+# -- helpers -------------------------------------------------------------------------
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # A 1 x 1 transparent PNG, for examples that do not need real images.
-_BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6"
-                              "kgAAAABJRU5ErkJggg==")
+_BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQ"
+                              "VR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 
 def _png_size(png):
@@ -364,8 +542,19 @@ def _data_uri(png):
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def _distinct(frames):
+    """The distinct images in order of first use, and each frame's index among them."""
+    position, images, indices = {}, [], []
+    for frame in frames:
+        if frame not in position:
+            position[frame] = len(images)
+            images.append(frame)
+        indices.append(position[frame])
+    return images, indices
+
+
 def _value_labels(grid):
-    """Short display strings for a grid's values, with enough digits to tell them apart."""
+    """Short display strings for a grid's values, enough digits to tell them apart."""
     for digits in range(4, 18):
         labels = [str(v) if isinstance(v, int) else f"{v:.{digits}g}" for v in grid]
         if len(set(labels)) == len(set(grid)):
@@ -379,51 +568,111 @@ def _script_json(data):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-# Scoped to the container class; colours inherit from the page, so light and dark themes both work.
+# Scoped to the container class; colours inherit from the page, so light and dark
+# themes both work.  The image shrinks to the content width (phones).  In print the
+# slider and button are hidden; the current frame and the "name = value" readouts
+# are printed.
 _CSS = (".nnlearn-flipbook{margin:1em 0;max-width:100%}"
         ".nnlearn-flipbook figure{margin:0}"
         ".nnlearn-flipbook img{display:block;max-width:100%;height:auto}"
         ".nnlearn-flipbook figcaption{font-size:.9em;margin-top:.3em}"
-        ".nnlearn-flipbook-controls{display:flex;flex-wrap:wrap;align-items:center;gap:.4em 1.2em;"
-        "margin-top:.5em}"
+        ".nnlearn-flipbook-controls{display:flex;flex-wrap:wrap;align-items:center;"
+        "gap:.4em 1.2em;margin-top:.5em}"
         ".nnlearn-flipbook-controls[hidden]{display:none}"
-        ".nnlearn-flipbook-controls label{display:inline-flex;align-items:center;gap:.5em}"
+        ".nnlearn-flipbook-controls label{display:inline-flex;align-items:center;"
+        "gap:.5em}"
         ".nnlearn-flipbook-controls output{display:inline-block;min-width:3.5em;"
         "font-variant-numeric:tabular-nums}"
-        ".nnlearn-flipbook-controls button{font:inherit;color:inherit;background:transparent;"
-        "border:1px solid currentColor;border-radius:.3em;padding:.15em .8em;min-width:5em;cursor:pointer}"
-        ".nnlearn-flipbook-controls button:focus-visible,.nnlearn-flipbook-controls input:focus-visible"
-        "{outline:2px solid currentColor;outline-offset:2px}")
+        ".nnlearn-flipbook-controls button{font:inherit;color:inherit;"
+        "background:transparent;border:1px solid currentColor;border-radius:.3em;"
+        "padding:.15em .8em;min-width:5em;cursor:pointer}"
+        ".nnlearn-flipbook-controls button:focus-visible,"
+        ".nnlearn-flipbook-controls input:focus-visible"
+        "{outline:2px solid currentColor;outline-offset:2px}"
+        "@media print{.nnlearn-flipbook{break-inside:avoid}"
+        ".nnlearn-flipbook-controls input,.nnlearn-flipbook-controls button"
+        "{display:none!important}}")
 
-# The controls stay hidden until this runs, so that without JavaScript the reader sees the first frame
-# and its alt text, not sliders that do nothing.  The container is the script's parent (found by id if
-# the browser does not report document.currentScript); a container already set up is left alone.
+# The controls stay hidden until this runs, so that without JavaScript the reader
+# sees the first frame and its alt text, not sliders that do nothing.  The container
+# is the script's parent (found by id if the browser does not report
+# document.currentScript); a container already set up is left alone.  A frame's
+# image is loaded when the frame is shown, not with the page.  When the pointer, a
+# touch or the focus first comes to the flipbook, the frames one step away along
+# each slider are preloaded, then all the others, nearest first; after every move
+# the new neighbours are requested first.  So a step, or a jump, shows at once.
 _JS = """(function (id) {
   "use strict";
   var me = document.currentScript, root = me && me.parentNode;
   if (!root || root.id !== id) root = document.getElementById(id);
   if (!root || root.getAttribute("data-ready") === "1") return;
   root.setAttribute("data-ready", "1");
-  var data = JSON.parse(root.querySelector("script.nnlearn-flipbook-data").textContent);
+  var data = JSON.parse(
+    root.querySelector("script.nnlearn-flipbook-data").textContent);
   var img = root.querySelector("img"), button = root.querySelector("button");
-  var inputs = root.querySelectorAll("input[type=range]"), outputs = root.querySelectorAll("output");
-  var timer = null;
+  var inputs = root.querySelectorAll("input[type=range]");
+  var outputs = root.querySelectorAll("output");
+  var sizes = data.sizes, first = img.getAttribute("src"), timer = null;
+  var preloaded = {};  // src -> its Image (null: shown by img itself)
+  function frameAt(position) {
+    var k = 0;
+    for (var i = 0; i < sizes.length; i++) k = k * sizes[i] + position[i];
+    return k;
+  }
+  function source(k) {
+    var image = data.images[data.frames[k]];
+    return image === null ? first : image;
+  }
+  function fetchImage(src) {
+    if (preloaded.hasOwnProperty(src)) return;
+    preloaded[src] = new Image();
+    preloaded[src].src = src;
+  }
+  function preload(position) {
+    for (var i = 0; i < sizes.length; i++) {
+      for (var d = -1; d <= 1; d += 2) {
+        var next = position.slice();
+        next[i] += d;
+        if (i === 0 && data.loop && next[i] === sizes[0]) next[i] = 0;
+        if (next[i] >= 0 && next[i] < sizes[i]) fetchImage(source(frameAt(next)));
+      }
+    }
+  }
+  function warm() {
+    var position = current();
+    preload(position);
+    if (root.getAttribute("data-warm") === "1") return;
+    root.setAttribute("data-warm", "1");
+    // Then every other frame, nearest first, so that a jump shows at once too.
+    var here = frameAt(position), order = [];
+    for (var k = 0; k < data.frames.length; k++) order.push(k);
+    order.sort(function (a, b) { return Math.abs(a - here) - Math.abs(b - here); });
+    for (var n = 0; n < order.length; n++) fetchImage(source(order[n]));
+  }
+  function current() {
+    var position = [];
+    for (var i = 0; i < inputs.length; i++) position.push(Number(inputs[i].value));
+    return position;
+  }
   function show() {
-    var k = 0, parts = [];
+    var position = current(), parts = [];
     for (var i = 0; i < inputs.length; i++) {
-      var j = Number(inputs[i].value), text = data.labels[i][j];
-      k = k * data.sizes[i] + j;
+      var text = data.labels[i][position[i]];
       outputs[i].textContent = text;
       inputs[i].setAttribute("aria-valuetext", text);
       parts.push(data.names[i] + " = " + text);
     }
-    img.src = data.frames[k];
+    var k = frameAt(position), src = source(k);
+    if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+    if (!preloaded.hasOwnProperty(src)) preloaded[src] = null;  // loaded now
     img.alt = data.alt + " (" + parts.join(", ") + ")";
     img.setAttribute("data-frame", String(k));
+    return position;
   }
   function setPlaying(on) {
     button.textContent = on ? "Pause" : "Play";
-    button.setAttribute("aria-label", on ? "Pause" : "Play: step through " + data.names[0]);
+    button.setAttribute("aria-label",
+                        on ? "Pause" : "Play: step through " + data.names[0]);
   }
   function stop() {
     clearInterval(timer);
@@ -431,24 +680,31 @@ _JS = """(function (id) {
     setPlaying(false);
   }
   function step() {
-    var last = data.sizes[0] - 1, next = Number(inputs[0].value) + 1;
+    var last = sizes[0] - 1, next = Number(inputs[0].value) + 1;
     if (next > last) {
       if (!data.loop) { stop(); return; }
       next = 0;
     }
     inputs[0].value = String(next);
-    show();
+    preload(show());
     if (!data.loop && next === last) stop();
   }
   if (button) {
     button.addEventListener("click", function () {
       if (timer !== null) { stop(); return; }
-      if (!data.loop && Number(inputs[0].value) >= data.sizes[0] - 1) { inputs[0].value = "0"; show(); }
+      if (!data.loop && Number(inputs[0].value) >= sizes[0] - 1) {
+        inputs[0].value = "0";
+        show();
+      }
       timer = setInterval(step, data.interval);
       setPlaying(true);
     });
   }
-  for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", show);
+  function move() { preload(show()); }
+  for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", move);
+  root.addEventListener("pointerenter", warm);
+  root.addEventListener("focusin", warm);
+  root.addEventListener("touchstart", warm, {passive: true});
   root.querySelector(".nnlearn-flipbook-controls").hidden = false;
   show();
 })"""
