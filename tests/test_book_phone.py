@@ -1,5 +1,6 @@
 """The book on a phone (390×844, Chromium): nothing makes the page scroll sideways, text is at least
-9 px, and figures, flipbooks and widgets are as wide as the content column allows (not squeezed).
+9 px (in a flipbook's frames too), and figures, flipbooks and widgets are as wide as the content column
+allows (not squeezed).
 
 Code blocks may scroll inside their own box (88 columns cannot fit a phone); the page itself may not.
 """
@@ -44,6 +45,16 @@ PHONE_CHECK = """() => {
     }
     small.forEach(s => problems.push(`text smaller than ${MIN}px: ${s}`));
     const column = article.getBoundingClientRect().width;
+    // A flipbook's frames are pictures of text: the smallest text it drew (data-min-text-px, in the
+    // PNG's pixels) scaled to the width it is shown at.
+    for (const book of article.querySelectorAll('.nnlearn-flipbook')) {
+        const img = book.querySelector('img');
+        const drawn = parseFloat(book.dataset.minTextPx);
+        if (!(drawn > 0)) { problems.push(`flipbook without data-min-text-px: ${img.alt.slice(0, 60)}`);
+                            continue; }
+        const shown = drawn * img.getBoundingClientRect().width / img.naturalWidth;
+        if (shown < MIN) problems.push(`flipbook text ${shown.toFixed(1)}px: ${img.alt.slice(0, 60)}`);
+    }
     for (const img of article.querySelectorAll('img')) {
         const shown = img.getBoundingClientRect().width;
         if (!img.getClientRects().length || img.naturalWidth < 120) continue;

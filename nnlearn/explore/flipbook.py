@@ -62,13 +62,16 @@ import numpy as np
 
 from .._validation import check_array, check_int, check_positive
 
-__all__ = ["flipbook", "Flipbook", "MAX_FRAMES", "PHONE_WIDTH_PX", "MIN_TEXT_PX"]
+__all__ = ["flipbook", "Flipbook", "min_text_px", "MAX_FRAMES", "PHONE_WIDTH_PX",
+           "MIN_TEXT_PX"]
 
 #: The largest number of frames one flipbook may hold (the page stores every one).
 MAX_FRAMES = 400
 
-#: The width, in CSS pixels, of a figure on a phone (a 390 px screen less margins).
-PHONE_WIDTH_PX = 358
+#: The width, in CSS pixels, at which a chapter shows a flipbook on a phone: a 390 px
+#: screen less the page's and the cell output's margins (measured in Chromium;
+#: tests/test_book_phone.py checks the text size at the real width).
+PHONE_WIDTH_PX = 326
 
 #: The smallest text height, in pixels, readable on a phone.
 MIN_TEXT_PX = 9
@@ -406,6 +409,29 @@ def _check_display(alt, caption, interval):
 
 
 # -- rendering -----------------------------------------------------------------------
+
+def min_text_px(fig):
+    """The height in pixels of the smallest text ``fig`` draws, as flipbook() measures.
+
+    For frames drawn some other way (an explorer's figure, say): pass the result
+    as :class:`Flipbook`'s ``min_text_px``.  The figure is drawn once on a fresh
+    Agg canvas (its own canvas is restored); only non-blank, visible text inside
+    the image counts, and the size is the font size in points times
+    ``fig.dpi / 72``.  ``None`` if no text is drawn.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"`fig` must be a matplotlib Figure (e.g. an explorer's "
+                        f"`figure()`), got {type(fig).__name__}.")
+    original = fig.canvas
+    try:
+        sizes = _draw_measuring_text(FigureCanvasAgg(fig))
+    finally:
+        fig.set_canvas(original)
+    return min(sizes) * fig.dpi / 72 if sizes else None
+
 
 def _phone_font_size(width_inches):
     """The font size (points) for text MIN_TEXT_PX tall on a phone.
