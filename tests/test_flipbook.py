@@ -243,6 +243,28 @@ def test_min_text_px_is_the_smallest_text_drawn():
     assert "data-min-text-px" not in Flipbook([_png()], {"a": [1]}, alt="x").html()
 
 
+def test_min_text_px_of_a_figure_drawn_elsewhere():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from nnlearn.explore.flipbook import min_text_px
+
+    fig = Figure(figsize=(3, 2), dpi=50)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    assert min_text_px(Figure(figsize=(1, 1), dpi=50)) is None  # no text at all
+    ax.set(xticks=[], yticks=[])
+    ax.text(0.5, 0.5, "note", fontsize=7)
+    ax.text(0.5, 0.2, "hidden", fontsize=3, visible=False)       # not drawn
+    ax.text(50, 0.5, "far away", fontsize=4)                     # outside the image
+    assert min_text_px(fig) == pytest.approx(7 * 50 / 72)
+    assert fig.canvas is canvas                                  # its canvas is kept
+    ax.set_title("title", fontsize=5)
+    assert min_text_px(fig) == pytest.approx(5 * 50 / 72)
+    with pytest.raises(TypeError, match=r"`fig` must be a matplotlib Figure"):
+        min_text_px(ax)
+
+
 @pytest.mark.parametrize("width", [3.0, 6.0, 8.4])
 def test_default_text_is_readable_on_a_phone(width):
     import matplotlib
@@ -258,7 +280,7 @@ def test_default_text_is_readable_on_a_phone(width):
     png_width = int.from_bytes(fb.frames[0][16:20], "big")
     assert png_width == width * 50
     assert fb.min_text_px * PHONE_WIDTH_PX / png_width >= MIN_TEXT_PX - 1e-9  # >= 9 px on a phone
-    phone_points = MIN_TEXT_PX * 72 * width / PHONE_WIDTH_PX
+    phone_points = 1.05 * MIN_TEXT_PX * 72 * width / PHONE_WIDTH_PX  # 5% margin
     assert fb.min_text_px == pytest.approx(max(before, phone_points) * 50 / 72)  # not larger
     assert matplotlib.rcParams["font.size"] == before  # the setting is restored
     small = flipbook(draw, {"w": [1.0]}, alt="Sigmoid", figsize=(width, 2.5), dpi=50, font_size=6)

@@ -68,8 +68,8 @@ __all__ = ["flipbook", "Flipbook", "min_text_px", "MAX_FRAMES", "PHONE_WIDTH_PX"
 #: The largest number of frames one flipbook may hold (the page stores every one).
 MAX_FRAMES = 400
 
-#: The width, in CSS pixels, at which a chapter shows a flipbook on a phone: a 390 px
-#: screen less the page's and the cell output's margins (measured in Chromium;
+#: The width in CSS pixels at which a chapter shows a flipbook on a phone, a 390 px
+#: screen less the margins of the page and of the cell output (measured in Chromium;
 #: tests/test_book_phone.py checks the text size at the real width).
 PHONE_WIDTH_PX = 326
 
@@ -441,10 +441,13 @@ def _phone_font_size(width_inches):
     ``width_inches * dpi`` pixels wide; shown PHONE_WIDTH_PX wide it is
     ``s * PHONE_WIDTH_PX / (72 * width_inches)`` pixels tall, whatever the dpi.
 
+    The target is 5% above MIN_TEXT_PX: the width a browser gives the image is
+    rounded, and a figure exactly at the limit would fall a fraction short.
+
     >>> round(_phone_font_size(6.0), 2)
-    10.86
+    12.52
     """
-    return MIN_TEXT_PX * 72 * width_inches / PHONE_WIDTH_PX
+    return 1.05 * MIN_TEXT_PX * 72 * width_inches / PHONE_WIDTH_PX
 
 
 def _render(draw, names, grids, figsize, dpi, use_figure, font_size=None):
