@@ -175,8 +175,12 @@ def main(argv=None):
     print(text)
     if args.write:
         readme = README.read_text()
-        new = re.sub(r"(<!-- explorers:start -->\n).*?(\n<!-- explorers:end -->)",
-                     lambda m: m.group(1) + text + m.group(2), readme, flags=re.S)
+        # The block may be empty (start and end on consecutive lines) or hold a table.
+        new, n = re.subn(r"(<!-- explorers:start -->\n).*?(<!-- explorers:end -->)",
+                         lambda m: m.group(1) + text.rstrip("\n") + "\n" + m.group(2),
+                         readme, flags=re.S)
+        if n != 1:
+            raise SystemExit("benchmarks/README.md has no explorers:start/end block")
         README.write_text(new)
     return 0
 
