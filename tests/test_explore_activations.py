@@ -1,14 +1,13 @@
 """ActivationExplorer: f, f' and the pushed-through histogram are right; drawing is in place (a move
 draws only what it changes); controls drive it."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from nnlearn import activations
 from nnlearn.explore.activations import ELEMENTWISE_ACTIVATIONS, Z_RANGE, ActivationExplorer
+from .layered_checks import _full_draw, _pixels
 
 
 def _noise(seed, n):
@@ -143,21 +142,6 @@ def test_invalid_parameters_raise_clear_errors():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) ------------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
 
 
 def _record_draws(artists, drawn):

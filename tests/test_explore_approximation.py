@@ -2,11 +2,9 @@
 place (a move redraws only what changed and looks like a full draw); the controls drive update; bad
 parameters raise clear errors."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import nnlearn
 from nnlearn.datasets import FUNCTIONS, function_samples
@@ -15,6 +13,7 @@ from nnlearn.explore.approximation import (EPOCHS, GRID, LR, N_SAMPLES, RESTARTS
                                            one_hidden_layer, train_one_hidden_layer, unit_contributions)
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
+from .layered_checks import _full_draw, _pixels
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -148,22 +147,6 @@ def test_redraw_changes_the_same_artists_in_place():
     assert "abs" in ex._title.get_text() and "32 relu units" in ex._title.get_text()
     low, high = ex._ax.get_ylim()
     assert low < 0 < 3 < high                                   # the target's range, with room around it
-
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
 
 
 def test_a_width_move_keeps_the_layers_and_a_new_target_rebuilds_them():

@@ -1,15 +1,13 @@
 """KMeansExplorer: lloyd_steps() is nnlearn.cluster.KMeans's Lloyd run kept step by step, the inertia never rises,
 drawing is in place, the controls drive update, and bad parameters are refused."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from nnlearn.cluster import KMeans, kmeans_plusplus
-from nnlearn.explore._layers import draw_order
 from nnlearn.explore.classification import DATASETS, MAX_ITER, MAX_K, KMeansExplorer, clustering_data, lloyd_steps
+from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 
 @pytest.mark.parametrize("dataset", DATASETS)
@@ -160,35 +158,6 @@ def test_unknown_parameter():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
-
-
-def _record_draws(artists):
-    """Make ``artists`` note in the returned list when they are drawn."""
-    drawn = []
-    for artist in artists:
-        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
-                                                                         draw(renderer))
-    return drawn
-
-
-def _statics(explorer):
-    dynamic = {id(a) for a in explorer._dynamic_artists}
-    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
 
 
 def test_a_step_draws_only_the_state_and_a_new_data_set_redraws_all():

@@ -1,16 +1,14 @@
 """ConvolutionExplorer: the feature map is nnlearn's Conv2D cross-correlation (checked by hand and, where
 installed, against torch), drawing is in place, the controls drive update, and bad parameters are refused."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 from sklearn.datasets import load_digits
 
 from nnlearn.conv import Conv2D
-from nnlearn.explore._layers import draw_order
 from nnlearn.explore.convolution import KERNELS, ConvolutionExplorer, digit_image, feature_map
+from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 
 def by_hand(image, K):
@@ -120,35 +118,6 @@ def test_unknown_parameter():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
-
-
-def _record_draws(artists):
-    """Make ``artists`` note in the returned list when they are drawn."""
-    drawn = []
-    for artist in artists:
-        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
-                                                                         draw(renderer))
-    return drawn
-
-
-def _statics(explorer):
-    dynamic = {id(a) for a in explorer._dynamic_artists}
-    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
 
 
 def test_a_move_that_keeps_the_scale_draws_only_what_changed_and_a_new_scale_draws_all():

@@ -5,11 +5,11 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from nnlearn.explore.initialization import (MAX_DEPTH, InitializationExplorer, deep_network,
                                             layer_statistics)
 from nnlearn.layers import Activation, Dense
+from .layered_checks import _pixels
 
 
 def test_update_matches_a_forward_and_backward_through_the_network():
@@ -100,9 +100,6 @@ def test_invalid_parameters():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) ------------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
 
 def _full_draw(explorer, ylim=None):

@@ -1,17 +1,15 @@
 """LossExplorer: curves equal nnlearn's losses, the line fits are the minimisers that nnlearn.fit finds,
 drawing is in place, the controls drive update, and bad parameters are refused."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import nnlearn
 from nnlearn import losses, optim
 from nnlearn.activations import sigmoid
-from nnlearn.explore._layers import draw_order
 from nnlearn.explore.losses import LOSS_CHOICES, LossExplorer, fit_line, outlier_data
+from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 
 # -- the loss panel ---------------------------------------------------------------------------------
@@ -190,35 +188,6 @@ def test_invalid_parameters_raise_clear_errors():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
-
-
-def _record_draws(artists):
-    """Make ``artists`` note in the returned list when they are drawn."""
-    drawn = []
-    for artist in artists:
-        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
-                                                                         draw(renderer))
-    return drawn
-
-
-def _statics(explorer):
-    dynamic = {id(a) for a in explorer._dynamic_artists}
-    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
 
 
 def test_an_outlier_move_draws_only_what_changed_and_new_x_limits_redraw_all():

@@ -1,17 +1,16 @@
 """NetworkExplorer: the forward pass it reports, its in-place drawing (a move draws only the numbers
 it changes), its controls and its errors."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from nnlearn.activations import sigmoid
 from nnlearn.explore._layers import draw_order
 from nnlearn.explore.network import ACTIVATION_CHOICES, WORKED_EXAMPLE, NetworkExplorer
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
+from .layered_checks import _full_draw, _pixels
 
 
 def params_from_arrays(x, W1, b1, W2, b2, hidden="sigmoid", output="sigmoid"):
@@ -157,21 +156,6 @@ def test_invalid_parameters_raise_clear_errors():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) -------------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
 
 
 def _record_draws(artists, drawn):

@@ -1,16 +1,14 @@
 """PerceptronExplorer and perceptron_trace: the rule as nnlearn runs it, the figure in place, the controls."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 
 import nnlearn
 from nnlearn.datasets import fruit, logic_gate
-from nnlearn.explore._layers import draw_order
 from nnlearn.explore.perceptron import (DATASETS, FRUIT_ARGS, MAX_VISITS, PerceptronExplorer, explorer_data,
                                         perceptron_trace)
+from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 
 def manual_rule(X, y, n_visits, w, b, lr, seed):
@@ -255,35 +253,6 @@ def test_widget_controls_drive_update_through_observe():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) ---------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
-
-
-def _record_draws(artists):
-    """Make ``artists`` note in the returned list when they are drawn."""
-    drawn = []
-    for artist in artists:
-        artist.draw = lambda renderer, draw=artist.draw, artist=artist: (drawn.append(artist),
-                                                                         draw(renderer))
-    return drawn
-
-
-def _statics(explorer):
-    dynamic = {id(a) for a in explorer._dynamic_artists}
-    return [a for a in draw_order(explorer.fig) if id(a) not in dynamic]
 
 
 def test_a_weight_move_draws_only_the_perceptron_and_a_new_data_set_redraws_all():

@@ -13,6 +13,7 @@ from nnlearn.explore.regularization import (DROPOUTS, EPOCHS, GRID, L2S, N_TRAIN
                                             regularization_data, train_network)
 from nnlearn.layers import Dropout
 from nnlearn.training import evaluate
+from .layered_checks import _full_draw, _pixels
 
 
 def test_data_shapes_and_seeds():
@@ -78,21 +79,6 @@ def test_invalid_parameters_raise_clear_errors():
 
 
 # -- layered rendering (nnlearn/explore/_layers.py) -------------------------------------------------
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
 
 
 def _count_draws(artists, calls):

@@ -2,15 +2,14 @@
 nnlearn.optim.SGD), drawing is in place (a move redraws only what changed and looks like a full draw),
 the controls drive update, and bad parameters are refused."""
 
-import io
 
 import numpy as np
 import pytest
-from PIL import Image
 from sklearn.preprocessing import StandardScaler
 
 from nnlearn.explore.scaling import MAX_STEPS, ScalingExplorer, scaling_data
 from nnlearn.optim import SGD
+from .layered_checks import _full_draw, _pixels
 
 
 @pytest.mark.parametrize("scale, standardise", [(1.0, False), (10.0, False), (30.0, True)])
@@ -88,22 +87,6 @@ def test_artists_change_in_place():
     assert len(ex._ax.get_children()) == n_artists
     np.testing.assert_array_equal(path_line.get_xydata(), ex.result["path"])
     assert len(loss_line.get_xdata()) == 81 and png2 != png
-
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-
-def _full_draw(explorer, **start):
-    """What a layered render of ``explorer`` must show: every artist drawn (print_png), by a
-    twin created like it (``start``), so laid out alike, then set to its current parameters."""
-    twin = type(explorer)(**start)
-    twin.figure()
-    twin.set(**explorer.params)
-    twin._draw(twin.result)
-    buffer = io.BytesIO()
-    twin._canvas.print_png(buffer)
-    return _pixels(buffer.getvalue())
 
 
 def test_moves_keep_the_layers_until_the_steps_change_the_loss_axis():
