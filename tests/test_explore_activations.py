@@ -1,12 +1,12 @@
 """ActivationExplorer: f, f' and the pushed-through histogram are right; drawing is in place (a move
 draws only what it changes); controls drive it."""
 
-
 import numpy as np
 import pytest
 
 from nnlearn import activations
 from nnlearn.explore.activations import ELEMENTWISE_ACTIVATIONS, Z_RANGE, ActivationExplorer
+
 from .layered_checks import _full_draw, _pixels
 
 

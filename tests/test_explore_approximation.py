@@ -2,7 +2,6 @@
 place (a move redraws only what changed and looks like a full draw); the controls drive update; bad
 parameters raise clear errors."""
 
-
 import numpy as np
 import pytest
 
@@ -13,6 +12,7 @@ from nnlearn.explore.approximation import (EPOCHS, GRID, LR, N_SAMPLES, RESTARTS
                                            one_hidden_layer, train_one_hidden_layer, unit_contributions)
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
+
 from .layered_checks import _full_draw, _pixels
 
 

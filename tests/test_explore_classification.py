@@ -1,12 +1,12 @@
 """KMeansExplorer: lloyd_steps() is nnlearn.cluster.KMeans's Lloyd run kept step by step, the inertia never rises,
 drawing is in place, the controls drive update, and bad parameters are refused."""
 
-
 import numpy as np
 import pytest
 
 from nnlearn.cluster import KMeans, kmeans_plusplus
 from nnlearn.explore.classification import DATASETS, MAX_ITER, MAX_K, KMeansExplorer, clustering_data, lloyd_steps
+
 from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 

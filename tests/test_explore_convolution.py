@@ -1,13 +1,13 @@
 """ConvolutionExplorer: the feature map is nnlearn's Conv2D cross-correlation (checked by hand and, where
 installed, against torch), drawing is in place, the controls drive update, and bad parameters are refused."""
 
-
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
 from nnlearn.conv import Conv2D
 from nnlearn.explore.convolution import KERNELS, ConvolutionExplorer, digit_image, feature_map
+
 from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 

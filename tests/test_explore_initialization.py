@@ -9,6 +9,7 @@ import pytest
 from nnlearn.explore.initialization import (MAX_DEPTH, InitializationExplorer, deep_network,
                                             layer_statistics)
 from nnlearn.layers import Activation, Dense
+
 from .layered_checks import _pixels
 
 

@@ -1,7 +1,6 @@
 """LossExplorer: curves equal nnlearn's losses, the line fits are the minimisers that nnlearn.fit finds,
 drawing is in place, the controls drive update, and bad parameters are refused."""
 
-
 import numpy as np
 import pytest
 
@@ -9,6 +8,7 @@ import nnlearn
 from nnlearn import losses, optim
 from nnlearn.activations import sigmoid
 from nnlearn.explore.losses import LOSS_CHOICES, LossExplorer, fit_line, outlier_data
+
 from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 

@@ -1,7 +1,6 @@
 """NetworkExplorer: the forward pass it reports, its in-place drawing (a move draws only the numbers
 it changes), its controls and its errors."""
 
-
 import numpy as np
 import pytest
 
@@ -10,6 +9,7 @@ from nnlearn.explore._layers import draw_order
 from nnlearn.explore.network import ACTIVATION_CHOICES, WORKED_EXAMPLE, NetworkExplorer
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
+
 from .layered_checks import _full_draw, _pixels
 
 

@@ -1,6 +1,5 @@
 """PerceptronExplorer and perceptron_trace: the rule as nnlearn runs it, the figure in place, the controls."""
 
-
 import numpy as np
 import pytest
 
@@ -8,6 +7,7 @@ import nnlearn
 from nnlearn.datasets import fruit, logic_gate
 from nnlearn.explore.perceptron import (DATASETS, FRUIT_ARGS, MAX_VISITS, PerceptronExplorer, explorer_data,
                                         perceptron_trace)
+
 from .layered_checks import _full_draw, _pixels, _record_draws, _statics
 
 

@@ -13,6 +13,7 @@ from nnlearn.explore.regularization import (DROPOUTS, EPOCHS, GRID, L2S, N_TRAIN
                                             regularization_data, train_network)
 from nnlearn.layers import Dropout
 from nnlearn.training import evaluate
+
 from .layered_checks import _full_draw, _pixels
 
 

@@ -2,13 +2,13 @@
 nnlearn.optim.SGD), drawing is in place (a move redraws only what changed and looks like a full draw),
 the controls drive update, and bad parameters are refused."""
 
-
 import numpy as np
 import pytest
 from sklearn.preprocessing import StandardScaler
 
 from nnlearn.explore.scaling import MAX_STEPS, ScalingExplorer, scaling_data
 from nnlearn.optim import SGD
+
 from .layered_checks import _full_draw, _pixels
 
 
