@@ -110,6 +110,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+LOAD_TIMEOUT_MS = 120_000
+
+
 def open_page(browser, base, path, viewport=(1366, 768)):
     """Load ``path`` in a fresh page (a laptop's 1366×768 unless ``viewport`` says otherwise); returns
     (page, problems) where problems lists console errors, page errors, failed requests and any request
@@ -130,8 +133,10 @@ def open_page(browser, base, path, viewport=(1366, 768)):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: r.url.startswith(base) and problems.append(f"failed request: {r.url}"))
     page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
-    page.goto(base + path, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    # Quiet, a page is loaded and idle in under 4 s; on two cores shared with JupyterLab and
+    # the kernels of other tests it has taken over 30 s, so the bound is generous.
+    page.goto(base + path, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
     return page, problems
 
 
