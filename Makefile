@@ -45,7 +45,7 @@ book: install vendor
 	$(BIN)/jupyter-book build .
 
 test: install-test vendor
-	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
+	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 clean:
 	rm -rf _build _vendor .pytest_cache .hypothesis

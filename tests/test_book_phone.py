@@ -46,14 +46,20 @@ PHONE_CHECK = """() => {
     small.forEach(s => problems.push(`text smaller than ${MIN}px: ${s}`));
     const column = article.getBoundingClientRect().width;
     // A flipbook's frames are pictures of text: the smallest text it drew (data-min-text-px, in the
-    // PNG's pixels) scaled to the width it is shown at.
+    // PNG's pixels) scaled to the width it is shown at.  A flipbook with phone frames shows them in a
+    // <picture> on narrow screens: then the image shown is its <source>'s, whose smallest text is
+    // data-phone-min-text-px.
     for (const book of article.querySelectorAll('.nnlearn-flipbook')) {
-        const img = book.querySelector('img');
-        const drawn = parseFloat(book.dataset.minTextPx);
-        if (!(drawn > 0)) { problems.push(`flipbook without data-min-text-px: ${img.alt.slice(0, 60)}`);
+        const img = book.querySelector('img'), source = book.querySelector('picture source');
+        const phone = source !== null
+            && img.currentSrc === new URL(source.getAttribute('srcset'), document.baseURI).href;
+        const attribute = phone ? 'data-phone-min-text-px' : 'data-min-text-px';
+        const drawn = parseFloat(book.getAttribute(attribute));
+        if (!(drawn > 0)) { problems.push(`flipbook without ${attribute}: ${img.alt.slice(0, 60)}`);
                             continue; }
         const shown = drawn * img.getBoundingClientRect().width / img.naturalWidth;
-        if (shown < MIN) problems.push(`flipbook text ${shown.toFixed(1)}px: ${img.alt.slice(0, 60)}`);
+        if (shown < MIN) problems.push(`flipbook text ${shown.toFixed(1)}px`
+                                       + `${phone ? ' (phone frames)' : ''}: ${img.alt.slice(0, 60)}`);
     }
     for (const img of article.querySelectorAll('img')) {
         const shown = img.getBoundingClientRect().width;
@@ -73,16 +79,10 @@ def phone_problems(page):
     return page.evaluate(PHONE_CHECK)
 
 
-# Not yet readable on a phone: three flipbooks whose frames are an explorer's figure, drawn at the
-# explorer's size (ch 1's network diagram and ch 6's backpropagation diagram, with every weight and
-# activation written on them, and ch 2's perceptron explorer). On a phone their text is 4-6 px; larger
-# type overlaps at that width, so the explorer figures need a phone layout (issue 15 stays open for
-# it). Listed so that the test fails on any other problem, and when one of these is fixed.
-PENDING = {
-    "book/part1/01-neural-networks.html": ["flipbook text", "Diagram of a network"],
-    "book/part1/02-perceptron.html": ["flipbook text", "Apples and oranges in the plane"],
-    "book/part2/06-backpropagation.html": ["flipbook text", "Diagram of the 2-2-1 network"],
-}
+# Known problems not fixed yet, page -> [start of the problem, part of the flipbook's alt text]; listed
+# so that the test fails on any other problem, and when one of these is fixed.  (Empty since the three
+# flipbooks drawn by the explorers of ch 1, 2 and 6 carry phone frames: issue 15.)
+PENDING = {}
 
 
 @pytest.mark.parametrize("path", toc_pages())
@@ -109,11 +109,44 @@ def test_phone_check_can_fail(browser, site, tmp_path):
     squeezed = ('<p style="font-size:7px">tiny words</p><div style="width:900px">wide</div>'
                 '<img style="width:64px" alt="squeezed" src="data:image/svg+xml,'
                 '%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%22600%22 height=%2240%22/%3E">')
-    page_file.write_text(text[:at] + squeezed + text[at:])
+    page_file.write_text(text[:at] + squeezed + flipbooks_with_small_phone_text() + text[at:])
     with serve(broken) as url:
         page, _ = open_page(browser, url, "book/preface.html", viewport=PHONE)
         problems = phone_problems(page)
         page.context.close()
+        page, _ = open_page(browser, url, "book/preface.html")  # a laptop shows the desktop frames
+        laptop = [p for p in phone_problems(page) if p.startswith("flipbook")]
+        page.context.close()
     assert any(p.startswith("page scrolls sideways") for p in problems), problems
     assert any("7px: tiny words" in p for p in problems), problems
     assert any("image squeezed to 64px" in p for p in problems), problems
+    # The phone shows the phone frames: their text is checked (8 px in 600, about 4.5 px shown), not
+    # the desktop frames' (20 px, over 9 px shown), and a flipbook whose phone frames' text size is
+    # not known is reported.
+    small = [p for p in problems if p.startswith("flipbook text") and "small phone text" in p]
+    assert len(small) == 1 and small[0].endswith("px (phone frames): small phone text (a = 1)")
+    assert 4 < float(small[0].split()[2][:-2]) < 5, small
+    assert "flipbook without data-phone-min-text-px: unknown phone text (a = 1)" in problems
+    assert laptop == [], laptop
+
+
+def flipbooks_with_small_phone_text():
+    """Two flipbooks of 600 px frames, desktop text 20 px (10.9 px at 326 px): one with 8 px phone
+    text (4.3 px), one with phone frames whose text size is not given."""
+    import io
+
+    from PIL import Image
+
+    from nnlearn.explore import Flipbook
+
+    def png(colour):
+        buffer = io.BytesIO()
+        Image.new("RGB", (600, 300), colour).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    frames, phone = [png("white"), png("grey")], [png("black"), png("blue")]
+    small = Flipbook(frames, {"a": [1, 2]}, alt="small phone text", min_text_px=20,
+                     phone_frames=phone, phone_min_text_px=8)
+    unknown = Flipbook(frames, {"a": [1, 2]}, alt="unknown phone text", min_text_px=20,
+                       phone_frames=phone)
+    return small.html() + unknown.html()

@@ -1,7 +1,8 @@
 """BackpropExplorer: the forward values and gradients it reports, its stages, in-place drawing (from
-kept glyphs, exactly as matplotlib draws), controls, errors."""
+kept glyphs, exactly as matplotlib draws), controls, errors, the phone layout."""
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -9,10 +10,13 @@ import pytest
 from nnlearn.activations import sigmoid
 from nnlearn.explore.backprop import (OUTPUT_CHOICES, STAGES, WORKED_EXAMPLE, BackpropExplorer, backprop_221,
                                       draw_backprop_stage)
+from nnlearn.explore.flipbook import MIN_TEXT_PX
 from nnlearn.gradcheck import numerical_gradient
 from nnlearn.layers import Activation, Dense
 from nnlearn.losses import MSE
 from nnlearn.network import Sequential
+
+from .test_explore_network import layout_problems, shown_text_px
 
 GRADIENT_KEYS = ("dL_dyhat", "delta2", "grad_W2", "grad_b2", "dL_dA1", "sigma_prime", "delta1", "grad_W1",
                  "grad_b1", "dL_dx")
@@ -324,3 +328,88 @@ def test_a_matplotlib_without_the_private_glyph_calls_falls_back_to_the_plain_ca
     png = explorer.render()
     assert type(explorer._canvas) is FigureCanvasAgg
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- the phone layout (the frames of ch 6's flipbook on narrow screens) -----------------------------
+
+NUMBER = re.compile(r"-?\d+\.\d+")
+
+# Values far from the worked example: negative and two-digit numbers, the widest labels.
+WIDE = {"x1": -3.0, "x2": 2.5, "y": -2.0, "W1_11": -2.75, "W1_22": -3.0, "b1_2": -3.0, "W2_21": -3.0,
+        "lr": 2.0}
+
+
+@pytest.mark.parametrize("output", OUTPUT_CHOICES)
+@pytest.mark.parametrize("stage", range(len(STAGES)))
+def test_the_phone_layout_reads_on_a_phone_with_nothing_overlapping(stage, output):
+    for params in ({}, WIDE):
+        ex = BackpropExplorer(layout="phone", dpi=180, stage=stage, output=output, **params)
+        png = ex.render()
+        assert png[16:24] == (648).to_bytes(4, "big") + (1017).to_bytes(4, "big")  # 3.6 x 5.65 in
+        assert shown_text_px(ex, png) >= MIN_TEXT_PX * 1.04                          # 9.4 px
+        assert layout_problems(ex.fig) == [], params
+
+
+def test_the_desktop_layout_would_not_read_on_a_phone():
+    ex = BackpropExplorer(dpi=100)
+    assert shown_text_px(ex, ex.render()) < MIN_TEXT_PX  # why the flipbook has phone frames
+
+
+@pytest.mark.parametrize("stage", range(len(STAGES)))
+def test_the_phone_layout_shows_the_desktop_numbers(stage):
+    phone = BackpropExplorer(layout="phone", stage=stage, **WIDE)
+    desktop = BackpropExplorer(stage=stage, **WIDE)
+    phone.render()
+    desktop.render()
+
+    def numbers(ex):
+        return sorted(n for t in ex._diagram.ax.texts for n in NUMBER.findall(t.get_text()))
+
+    assert numbers(phone) == numbers(desktop)
+    # The stage's computation: the same numbers in the same order, broken into short lines.
+    explained = phone._diagram.explain.get_text()
+    assert NUMBER.findall(explained) == NUMBER.findall(desktop.result["stage_text"])
+    assert max(len(line) for line in explained.split("\n")) <= 46
+    assert phone._diagram.title.get_text() == desktop._diagram.title.get_text()
+
+
+def test_draw_backprop_stage_draws_the_phone_diagram_on_a_flipbook_axes():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from nnlearn.explore.backprop import LAYOUTS
+
+    fig = Figure(figsize=LAYOUTS["phone"], dpi=100, layout="constrained")   # as flipbook() makes it
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ex = BackpropExplorer(layout="phone", stage=8)
+    draw_backprop_stage(ax, ex.result, layout="phone")
+    fig.canvas.draw()
+    assert tuple(ax.get_position().bounds) == (0.0, 0.0, 1.0, 1.0) and not ax.axison
+    assert layout_problems(fig) == []
+    ex.render()
+    assert [t.get_text() for t in ax.texts] == [t.get_text() for t in ex._diagram.ax.texts]
+    with pytest.raises(ValueError, match=r"Unknown layout 'tablet'. Valid names: 'desktop', 'phone'"):
+        draw_backprop_stage(ax, ex.result, layout="tablet")
+
+
+def test_phone_lines_break_equations_before_an_equals_sign():
+    from nnlearn.explore.backprop import _phone_lines
+
+    text = "∂L/∂x = a·b + c·d = (-0.308)·0.400 + 0.121·0.600 = -0.050,   δ = 0.5"
+    assert _phone_lines(text, width=36).split("\n") == [
+        "∂L/∂x = a·b + c·d", "    = (-0.308)·0.400 + 0.121·0.600", "    = -0.050", "δ = 0.5"]
+    # A part too long for a line even so: broken between words.
+    assert _phone_lines(text, width=30).split("\n") == [
+        "∂L/∂x = a·b + c·d =", "    (-0.308)·0.400 +", "    0.121·0.600 = -0.050", "δ = 0.5"]
+    # Text that is not "symbol = ...": between words.
+    assert _phone_lines("w ← w − η ∂L/∂w with η = 0.50 for all 9 weights", width=24).split("\n") == [
+        "w ← w − η ∂L/∂w with η =", "    0.50 for all 9", "    weights"]
+    assert _phone_lines("short,   lines\nstay") == "short\nlines\nstay"
+
+
+def test_a_bad_layout_is_rejected():
+    with pytest.raises(ValueError, match=r"Unknown layout 'phones'. .*Did you mean 'phone'"):
+        BackpropExplorer(layout="phones")
+    with pytest.raises(TypeError, match=r"`layout` must be a layout name \(str\)"):
+        BackpropExplorer(layout=1)

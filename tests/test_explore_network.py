@@ -1,11 +1,14 @@
 """NetworkExplorer: the forward pass it reports, its in-place drawing (a move draws only the numbers
-it changes), its controls and its errors."""
+it changes), its controls and its errors; its phone layout (text readable on a phone, nothing
+overlapping or cut off), with the check that the other explorers' tests use too."""
 
 import numpy as np
 import pytest
+from matplotlib.transforms import Bbox
 
 from nnlearn.activations import sigmoid
 from nnlearn.explore._layers import draw_order
+from nnlearn.explore.flipbook import MIN_TEXT_PX, PHONE_WIDTH_PX, min_text_px
 from nnlearn.explore.network import ACTIVATION_CHOICES, WORKED_EXAMPLE, NetworkExplorer
 from nnlearn.layers import Activation, Dense
 from nnlearn.network import Sequential
@@ -193,3 +196,142 @@ def test_a_move_draws_the_numbers_it_changes_and_shows_what_a_full_draw_shows():
     png = ex.redraw(hidden="relu", b1_2=-0.75)
     assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
     assert ex._layers.rebuilds == 1
+
+
+# -- the phone layout (the frames of ch 1's flipbook on narrow screens) -----------------------------
+
+def layout_problems(fig):
+    """What makes a figure unreadable: text drawn outside it, texts that overlap one another
+    (with their boxes), and texts on a node (a scatter's circle) that are not its own label, which
+    must fit inside it. A full draw on a fresh Agg canvas; returns a list of descriptions."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PathCollection
+
+    original = fig.canvas
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    drawn = {}
+    draw_text = renderer.draw_text
+
+    def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if str(s).strip() and mtext is not None:
+            drawn[id(mtext)] = mtext
+        return draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    renderer.draw_text = record
+    try:
+        canvas.draw()
+        boxes = []
+        for text in drawn.values():
+            box = text.get_window_extent(renderer)
+            if text.get_bbox_patch() is not None:
+                box = Bbox.union([box, text.get_bbox_patch().get_window_extent(renderer)])
+            boxes.append((text.get_text().replace("\n", " ")[:30], box, text))
+        nodes = []
+        for collection in fig.findobj(PathCollection):
+            offsets = collection.get_offsets()
+            if len(offsets) and collection.get_visible():
+                centres = collection.get_offset_transform().transform(offsets)
+                sizes = np.resize(collection.get_sizes(), len(centres))
+                nodes += [(c, np.sqrt(s) / 2 * fig.dpi / 72) for c, s in zip(centres, sizes)]
+    finally:
+        del renderer.draw_text
+        fig.set_canvas(original)
+    problems = []
+    frame = fig.bbox
+    for name, box, _ in boxes:
+        if box.x0 < frame.x0 - 0.5 or box.y0 < frame.y0 - 0.5 or box.x1 > frame.x1 + 0.5 \
+                or box.y1 > frame.y1 + 0.5:
+            problems.append(f"outside the figure: {name!r}")
+    for i, (name, box, _) in enumerate(boxes):
+        for other, other_box, _ in boxes[i + 1:]:
+            width = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
+            height = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
+            if width > 0.5 and height > 0.5:
+                problems.append(f"overlap: {name!r} and {other!r}")
+    for name, box, text in boxes:
+        anchor = text.get_transform().transform(text.get_position())
+        for centre, radius in nodes:
+            corners = np.array([[box.x0, box.y0], [box.x0, box.y1], [box.x1, box.y0],
+                                [box.x1, box.y1]])
+            if np.hypot(*(anchor - centre)) < 1:              # the node's own label: inside it
+                if np.hypot(*(corners - centre).T).max() > radius:
+                    problems.append(f"does not fit its node: {name!r}")
+                continue
+            nearest = np.clip(centre, [box.x0, box.y0], [box.x1, box.y1])
+            if np.hypot(*(nearest - centre)) < radius - 0.5:
+                problems.append(f"on a node: {name!r}")
+    return problems
+
+
+def shown_text_px(explorer, png):
+    """The smallest text of the explorer's figure, in CSS pixels, when the PNG is shown as wide as
+    a flipbook on a phone."""
+    width = int.from_bytes(png[16:20], "big")
+    return min_text_px(explorer.fig) * PHONE_WIDTH_PX / width
+
+
+def test_the_layout_check_can_fail():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set(xlim=(0, 3), ylim=(0, 2))
+    ax.axis("off")
+    ax.scatter([1.0, 2.5], [1.0, 1.0], s=900)              # 15 points: 0.21 inch radius
+    ax.text(1.0, 1.0, "in", ha="center", va="center")    # its own node's label: fine
+    ax.text(2.5, 1.0, "too long", ha="center", va="center")  # centred on a node, wider
+    ax.text(1.2, 1.0, "touches", va="center")
+    ax.text(0.1, 1.7, "first")
+    ax.text(0.2, 1.72, "second")
+    ax.text(2.9, 0.2, "cut off")
+    assert sorted(layout_problems(fig)) == [
+        "does not fit its node: 'too long'", "on a node: 'touches'",
+        "outside the figure: 'cut off'", "overlap: 'first' and 'second'"]
+
+
+@pytest.mark.parametrize("params", [{}, {"x1": -3.0}, {"x1": 3.0, "x2": -4.0},
+                                    {"hidden": "relu", "output": "linear", "W2_11": -4.0,
+                                     "b1_2": -4.0, "W1_21": -4.0}])
+def test_the_phone_layout_reads_on_a_phone_with_nothing_overlapping(params):
+    ex = NetworkExplorer(layout="phone", dpi=180, **params)
+    png = ex.render()
+    assert png[16:24] == (648).to_bytes(4, "big") + (954).to_bytes(4, "big")  # 3.6 x 5.3 inches
+    assert shown_text_px(ex, png) >= MIN_TEXT_PX * 1.05                         # 10 px
+    assert layout_problems(ex.fig) == []
+
+
+def test_the_desktop_layout_would_not_read_on_a_phone():
+    ex = NetworkExplorer(dpi=90)
+    assert shown_text_px(ex, ex.render()) < MIN_TEXT_PX  # why the flipbook has phone frames
+    squeezed = NetworkExplorer(figsize=(3.6, 5.3), dpi=90)  # the desktop diagram in the phone's size
+    assert layout_problems(squeezed.figure()) != []
+
+
+def test_the_phone_layout_shows_the_desktop_numbers():
+    phone, desktop = NetworkExplorer(layout="phone", x1=-1.25), NetworkExplorer(x1=-1.25)
+    phone.render()
+    desktop.render()
+    for name in ("_weight_text", "_value_text", "_side_text"):
+        assert ([t.get_text() for t in getattr(phone, name)]
+                == [t.get_text() for t in getattr(desktop, name)])
+    assert phone._summary.get_text() == desktop._summary.get_text()
+    assert phone.figsize == (3.6, 5.3) and desktop.figsize == (7, 4.2)
+    assert phone.result["A2"].tolist() == desktop.result["A2"].tolist()
+
+
+def test_a_move_in_the_phone_layout_shows_what_a_full_draw_shows():
+    ex = NetworkExplorer(layout="phone")
+    ex.render()
+    png = ex.redraw(W1_11=-1.5, x1=2.0)
+    assert np.abs(_pixels(png) - _full_draw(ex, layout="phone")).max() <= 3
+    assert ex._layers.rebuilds == 1
+
+
+def test_a_bad_layout_is_rejected():
+    with pytest.raises(ValueError, match=r"Unknown layout 'tablet'. Valid names: 'desktop', 'phone'"):
+        NetworkExplorer(layout="tablet")
+    with pytest.raises(ValueError, match=r"Did you mean 'phone'"):
+        NetworkExplorer(layout="phon")
+    with pytest.raises(TypeError, match=r"`layout` must be a layout name \(str\), one of"):
+        NetworkExplorer(layout=None)

@@ -1,4 +1,5 @@
-"""PerceptronExplorer and perceptron_trace: the rule as nnlearn runs it, the figure in place, the controls."""
+"""PerceptronExplorer and perceptron_trace: the rule as nnlearn runs it, the figure in place, the controls,
+the phone layout."""
 
 import numpy as np
 import pytest
@@ -8,7 +9,10 @@ from nnlearn.datasets import fruit, logic_gate
 from nnlearn.explore.perceptron import (DATASETS, FRUIT_ARGS, MAX_VISITS, PerceptronExplorer, explorer_data,
                                         perceptron_trace)
 
+from nnlearn.explore.flipbook import MIN_TEXT_PX
+
 from .layered_checks import _full_draw, _pixels, _record_draws, _statics
+from .test_explore_network import layout_problems, shown_text_px
 
 
 def manual_rule(X, y, n_visits, w, b, lr, seed):
@@ -268,3 +272,56 @@ def test_a_weight_move_draws_only_the_perceptron_and_a_new_data_set_redraws_all(
     png = ex.redraw(data="fruit", visits=0)   # new limits, labels, legend and points
     assert ex._layers.rebuilds == 2 and ex._legend in drawn
     assert np.abs(_pixels(png) - _full_draw(ex)).max() <= 3
+
+
+# -- the phone layout (the frames of ch 2's flipbook on narrow screens) -----------------------------
+
+@pytest.mark.parametrize("data, visits", [("fruit", 0), ("fruit", 10), ("fruit", 400), ("xor", 6),
+                                          ("and", 0)])
+def test_the_phone_layout_reads_on_a_phone_with_nothing_overlapping(data, visits):
+    ex = PerceptronExplorer(data=data, visits=visits, layout="phone", dpi=180)
+    png = ex.render()
+    assert png[16:24] == (648).to_bytes(4, "big") + (801).to_bytes(4, "big")  # 3.6 x 4.45 inches
+    assert shown_text_px(ex, png) >= MIN_TEXT_PX * 1.05                         # 10 px
+    assert layout_problems(ex.fig) == []
+    # The legend is under the plot, within the figure's width, clear of the axes and their labels.
+    renderer = ex._canvas.get_renderer()
+    legend = ex._legend.get_window_extent(renderer)
+    axes = ex._ax.get_tightbbox(renderer, bbox_extra_artists=[])
+    assert legend.y1 < axes.y0 and legend.x0 >= 0 and legend.x1 <= ex.fig.bbox.x1
+    assert ex._title.get_text().count("\n") == 1
+
+
+def test_the_desktop_layout_would_not_read_on_a_phone():
+    ex = PerceptronExplorer(data="fruit", dpi=90)
+    assert shown_text_px(ex, ex.render()) < MIN_TEXT_PX  # why the flipbook has phone frames
+
+
+def test_the_phone_layout_shows_what_the_desktop_shows():
+    phone = PerceptronExplorer(data="fruit", visits=12, layout="phone")
+    desktop = PerceptronExplorer(data="fruit", visits=12)
+    phone.render()
+    desktop.render()
+    assert phone._title.get_text().replace(":\n", ": ") == desktop._title.get_text()
+    assert ([t.get_text() for t in phone._legend.get_texts()]
+            == [t.get_text() for t in desktop._legend.get_texts()])
+    np.testing.assert_array_equal(phone._wrong.get_offsets(), desktop._wrong.get_offsets())
+    np.testing.assert_array_equal(phone._line.get_xydata(), desktop._line.get_xydata())
+    assert phone.figsize == (3.6, 4.45) and desktop.figsize == (7, 4)
+
+
+def test_a_move_in_the_phone_layout_shows_what_a_full_draw_shows():
+    ex = PerceptronExplorer(data="fruit", layout="phone")
+    ex.render()
+    png = ex.redraw(visits=7)
+    assert np.abs(_pixels(png) - _full_draw(ex, data="fruit", layout="phone")).max() <= 3
+    png = ex.redraw(data="or", visits=0)       # the data set's limits, labels and legend change
+    assert np.abs(_pixels(png) - _full_draw(ex, data="fruit", layout="phone")).max() <= 3
+    assert layout_problems(ex.fig) == []
+
+
+def test_a_bad_layout_is_rejected():
+    with pytest.raises(ValueError, match=r"Unknown layout 'mobile'. Valid names: 'desktop', 'phone'"):
+        PerceptronExplorer(layout="mobile")
+    with pytest.raises(TypeError, match=r"`layout` must be a layout name \(str\)"):
+        PerceptronExplorer(layout=["phone"])

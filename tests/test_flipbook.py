@@ -1,6 +1,6 @@
 """flipbook: frames over the grid, their order, compact storage, the HTML (self-contained,
-accessible, reproducible, lazy), print and phone styles, text sizes, the book's Sphinx extension,
-errors."""
+accessible, reproducible, lazy), print and phone styles, text sizes, phone frames (drawn, checked,
+shown and downloaded only on narrow screens), the book's Sphinx extension, errors."""
 
 import base64
 import hashlib
@@ -408,17 +408,25 @@ function el() {
   return {attrs: {}, value: "0", textContent: "", hidden: true, listeners: {},
           setAttribute(k, v) { this.attrs[k] = String(v); },
           getAttribute(k) { return k in this.attrs ? this.attrs[k] : null; },
+          removeAttribute(k) { delete this.attrs[k]; },
           addEventListener(t, f) { (this.listeners[t] = this.listeners[t] || []).push(f); },
           fire(t) { (this.listeners[t] || []).forEach(f => f()); }};
 }
 const img = el(), controls = el(), data = {textContent: input.json}, root = el();
 img.attrs.src = input.first;  // as in the HTML
+const source = el();  // the <picture>'s <source>, with phone frames
+source.attrs.srcset = input.phone_first;
+source.attrs.media = input.media;
+const media = {matches: input.narrow, listeners: [],
+               addEventListener(t, f) { this.listeners.push(f); }};
+global.window = {matchMedia: q => (q === input.media ? media : null)};
 const preloads = [];
 global.Image = function () { preloads.push(this); };
 const inputs = input.sizes.map(el), outputs = input.sizes.map(el), button = input.button ? el() : null;
 if (button) button.textContent = "Play";  // as in the HTML
 root.id = input.id;
-root.querySelector = s => s.startsWith("script") ? data : s === "img" ? img : s === "button" ? button : controls;
+root.querySelector = s => s.startsWith("script") ? data : s === "img" ? img : s === "button" ? button
+                                                   : s === "picture source" ? source : controls;
 root.querySelectorAll = s => s.startsWith("input") ? inputs : outputs;
 let tick = null, delay = null;
 global.setInterval = (f, ms) => { tick = f; delay = ms; return 1; };
@@ -431,7 +439,9 @@ for (const [action, i, value] of input.actions) {
   if (action === "click") button.fire("click");
   if (action === "tick") tick();
   if (action === "focus") root.fire("focusin");
+  if (action === "turn") { media.matches = !media.matches; media.listeners.forEach(f => f()); }
   states.push({frame: Number(img.getAttribute("data-frame")), src: img.getAttribute("src"),
+               srcset: source.getAttribute("srcset"),
                preloaded: preloads.map(p => p.src), alt: img.alt,
                outputs: outputs.map(o => o.textContent),
                valuetext: inputs.map(x => x.getAttribute("aria-valuetext")), playing: tick !== null,
@@ -442,13 +452,18 @@ console.log(JSON.stringify(states));
 """
 
 
-def run_page_script(fb, actions):
+def run_page_script(fb, actions, narrow=False):
+    """The page's script run in node: the state after each action (``narrow``: the phone's media
+    query matches at first)."""
     html = fb.html()
     js = re.findall(r"<script>(.*?)</script>", html, re.S)[-1]
     json_text = re.search(r'class="nnlearn-flipbook-data">(.*?)</script>', html, re.S).group(1)
     first = re.search(r'<img src="([^"]*)"', html).group(1)
+    source = re.search(r'<source media="([^"]*)" srcset="([^"]*)"', html)
     payload = {"js": js, "json": json_text, "id": fb.id, "sizes": list(fb.shape), "first": first,
-               "button": "<button" in html, "actions": [["none", 0, 0]] + actions}
+               "button": "<button" in html, "actions": [["none", 0, 0]] + actions,
+               "media": source and source.group(1), "phone_first": source and source.group(2),
+               "narrow": narrow}
     out = subprocess.run(["node", "-e", NODE_HARNESS], input=json.dumps(payload), capture_output=True,
                          text=True, check=True, timeout=60).stdout
     return json.loads(out)
@@ -544,6 +559,269 @@ def test_print_hides_the_controls_and_a_phone_scales_the_image(browser, tmp_path
         assert slider.is_visible()
     finally:
         context.close()
+
+
+# -- phone frames ----------------------------------------------------------------------------------
+
+def layout_draw(ax, w, layout):
+    """A sigmoid whose title says which layout it was drawn for."""
+    sigmoid_draw(ax, w)
+    ax.set_title(f"{layout}: w = {w:g}")
+
+
+@pytest.fixture(scope="module")
+def phone_book():
+    return flipbook(layout_draw, {"w": [1.0, 2.0, 3.0]}, alt="Sigmoid of w·x", figsize=(6, 3),
+                    dpi=40, phone_figsize=(3, 4))
+
+
+def test_phone_frames_are_drawn_at_the_phone_size_over_the_same_grid(phone_book):
+    assert len(phone_book.phone_frames) == len(phone_book.frames) == 3
+    assert all(f.startswith(b"\x89PNG") for f in phone_book.phone_frames)
+    assert {png_size(f) for f in phone_book.frames} == {(240, 120)}
+    # By default as many pixels wide as the desktop frames: 3 inches at 80 dpi.
+    assert {png_size(f) for f in phone_book.phone_frames} == {(240, 320)}
+    assert set(phone_book.phone_frames).isdisjoint(phone_book.frames)  # drawn anew
+    narrow = flipbook(layout_draw, {"w": [1.0]}, alt="x", figsize=(6, 3), dpi=40,
+                      phone_figsize=(3, 4), phone_dpi=30)
+    assert png_size(narrow.phone_frames[0]) == (90, 120)
+    assert repr(phone_book) == "Flipbook(w: 3 values; 3 frames and phone frames)"
+
+
+def test_draw_is_told_the_layout_when_it_takes_one():
+    calls = []
+
+    def draw(ax, w, layout):
+        calls.append((layout, w, tuple(ax.figure.get_size_inches())))
+        sigmoid_draw(ax, w)
+
+    flipbook(draw, {"w": [1.0, 2.0]}, alt="x", figsize=(4, 2), dpi=20, phone_figsize=(2, 3))
+    assert calls == [("desktop", 1.0, (4, 2)), ("desktop", 2.0, (4, 2)),
+                     ("phone", 1.0, (2, 3)), ("phone", 2.0, (2, 3))]
+    calls.clear()
+    flipbook(draw, {"w": [1.0]}, alt="x", figsize=(4, 2), dpi=20)  # desktop frames only
+    assert calls == [("desktop", 1.0, (4, 2))]
+    plain = []
+    flipbook(lambda ax, w: plain.append(w) or sigmoid_draw(ax, w), {"w": [1.0, 2.0]}, alt="x",
+             figsize=(4, 2), dpi=20, phone_figsize=(2, 3))        # no `layout`: drawn twice
+    assert plain == [1.0, 2.0, 1.0, 2.0]
+    grid = []
+    flipbook(lambda ax, layout: grid.append(layout), {"layout": [1, 2]}, alt="x", figsize=(2, 2),
+             dpi=10)                  # without phone frames a parameter may be called `layout`
+    assert grid == [1, 2]
+
+
+def test_the_phone_frames_text_size_follows_the_phone_width(phone_book):
+    import matplotlib
+
+    # font.size is raised for each figure's width so that text is 9 px on a phone, 5% to spare
+    for text_px, png_width in [(phone_book.min_text_px, 240), (phone_book.phone_min_text_px, 240)]:
+        assert text_px * PHONE_WIDTH_PX / png_width >= MIN_TEXT_PX
+    points = {width: max(matplotlib.rcParams["font.size"], 1.05 * MIN_TEXT_PX * 72 * width / PHONE_WIDTH_PX)
+              for width in (6, 3)}
+    assert points[6] > points[3]  # 12.5 points on the 6-inch figure; 10 (font.size) on the 3-inch one
+    assert phone_book.min_text_px == pytest.approx(points[6] * 40 / 72)
+    assert phone_book.phone_min_text_px == pytest.approx(points[3] * 80 / 72)
+    html = phone_book.html()
+    assert f'data-phone-min-text-px="{phone_book.phone_min_text_px:.3g}"' in html
+    assert f'data-min-text-px="{phone_book.min_text_px:.3g}"' in html
+
+
+def test_the_html_shows_phone_frames_in_a_picture_below_the_breakpoint(phone_book):
+    from nnlearn.explore.flipbook import _data_uri
+
+    html = phone_book.html()
+    picture = re.search(r"<figure>\n<picture>\n(<source [^>]*>)\n(<img [^>]*>)\n</picture>\n", html)
+    assert picture, html[:600]
+    source, img = picture.groups()
+    width = phone_book.phone_max_width
+    assert source == (f'<source media="(max-width: {width}px)" srcset="'
+                      f'{_data_uri(phone_book.phone_frames[0])}" width="240" height="320">')
+    assert img.startswith(f'<img src="{_data_uri(phone_book.frames[0])}" alt="Sigmoid of w·x (w = 1)"')
+    assert 'width="240" height="120"' in img
+    data = page_data(html)
+    assert data["phone"]["frames"] == [0, 1, 2] and data["phone"]["images"][0] is None
+    assert data["phone"]["images"][1:] == [_data_uri(f) for f in phone_book.phone_frames[1:]]
+    assert data["images"][1:] == [_data_uri(f) for f in phone_book.frames[1:]]
+    assert html.count("data:image/png;base64,") == 6                 # every image once
+    assert html.count('type="range"') == 1 and html.count("<img") == 1  # one slider, one image
+    plain = Flipbook(phone_book.frames, phone_book.params, alt="Sigmoid of w·x")
+    assert "<picture" not in plain.html() and "phone" not in page_data(plain.html())
+    assert "data-phone-min-text-px" not in plain.html()
+
+
+def test_phone_frames_change_the_id_and_repeated_phone_frames_are_stored_once():
+    frames = [png_of_colour(c) for c in ((1, 0, 0), (0, 1, 0))]
+    phone = [png_of_colour((0, 0, 1), size=(3, 5))] * 2
+    plain = Flipbook(frames, {"a": [1, 2]}, alt="x")
+    with_phone = Flipbook(frames, {"a": [1, 2]}, alt="x", phone_frames=phone)
+    other_width = Flipbook(frames, {"a": [1, 2]}, alt="x", phone_frames=phone, phone_max_width=700)
+    assert len({plain.id, with_phone.id, other_width.id}) == 3
+    assert plain.id == Flipbook(frames, {"a": [1, 2]}, alt="x").id
+    data = page_data(with_phone.html())
+    assert data["phone"] == {"images": [None], "frames": [0, 0]}
+    assert with_phone.phone_min_text_px is None
+    assert "data-phone-min-text-px" not in with_phone.html()
+
+
+def test_the_breakpoint_is_where_the_desktop_frames_text_gets_too_small():
+    from nnlearn.explore.flipbook import PAGE_MARGIN_PX, PHONE_MAX_WIDTH_PX
+
+    def breakpoint(width, text_px, **kw):
+        fb = Flipbook([png_of_colour((1, 1, 1), size=(width, 10))], {"a": [1]}, alt="x",
+                      min_text_px=text_px, phone_frames=[png_of_colour((0, 0, 0))], **kw)
+        return fb.phone_max_width
+
+    # 630 px frames with 10 px text are readable from 567 px wide, on a screen 64 px wider.
+    assert breakpoint(630, 10.0) == 567 - 1 + PAGE_MARGIN_PX == 630
+    assert 9 * 630 / 10.0 == 567
+    assert breakpoint(840, 1000 / 90) == 744       # ch 6: 840 px, 8-point text at 100 dpi
+    assert breakpoint(300, 20.0) == 480            # at least every phone held upright
+    assert breakpoint(2000, 5.0) == 959            # from 960 px the book's column is wide
+    assert breakpoint(630, None) == PHONE_MAX_WIDTH_PX
+    assert breakpoint(630, 10.0, phone_max_width=420) == 420  # given
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"phone_frames": [b"\x89PNG"]}, ValueError, r"`phone_frames` must hold one image per grid point, 2 = 2, got 1"),
+    ({"phone_frames": "frames"}, TypeError, r"`phone_frames` must be a list of PNG images \(bytes\), got str"),
+    ({"phone_frames": [None, None]}, TypeError, r"`phone_frames\[0\]` must be a PNG image as bytes, got NoneType"),
+    ({"phone_frames": "truncated"}, ValueError, r"`phone_frames\[1\]` must be a whole PNG image .*got 8 bytes"),
+    ({"phone_frames": "same", "phone_min_text_px": -1}, ValueError, r"`phone_min_text_px` must be positive"),
+    ({"phone_frames": "same", "phone_max_width": 0}, ValueError, r"`phone_max_width` must be an integer >= 1"),
+    ({"phone_frames": "same", "phone_max_width": 600.5}, TypeError, r"`phone_max_width` must be an integer"),
+    ({"phone_min_text_px": 9.0}, ValueError, r"`phone_min_text_px` describes the phone frames, and there are "
+                                             r"none.*Pass phone_frames="),
+    ({"phone_max_width": 600}, ValueError, r"`phone_max_width` describes the phone frames"),
+])
+def test_bad_phone_frames_are_rejected(kwargs, error, match):
+    frames = [_png(), _png()]
+    if kwargs.get("phone_frames") == "same":
+        kwargs["phone_frames"] = frames
+    elif kwargs.get("phone_frames") == "truncated":
+        kwargs["phone_frames"] = [_png(), b"\x89PNG\r\n\x1a\n"]
+    with pytest.raises(error, match=match):
+        Flipbook(frames, {"a": [1, 2]}, alt="x", **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"phone_figsize": 3}, TypeError, r"`phone_figsize` must be a pair \(width, height\) in inches, got 3"),
+    ({"phone_figsize": (3, -1)}, ValueError, r"`phone_figsize\[1\]` must be positive"),
+    ({"phone_figsize": (3, 4), "phone_dpi": 0}, ValueError, r"`phone_dpi` must be positive"),
+    ({"phone_figsize": (3, 4), "phone_max_width": "wide"}, TypeError, r"`phone_max_width` must be an integer"),
+    ({"phone_dpi": 100}, ValueError, r"`phone_dpi` applies to the phone frames, and there are none.*phone_figsize"),
+    ({"phone_max_width": 500}, ValueError, r"`phone_max_width` applies to the phone frames"),
+])
+def test_bad_phone_arguments_are_rejected_before_drawing(kwargs, error, match):
+    calls = []
+    with pytest.raises(error, match=match):
+        flipbook(lambda ax, w: calls.append(w), {"w": [1.0, 2.0]}, alt="x", **SMALL, **kwargs)
+    assert calls == []
+
+
+def test_a_parameter_called_layout_is_ambiguous_with_phone_frames():
+    with pytest.raises(ValueError, match=r"`params` may not name a parameter 'layout' .*Rename"):
+        flipbook(lambda ax, layout: None, {"layout": [1, 2]}, alt="x", phone_figsize=(2, 2), **SMALL)
+
+
+def test_an_error_in_draw_says_which_layout():
+    def draw(ax, w, layout):
+        if layout == "phone" and w == 2:
+            raise RuntimeError("too narrow")
+
+    with pytest.raises(RuntimeError, match="too narrow") as info:
+        flipbook(draw, {"w": [1, 2]}, alt="x", phone_figsize=(1, 1), **SMALL)
+    if sys.version_info >= (3, 11):
+        assert info.value.__notes__ == [
+            "(raised by `draw` while drawing frame 1 of the flipbook in the phone layout, at {'w': 2})"]
+
+
+@needs_node
+def test_the_script_keeps_both_layouts_on_the_current_frame(phone_book):
+    from nnlearn.explore.flipbook import _data_uri
+
+    desktop = [_data_uri(f) for f in phone_book.frames]
+    phone = [_data_uri(f) for f in phone_book.phone_frames]
+    for narrow in (False, True):
+        states = run_page_script(phone_book, [["set", 0, 2], ["click"], ["tick"]], narrow=narrow)
+        assert [s["frame"] for s in states] == [0, 2, 2, 0]
+        assert [s["src"] for s in states] == [desktop[s["frame"]] for s in states]
+        assert [s["srcset"] for s in states] == [phone[s["frame"]] for s in states]
+        assert states[1]["alt"] == "Sigmoid of w·x (w = 3)" and states[3]["outputs"] == ["1"]
+
+
+@needs_node
+def test_the_script_preloads_the_frames_of_the_layout_shown(phone_book):
+    from nnlearn.explore.flipbook import _data_uri
+
+    desktop = [_data_uri(f) for f in phone_book.frames]
+    phone = [_data_uri(f) for f in phone_book.phone_frames]
+    wide = run_page_script(phone_book, [["focus"]], narrow=False)
+    assert sorted(wide[1]["preloaded"]) == sorted(desktop[1:])
+    narrow = run_page_script(phone_book, [["set", 0, 1], ["focus"], ["turn"], ["focus"]],
+                             narrow=True)
+    assert narrow[1]["preloaded"] == [phone[2]]  # frame 1's other neighbour (frame 0 was shown)
+    assert narrow[2]["preloaded"] == narrow[1]["preloaded"]  # all 3 loaded: nothing more to do
+    # The phone turned sideways: the wide layout shows, and the next visit preloads its frames.
+    assert narrow[3]["preloaded"] == narrow[2]["preloaded"]
+    assert narrow[4]["preloaded"][:1] == [phone[2]] and sorted(narrow[4]["preloaded"][1:]) == sorted(desktop)
+
+
+def test_a_narrow_browser_downloads_and_shows_only_the_phone_frames(browser, tmp_path, phone_book):
+    """As on the book's site: frames in files (the Sphinx extension's externalise), served on
+    127.0.0.1; a phone and a laptop load the page, step the slider and come to the flipbook."""
+    from .book_checks import serve
+
+    ext = load_extension()
+    images = tmp_path / "images"
+    images.mkdir()
+    body, count = ext.externalise(phone_book.html(), lambda n, png: (images / n).write_bytes(png),
+                                  lambda n: f"images/{n}")
+    assert count == 6 and "data:" not in body
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width, initial-scale=1"><title>t</title></head><body>{body}</body></html>')
+    names = {f"{sha(f)}.png": f"desktop {k}" for k, f in enumerate(phone_book.frames)}
+    names.update({f"{sha(f)}.png": f"phone {k}" for k, f in enumerate(phone_book.phone_frames)})
+    shown = "img => img.decode().then(() => [img.currentSrc.split('/').pop(), img.naturalWidth])"
+    with serve(tmp_path) as url:
+        for width, kind, natural in [(390, "phone", (240, 320)), (1000, "desktop", (240, 120))]:
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            try:
+                page = context.new_page()
+                requested = []
+                page.on("request", lambda r: requested.append(r.url.rsplit("/", 1)[-1]))
+                page.goto(url + "index.html", wait_until="load")
+                image = page.locator(".nnlearn-flipbook img")
+                src, natural_width = image.evaluate(shown)
+                assert names[src] == f"{kind} 0" and natural_width == natural[0]
+                box = image.bounding_box()
+                assert box["height"] == pytest.approx(box["width"] * natural[1] / natural[0], abs=1)
+                slider = page.locator("input[type=range]")
+                slider.focus()
+                page.keyboard.press("ArrowRight")
+                src, _ = image.evaluate(shown)
+                assert names[src] == f"{kind} 1" and image.get_attribute("data-frame") == "1"
+                assert image.get_attribute("alt") == "Sigmoid of w·x (w = 2)"
+                page.locator(".nnlearn-flipbook").hover()             # preloads the others
+                page.wait_for_function("() => performance.getEntriesByType('resource').length >= 3")
+                page.wait_for_timeout(200)
+                frames = sorted(names[n] for n in requested if n in names)
+                assert frames == [f"{kind} {k}" for k in range(3)], requested
+            finally:
+                context.close()
+
+
+def png_size(png):
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def png_of_colour(rgb, size=(4, 3)):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, tuple(int(255 * c) for c in rgb)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 # -- the book's Sphinx extension (book/_ext/flipbook_files.py) ------------------------------------

@@ -39,6 +39,13 @@ All numbers come from :class:`nnlearn.layers.Dense`,
 (:func:`backprop_221`); the explorer only decides which of them the diagram shows
 at each of the :data:`STAGES`.
 
+``layout="phone"`` draws the diagram for a phone's width (the frames of the
+book's flipbook on narrow screens): a figure 3.6 inches wide and taller, with
+the numbers of each unit one per line, those of the output and the stage's
+computation in blocks under the diagram, and the long equations broken over
+lines, its text at least 7.5 points, so at least 9 CSS pixels tall when the
+image is shown 326 pixels wide.
+
 >>> ex = BackpropExplorer()
 >>> round(ex.result["y_hat"], 4), round(ex.result["loss"], 4)
 (0.3845, 0.3789)
@@ -48,6 +55,8 @@ array([[-0.1539,  0.0605],
 """
 
 import functools
+import re
+import textwrap
 
 import numpy as np
 
@@ -60,10 +69,13 @@ from ._layers import encode_png
 from .explorer import Explorer
 
 __all__ = ["BackpropExplorer", "backprop_221", "draw_backprop_stage", "STAGES",
-           "WORKED_EXAMPLE", "OUTPUT_CHOICES"]
+           "WORKED_EXAMPLE", "OUTPUT_CHOICES", "LAYOUTS"]
 
 #: The output activations the explorer offers.
 OUTPUT_CHOICES = ("linear", "sigmoid")
+
+#: The diagram's layouts, and the figure size (inches) each is drawn for.
+LAYOUTS = {"desktop": (8.4, 4.6), "phone": (3.6, 5.65)}
 
 #: Inputs, target, weights, biases and learning rate of the worked example of
 #: Chapter 6, batch-first (``W1[i-1, j-1]`` is the notes' :math:`w^1_{ij}` and
@@ -258,10 +270,15 @@ class BackpropExplorer(Explorer):
 
     Parameters
     ----------
-    figsize : (float, float), default (8.4, 4.6)
-        Figure size in inches.
+    figsize : (float, float), optional
+        Figure size in inches; by default ``LAYOUTS[layout]``, (8.4, 4.6) for
+        the desktop and (3.6, 5.65) for the phone layout (which is drawn for
+        that size).
     dpi : int, default 80
         Resolution of the rendered figure.
+    layout : {"desktop", "phone"}, default "desktop"
+        How the diagram is arranged: ``"phone"`` for a figure 3.6 inches wide
+        with text readable on a phone (see the module docstring).
     **params
         Initial values overriding the defaults (the worked example of Chapter 6, at
         the last stage): ``x1, x2`` (inputs), ``y`` (target), ``W1_ij`` (the notes'
@@ -286,9 +303,10 @@ class BackpropExplorer(Explorer):
 
     defaults = _defaults()
 
-    def __init__(self, *, figsize=(8.4, 4.6), dpi=80, **params):
+    def __init__(self, *, figsize=None, dpi=80, layout="desktop", **params):
+        self.layout = _check_layout(layout)
         self._nets = {}
-        super().__init__(figsize=figsize, dpi=dpi, **params)
+        super().__init__(figsize=figsize or LAYOUTS[self.layout], dpi=dpi, **params)
 
     # -- computation -------------------------------------------------------------------
 
@@ -351,7 +369,7 @@ class BackpropExplorer(Explorer):
     def _init_figure(self, fig):
         fig.set_layout_engine(None)   # a fixed diagram: no layout solver on every frame
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        self._diagram = _Diagram(ax)
+        self._diagram = _Diagram(ax, self.layout)
 
     def _draw(self, result):
         self._diagram.show(result)
@@ -516,14 +534,23 @@ def _glyph_canvas_class():
     return Canvas
 
 
-def draw_backprop_stage(ax, result):
+def draw_backprop_stage(ax, result, layout="desktop"):
     """Draw the diagram of ``result`` (from :meth:`BackpropExplorer.update`)
     on the axes ``ax``.
 
     The same drawing as the explorer's, made from scratch; used for flipbooks.
-    The axes are turned off and given fixed limits.
+    The axes are turned off and given fixed limits.  With ``layout="phone"``
+    the diagram is the phone's (see the module docstring), drawn for a figure of
+    ``LAYOUTS["phone"]`` inches: the axes are made to fill the figure.
     """
-    _Diagram(ax).show(result)
+    layout = _check_layout(layout)
+    if layout == "phone":
+        ax.set_position((0.0, 0.0, 1.0, 1.0))   # (and out of any layout engine)
+    _Diagram(ax, layout).show(result)
+
+
+def _check_layout(layout):
+    return check_choice(layout, "layout", tuple(LAYOUTS), "layout")
 
 
 # -- the stage texts -------------------------------------------------------------------
@@ -610,7 +637,11 @@ class _Diagram:
     NAMES = ("w¹₁₁", "w¹₁₂", "w¹₂₁", "w¹₂₂",
              "w²₁₁", "w²₂₁")
 
-    def __init__(self, ax):
+    def __init__(self, ax, layout="desktop"):
+        self.phone = layout == "phone"
+        if self.phone:
+            self._init_phone(ax)
+            return
         from matplotlib.collections import LineCollection
 
         self.ax = ax
@@ -654,6 +685,61 @@ class _Diagram:
         self.explain = ax.text(-1.4, -2.0, "", fontsize=8.5, ha="left", va="center",
                                linespacing=1.3, fontweight="bold")
 
+    # The phone's diagram is drawn in inches of a LAYOUTS["phone"] figure: the same
+    # network left to right, its columns 1.5 inches apart, with every number of a
+    # unit one per line above or below it, the output's numbers and the stage's
+    # computation in blocks under the diagram.  Text is at least 7.5 points: at
+    # least 9.4 CSS pixels when the figure is shown 326 pixels wide.
+    PHONE_INPUTS = ((0.3, 4.6), (0.3, 3.0))
+    PHONE_HIDDEN = ((1.8, 4.6), (1.8, 3.0))
+    PHONE_OUTPUT = (3.3, 3.8)
+
+    def _init_phone(self, ax):
+        from matplotlib.collections import LineCollection
+
+        self.ax = ax
+        width, height = LAYOUTS["phone"]
+        top = 5.9       # the inches from the bottom are counted from 0.25 below it
+        ax.set(xlim=(0.0, width), ylim=(top - height, top))
+        ax.axis("off")
+        inputs, hidden, output = self.PHONE_INPUTS, self.PHONE_HIDDEN, self.PHONE_OUTPUT
+        self.segments = [(inputs[i], hidden[j]) for i in range(2) for j in range(2)]
+        self.segments += [(hidden[j], output) for j in range(2)]
+        self.edges = LineCollection(self.segments, zorder=1, capstyle="round")
+        ax.add_collection(self.edges)
+        box = dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.9)
+        # the crossing edges' labels near the inputs, the others half way
+        where = [0.5, 0.27, 0.27, 0.5, 0.5, 0.5]
+        self.edge_text = []
+        for ((x0, y0), (x1, y1)), t in zip(self.segments, where):
+            self.edge_text.append(ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "",
+                                          fontsize=7.5, ha="center", va="center",
+                                          zorder=3, bbox=box, linespacing=1.1))
+        centres = list(inputs) + list(hidden) + [output]
+        self.nodes = ax.scatter([c[0] for c in centres], [c[1] for c in centres], s=670,
+                                c=["#FFFFFF"] * 5, edgecolors="black", linewidths=1.0,
+                                zorder=4)
+        for (cx, cy), name in zip(centres, ("x₁₁", "x₁₂", "σ", "σ", "ŷ")):
+            ax.text(cx, cy, name, fontsize=9, ha="center", va="center", zorder=5)
+        # Numbers above the top row and below the bottom one (no edge goes there).
+        gap = 0.24
+        style = dict(fontsize=8, linespacing=1.2)
+        self.input_text = [ax.text(0.03, inputs[0][1] + gap, "", ha="left",
+                                   va="bottom", **style),
+                           ax.text(0.03, inputs[1][1] - gap, "", ha="left",
+                                   va="top", **style)]
+        self.hidden_text = [ax.text(hidden[0][0], hidden[0][1] + gap, "",
+                                    ha="center", va="bottom", **style),
+                            ax.text(hidden[1][0], hidden[1][1] - gap, "",
+                                    ha="center", va="top", **style)]
+        # The output's values, forward (left) and backward (right), under the diagram.
+        self.output_text = ax.text(0.03, 1.95, "", ha="left", va="top", **style)
+        self.output_back_text = ax.text(1.85, 1.95, "", ha="left", va="top", **style)
+        self.title = ax.text(0.03, top - 0.06, "", fontsize=9, ha="left", va="top",
+                             fontweight="bold")
+        self.explain = ax.text(0.03, 1.3, "", fontsize=8, ha="left", va="top",
+                               linespacing=1.25, fontweight="bold")
+
     def show(self, r):
         shown, new = r["shown"], r["new"]
         W1, W2, b1 = r["W1"], r["W2"], r["b1"]
@@ -678,6 +764,7 @@ class _Diagram:
                 widths.append(1.0 + 5.0 * abs(g) / scale)
             name = self.NAMES[k]
             label = (f"{name} = {w:.2f}" if updated is None
+                     else f"{name}: {w:.2f}\n→ {updated[k]:.3f}" if self.phone
                      else f"{name}: {w:.2f} → {updated[k]:.3f}")
             if g is not None:
                 label += f"\n∂L/∂w = {g:.3f}"
@@ -700,21 +787,30 @@ class _Diagram:
 
         x = r["x"]
         for i, text in enumerate(self.input_text):
-            s = f"x₁{_sub(i + 1)} = {x[i]:.2f}"
+            lines = [f"x₁{_sub(i + 1)} = {x[i]:.2f}"]
             if "dL_dx" in shown:
-                s += f"\n∂L/∂x₁{_sub(i + 1)} = {r['dL_dx'][i]:.3f}"
-            text.set_text(s)
+                lines.append(f"∂L/∂x₁{_sub(i + 1)} = {r['dL_dx'][i]:.3f}")
+            if self.phone and i == 0:
+                lines.reverse()            # above the node: the value nearest it
+            text.set_text("\n".join(lines))
             text.set_fontweight("bold" if "dL_dx" in new else "normal")
         for j, text in enumerate(self.hidden_text):
             u = _sub(j + 1)
             bias = f"b₁{u} = {b1[j]:.2f}"
             if "b1_new" in shown:
                 bias += f" → {r['b1_new'][j]:.3f}"
-            if "grad_b1" in shown:
-                bias += f",  ∂L/∂b₁{u} = {r['grad_b1'][j]:.3f}"
             lines = [bias]                 # listed from the node outwards
+            if "grad_b1" in shown:
+                if self.phone:             # one number a line
+                    lines.append(f"∂L/∂b₁{u} = {r['grad_b1'][j]:.3f}")
+                else:
+                    lines[0] += f",  ∂L/∂b₁{u} = {r['grad_b1'][j]:.3f}"
             if "O1" in shown:
-                lines.append(f"O₁{u} = {r['O1'][j]:.3f},  a₁{u} = {r['A1'][j]:.3f}")
+                if self.phone:
+                    lines += [f"O₁{u} = {r['O1'][j]:.3f}", f"a₁{u} = {r['A1'][j]:.3f}"]
+                else:
+                    lines.append(f"O₁{u} = {r['O1'][j]:.3f},  "
+                                 f"a₁{u} = {r['A1'][j]:.3f}")
             if "delta1" in shown:
                 lines.append(f"δ₁{u} = {r['delta1'][j]:.3f}")
             if j == 0:
@@ -723,6 +819,9 @@ class _Diagram:
             text.set_text("\n".join(lines))
             text.set_fontweight("bold" if new & {"O1", "delta1", "grad_b1", "b1_new"}
                                 else "normal")
+        if self.phone:
+            self._show_phone_output(r)
+            return
         lines = [f"target y = {r['y']:.2f}"]
         if "O21" in shown:
             lines += [f"O₂₁ = {r['O21']:.3f},  ŷ = {r['y_hat']:.3f}",
@@ -742,3 +841,62 @@ class _Diagram:
         self.title.set_text(f"Stage {r['stage']} of {len(STAGES) - 1}: "
                             f"{r['stage_name']}")
         self.explain.set_text(r["stage_text"])
+
+    def _show_phone_output(self, r):
+        """The output's numbers in two columns, and the stage, broken into lines."""
+        shown, new = r["shown"], r["new"]
+        forward = [f"target y = {r['y']:.2f}"]
+        if "O21" in shown:
+            forward += [f"O₂₁ = {r['O21']:.3f}", f"ŷ = {r['y_hat']:.3f}",
+                        f"L = {r['loss']:.4f}"
+                        + (f" → {r['loss_new']:.4f}" if "loss_new" in shown else "")]
+        backward = [f"b₂₁ = {r['b2'][0]:.2f}"
+                    + (f" → {r['b2_new'][0]:.3f}" if "b2_new" in shown else "")]
+        if "delta2" in shown:
+            backward += [f"∂L/∂ŷ = {r['dL_dyhat']:.3f}", f"δ₂₁ = {r['delta2']:.3f}"]
+        if "grad_b2" in shown:
+            backward.append(f"∂L/∂b₂₁ = {r['grad_b2'][0]:.3f}")
+        self.output_text.set_text("\n".join(forward))
+        self.output_text.set_fontweight("bold" if new & {"O21", "loss_new"}
+                                        else "normal")
+        self.output_back_text.set_text("\n".join(backward))
+        self.output_back_text.set_fontweight(
+            "bold" if new & {"delta2", "grad_b2", "b2_new"} else "normal")
+        self.title.set_text(f"Stage {r['stage']} of {len(STAGES) - 1}: "
+                            f"{r['stage_name']}")
+        self.explain.set_text(_phone_lines(r["stage_text"]))
+
+
+def _phone_lines(text, width=46):
+    """A stage's text for the phone: one equation a line, none over ``width`` long.
+
+    The desktop text separates equations by three spaces; a longer equation is
+    broken before one of its "=" signs, other long text between words.
+
+    >>> print(_phone_lines("a = 1 + 2 = 3,   b = 4", width=9))
+    a = 1 + 2
+        = 3
+    b = 4
+    """
+    lines = []
+    for line in text.split("\n"):
+        for equation in re.split(r",?   +", line):
+            lines += _break_equation(equation.strip(), width)
+    return "\n".join(lines)
+
+
+def _break_equation(equation, width):
+    if len(equation) <= width:
+        return [equation]
+    head, equals, rest = equation.partition(" = ")
+    if equals and " " not in head:       # "symbol = ... = ...": break before an "="
+        lines = [head]
+        for part in rest.split(" = "):
+            if len(lines[-1]) + 3 + len(part) <= width:
+                lines[-1] += " = " + part
+            else:
+                lines.append("    = " + part)
+        if all(len(line) <= width for line in lines):
+            return lines
+    return textwrap.wrap(equation, width, subsequent_indent="    ",
+                         break_on_hyphens=False)

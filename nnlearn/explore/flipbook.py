@@ -25,6 +25,21 @@ shown :data:`PHONE_WIDTH_PX` pixels wide, and the smallest text actually
 drawn is recorded (the flipbook's ``min_text_px``, ``data-min-text-px`` in
 the HTML).
 
+A figure with many labels does not fit a phone that way: shrunk to a phone's
+width its text is too small, and larger type makes the labels overlap.  Such a
+flipbook carries a second set of frames, drawn in a phone layout over the same
+grid (``phone_figsize`` of :func:`flipbook`, ``phone_frames`` of
+:class:`Flipbook`).  The page then shows the phone frames on screens up to
+``phone_max_width`` CSS pixels wide and the desktop frames above, and the
+browser downloads only the set it shows (a ``<picture>`` with a
+``<source media="(max-width: ...)">``); the slider, Play, the keyboard and the
+alt text work the same in both.  The smallest text of the phone frames is
+``data-phone-min-text-px`` in the HTML.
+
+The HTML, CSS and JavaScript of the page are written by the private module
+``nnlearn.explore._flipbook_page``; this module draws, checks and stores the
+frames.
+
 The frames are stored row-major over the grid, the last parameter varying
 fastest: with grids of sizes :math:`n_0` and :math:`n_1`, the frame for
 value indices :math:`(i_0, i_1)` is number :math:`k = i_0 n_1 + i_1`.
@@ -51,6 +66,7 @@ Jupyter Book (myst-nb) embeds it in the executed page as ``text/html``;
 import base64
 import hashlib
 import html as html_module
+import inspect
 import io
 import json
 import math
@@ -61,9 +77,11 @@ from collections.abc import Mapping
 import numpy as np
 
 from .._validation import check_array, check_int, check_positive
+from ._flipbook_page import (_data_uri, _png_size,  # noqa: F401 (_data_uri: tests)
+                             _value_labels, page_html)
 
 __all__ = ["flipbook", "Flipbook", "min_text_px", "MAX_FRAMES", "PHONE_WIDTH_PX",
-           "MIN_TEXT_PX"]
+           "MIN_TEXT_PX", "PAGE_MARGIN_PX", "PHONE_MAX_WIDTH_PX"]
 
 #: The largest number of frames one flipbook may hold (the page stores every one).
 MAX_FRAMES = 400
@@ -76,9 +94,23 @@ PHONE_WIDTH_PX = 326
 #: The smallest text height, in pixels, readable on a phone.
 MIN_TEXT_PX = 9
 
+#: How much wider (CSS pixels) the screen is than a flipbook on the book's pages,
+#: on screens narrower than 960 px (wider ones show the sidebar, and the column is
+#: at least 624 px wide): 390 - 326, measured in Chromium.
+PAGE_MARGIN_PX = 64
+
+#: The widest screen (CSS pixels) that shows a flipbook's phone frames when the
+#: size of its desktop frames' text is not known.
+PHONE_MAX_WIDTH_PX = 600
+
+# The range of the phone frames' breakpoint chosen from the text size: every phone
+# held upright shows them, and from 960 px the book's column is wide anyway.
+_PHONE_MAX_WIDTH_RANGE = (480, 959)
+
 
 def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
-             interval=150, loop=True, use_figure=False, font_size=None):
+             interval=150, loop=True, use_figure=False, font_size=None,
+             phone_figsize=None, phone_dpi=None, phone_max_width=None):
     """Precompute ``draw`` over a grid of parameter values; returns a :class:`Flipbook`.
 
     Parameters
@@ -94,6 +126,12 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
         With ``use_figure=True`` it is called as ``draw(fig, **values)``
         instead, on a Figure cleared with ``fig.clear()`` (for several axes,
         twin axes or colorbars).
+        If ``draw`` has a parameter named ``layout``, it is also passed
+        ``layout="desktop"`` for the frames drawn at ``figsize`` and
+        ``layout="phone"`` for those drawn at ``phone_figsize``, so that one
+        function can arrange the two differently (stack its panels, shorten
+        its labels on a phone).  A parameter of the grid may then not be
+        called ``layout``.
     params : dict
         One or two entries ``name -> values``: each name is a Python
         identifier (it is passed as a keyword argument) and each ``values``
@@ -122,6 +160,20 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
         tall when the image is shown :data:`PHONE_WIDTH_PX` pixels wide,
         ``MIN_TEXT_PX * 72 * figsize[0] / PHONE_WIDTH_PX`` points.  Sizes that
         ``draw`` sets itself (``fontsize=``) are kept.
+    phone_figsize : (float, float), optional
+        Also draw every grid point at this size, as the flipbook's phone
+        frames (see :class:`Flipbook`'s ``phone_frames``): a narrower,
+        usually taller figure, e.g. ``(3.6, 5)``, whose text is readable on a
+        phone.  The default font size follows this width as it follows
+        ``figsize[0]`` for the desktop frames.  By default there are no phone
+        frames.
+    phone_dpi : float, optional
+        Pixels per inch of the phone frames; by default as many as make them
+        as wide in pixels as the desktop frames (sharp on a phone's dense
+        screen).  Only with ``phone_figsize``.
+    phone_max_width : int, optional
+        The widest screen, in CSS pixels, that shows the phone frames; see
+        :class:`Flipbook`.  Only with ``phone_figsize``.
 
     Returns
     -------
@@ -148,11 +200,41 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
         font_size = check_positive(font_size, "font_size")
     # Check the display arguments before the (possibly slow) drawing, not after it.
     _check_display(alt, caption, interval)
-    frames, min_text_px = _render(draw, names, grids, figsize, dpi, bool(use_figure),
-                                  font_size)
+    if phone_figsize is None:
+        for name, value in (("phone_dpi", phone_dpi),
+                            ("phone_max_width", phone_max_width)):
+            if value is not None:
+                raise ValueError(f"`{name}` applies to the phone frames, and there "
+                                 f"are none: got {name}={value!r} without "
+                                 f"`phone_figsize`. Pass phone_figsize=(width, "
+                                 f"height) to draw them.")
+    else:
+        phone_figsize = _check_figsize(phone_figsize, "phone_figsize")
+        if phone_dpi is None:
+            phone_dpi = dpi * figsize[0] / phone_figsize[0]
+        phone_dpi = check_positive(phone_dpi, "phone_dpi")
+        _check_max_width(phone_max_width)
+    takes_layout = _takes_layout(draw)
+    if takes_layout and "layout" in names:
+        if phone_figsize is not None:
+            raise ValueError("`params` may not name a parameter 'layout' when there "
+                             "are phone frames and `draw` takes a `layout` "
+                             "argument: flipbook passes 'desktop' or 'phone' "
+                             "there. Rename the parameter.")
+        takes_layout = False  # the parameter's values are passed as `layout`
+    use_figure = bool(use_figure)
+    frames, min_text_px = _render(draw, names, grids, figsize, dpi, use_figure,
+                                  font_size, layout="desktop" if takes_layout else None)
+    phone = {}
+    if phone_figsize is not None:
+        phone_frames, phone_text_px = _render(draw, names, grids, phone_figsize,
+                                              phone_dpi, use_figure, font_size,
+                                              layout="phone" if takes_layout else None)
+        phone = {"phone_frames": phone_frames, "phone_min_text_px": phone_text_px,
+                 "phone_max_width": phone_max_width}
     return Flipbook(frames, dict(zip(names, grids)), alt=alt, caption=caption,
                     interval=interval, loop=loop, min_text_px=min_text_px,
-                    compact=False)  # _render made them compact
+                    compact=False, **phone)  # _render made them compact
 
 
 class Flipbook:
@@ -183,7 +265,27 @@ class Flipbook:
         Store each frame as an opaque palette PNG, as :func:`flipbook` does,
         when that takes fewer bytes than the frame given (exact for frames of
         at most 256 colours; otherwise reduced to 256 colours).  With
-        ``False`` the frames are kept byte for byte.
+        ``False`` the frames are kept byte for byte.  The same for the phone
+        frames.
+    phone_frames : sequence of bytes, optional
+        A second set of frames for narrow screens, over the same grid (one PNG
+        per grid point, in the same order, all of one size, usually narrower
+        and taller than the desktop frames, with fewer or larger labels).  The
+        page shows them instead of ``frames`` on screens up to
+        ``phone_max_width`` CSS pixels wide; a browser downloads only the
+        frames it shows.
+    phone_min_text_px : float, optional
+        The smallest text in the phone frames, in their pixels, if known;
+        written to the HTML as ``data-phone-min-text-px``.  Only with
+        ``phone_frames``.
+    phone_max_width : int, optional
+        The widest screen, in CSS pixels, that shows the phone frames (the
+        page's media query is ``(max-width: phone_max_width px)``).  By default
+        the widest screen on which the desktop frames' text would be smaller
+        than :data:`MIN_TEXT_PX` on the book's page (a flipbook is shown
+        :data:`PAGE_MARGIN_PX` narrower than the screen), kept between 480 and
+        959; :data:`PHONE_MAX_WIDTH_PX` if ``min_text_px`` is not known.  Only
+        with ``phone_frames``.
 
     Attributes
     ----------
@@ -196,35 +298,51 @@ class Flipbook:
     min_text_px : float or None
         The smallest text's height in pixels of the PNG (font size in points
         times ``dpi / 72``), measured while drawing; ``None`` if unknown.
+    phone_frames : list of bytes or None
+        The phone frames, or ``None`` if there are none.
+    phone_min_text_px : float or None
+        As ``min_text_px``, for the phone frames.
+    phone_max_width : int or None
+        The widest screen that shows the phone frames (``None`` without them).
     id : str
         The HTML id of the container, derived from a hash of the content, so
         that the same flipbook gets the same id in every build.
     """
 
     def __init__(self, frames, params, *, alt, caption=None, interval=150, loop=True,
-                 min_text_px=None, compact=True):
+                 min_text_px=None, compact=True, phone_frames=None,
+                 phone_min_text_px=None, phone_max_width=None):
         names, grids = _check_params(params)
         self.alt, self.caption, self.interval = _check_display(alt, caption, interval)
         self.loop = bool(loop)
         self.params = dict(zip(names, grids))
         self.shape = tuple(len(g) for g in grids)
-        if isinstance(frames, (bytes, str)) or not hasattr(frames, "__len__"):
-            raise TypeError(f"`frames` must be a list of PNG images (bytes), "
-                            f"got {type(frames).__name__}.")
-        frames = list(frames)
-        if len(frames) != math.prod(self.shape):
-            sizes = " x ".join(map(str, self.shape))
-            raise ValueError(f"`frames` must hold one image per grid point, {sizes} = "
-                             f"{math.prod(self.shape)}, got {len(frames)}.")
-        for i, frame in enumerate(frames):
-            if not isinstance(frame, bytes) or not frame.startswith(_PNG_SIGNATURE):
-                not_png = " that is not a PNG" if isinstance(frame, bytes) else ""
-                raise TypeError(f"`frames[{i}]` must be a PNG image as bytes, "
-                                f"got {type(frame).__name__}{not_png}.")
+        frames = _check_frames(frames, "frames", self.shape)
         if min_text_px is not None:
             min_text_px = check_positive(min_text_px, "min_text_px")
+        if phone_frames is None:
+            for name, value in (("phone_min_text_px", phone_min_text_px),
+                                ("phone_max_width", phone_max_width)):
+                if value is not None:
+                    raise ValueError(f"`{name}` describes the phone frames, and there "
+                                     f"are none: got {name}={value!r} without "
+                                     f"`phone_frames`. Pass phone_frames=[...] (one "
+                                     f"PNG per grid point) as well.")
+        else:
+            phone_frames = _check_frames(phone_frames, "phone_frames", self.shape)
+            if phone_min_text_px is not None:
+                phone_min_text_px = check_positive(phone_min_text_px,
+                                                   "phone_min_text_px")
+            phone_max_width = _check_max_width(phone_max_width)
+            if phone_max_width is None:
+                phone_max_width = _phone_max_width(_png_size(frames[0])[0], min_text_px)
+            if compact:
+                phone_frames = _compact_frames(phone_frames)
         self.frames = _compact_frames(frames) if compact else frames
         self.min_text_px = min_text_px
+        self.phone_frames = phone_frames
+        self.phone_min_text_px = phone_min_text_px
+        self.phone_max_width = phone_max_width
         self._labels = [_value_labels(g) for g in grids]
 
     def __len__(self):
@@ -274,8 +392,13 @@ class Flipbook:
         digest = hashlib.sha256()
         for frame in self.frames:
             digest.update(hashlib.sha256(frame).digest())
-        digest.update(json.dumps([list(self.params), self._labels, self.alt,
-                                  self.caption, self.interval, self.loop]).encode())
+        settings = [list(self.params), self._labels, self.alt, self.caption,
+                    self.interval, self.loop]
+        if self.phone_frames is not None:  # ids without phone frames are unchanged
+            for frame in self.phone_frames:
+                digest.update(hashlib.sha256(frame).digest())
+            settings.append(self.phone_max_width)
+        digest.update(json.dumps(settings).encode())
         return "nnlearn-flipbook-" + digest.hexdigest()[:12]
 
     def html(self):
@@ -283,9 +406,17 @@ class Flipbook:
 
         Self-contained (inline CSS, inline JavaScript, images as ``data:``
         URIs, each distinct image once) and safe to repeat: several flipbooks
-        can share a page.
+        can share a page.  With phone frames the image is a ``<picture>``
+        whose ``<source media="(max-width: ...px)">`` shows them.
         """
-        return self._build_html()
+        phone = None
+        if self.phone_frames is not None:
+            phone = {"frames": self.phone_frames, "min_text_px": self.phone_min_text_px,
+                     "max_width": self.phone_max_width}
+        return page_html(self.id, names=list(self.params), labels=self._labels,
+                         shape=self.shape, alt=self.alt, caption=self.caption,
+                         interval=self.interval, loop=self.loop, frames=self.frames,
+                         min_text_px=self.min_text_px, phone=phone)
 
     def _repr_html_(self):
         return self.html()
@@ -308,48 +439,8 @@ class Flipbook:
     def __repr__(self):
         grid = ", ".join(f"{name}: {n} values"
                          for name, n in zip(self.params, self.shape))
-        return f"Flipbook({grid}; {len(self.frames)} frames)"
-
-    # -- HTML ----------------------------------------------------------------------
-
-    def _build_html(self):
-        uid = self.id
-        esc = html_module.escape
-        names = list(self.params)
-        first = [labels[0] for labels in self._labels]
-        width, height = _png_size(self.frames[0])
-        alt0 = (self.alt + " ("
-                + ", ".join(f"{n} = {v}" for n, v in zip(names, first)) + ")")
-        sliders = "".join(
-            f'<label>{esc(name)} = <output>{esc(label)}</output>'
-            f'<input type="range" min="0" max="{n - 1}" step="1" value="0"'
-            f' data-param="{esc(name)}" aria-valuetext="{esc(label)}"></label>\n'
-            for name, n, label in zip(names, self.shape, first))
-        button = ""
-        if self.shape[0] > 1:  # nothing to play through with a single value
-            button = (f'<button type="button" aria-label="Play: step through '
-                      f'{esc(names[0])}">Play</button>\n')
-        caption = (f"<figcaption>{esc(self.caption)}</figcaption>\n"
-                   if self.caption else "")
-        # Each distinct image once; frames[k] is the index of frame k's image.  The
-        # first frame's image is the <img src> itself, so the data holds null for it.
-        images, frames = _distinct(self.frames)
-        sources = [None] + [_data_uri(png) for png in images[1:]]
-        data = {"names": names, "sizes": list(self.shape), "labels": self._labels,
-                "alt": self.alt, "interval": self.interval, "loop": self.loop,
-                "images": sources, "frames": frames}
-        text_px = ("" if self.min_text_px is None
-                   else f' data-min-text-px="{self.min_text_px:.3g}"')
-        return (f'<div class="nnlearn-flipbook" id="{uid}"{text_px}>\n'
-                f'<style>{_CSS}</style>\n'
-                f'<figure>\n<img src="{_data_uri(self.frames[0])}" alt="{esc(alt0)}"'
-                f' data-frame="0" width="{width}" height="{height}">\n'
-                f'{caption}</figure>\n'
-                f'<div class="nnlearn-flipbook-controls" hidden>\n{button}{sliders}'
-                f'</div>\n'
-                f'<script type="application/json" class="nnlearn-flipbook-data">'
-                f'{_script_json(data)}</script>\n'
-                f'<script>{_JS}("{uid}");</script>\n</div>')
+        phone = " and phone frames" if self.phone_frames is not None else ""
+        return f"Flipbook({grid}; {len(self.frames)} frames{phone})"
 
 
 # -- checks --------------------------------------------------------------------------
@@ -386,12 +477,69 @@ def _check_params(params):
     return names, grids
 
 
-def _check_figsize(figsize):
+def _check_figsize(figsize, name="figsize"):
     if (isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__")
             or len(figsize) != 2):
-        raise TypeError(f"`figsize` must be a pair (width, height) in inches, "
+        raise TypeError(f"`{name}` must be a pair (width, height) in inches, "
                         f"got {figsize!r}.")
-    return tuple(check_positive(v, f"figsize[{i}]") for i, v in enumerate(figsize))
+    return tuple(check_positive(v, f"{name}[{i}]") for i, v in enumerate(figsize))
+
+
+def _check_frames(frames, name, shape):
+    """The frames as a list: one PNG image per grid point."""
+    if isinstance(frames, (bytes, str)) or not hasattr(frames, "__len__"):
+        raise TypeError(f"`{name}` must be a list of PNG images (bytes), "
+                        f"got {type(frames).__name__}.")
+    frames = list(frames)
+    if len(frames) != math.prod(shape):
+        sizes = " x ".join(map(str, shape))
+        raise ValueError(f"`{name}` must hold one image per grid point, {sizes} = "
+                         f"{math.prod(shape)}, got {len(frames)}.")
+    for i, frame in enumerate(frames):
+        if not isinstance(frame, bytes) or not frame.startswith(_PNG_SIGNATURE):
+            not_png = " that is not a PNG" if isinstance(frame, bytes) else ""
+            raise TypeError(f"`{name}[{i}]` must be a PNG image as bytes, "
+                            f"got {type(frame).__name__}{not_png}.")
+        if frame[12:16] != b"IHDR" or min(_png_size(frame)) < 1:
+            raise ValueError(f"`{name}[{i}]` must be a whole PNG image of at least "
+                             f"1 x 1 pixels, got {len(frame)} bytes without a valid "
+                             f"header (IHDR). Is the file truncated?")
+    return frames
+
+
+def _check_max_width(max_width):
+    """``phone_max_width``: None, or a whole number of CSS pixels >= 1."""
+    if max_width is None:
+        return None
+    return check_int(max_width, "phone_max_width", minimum=1)
+
+
+def _phone_max_width(width, min_text_px):
+    """The widest screen that shows the phone frames, by default.
+
+    Below 960 CSS px a flipbook is shown :data:`PAGE_MARGIN_PX` narrower than the
+    screen, and its desktop frames (``width`` pixels wide) are readable when shown
+    at least ``MIN_TEXT_PX * width / min_text_px`` pixels wide.
+
+    >>> _phone_max_width(630, 10.0), _phone_max_width(840, 1000 / 90)
+    (630, 744)
+    """
+    if min_text_px is None:
+        return PHONE_MAX_WIDTH_PX
+    needed = math.ceil(MIN_TEXT_PX * width / min_text_px - 1e-9)
+    low, high = _PHONE_MAX_WIDTH_RANGE
+    return int(min(max(needed - 1 + PAGE_MARGIN_PX, low), high))
+
+
+def _takes_layout(draw):
+    """Whether ``draw`` has a parameter named ``layout`` (see :func:`flipbook`)."""
+    try:
+        parameters = inspect.signature(draw).parameters
+    except (TypeError, ValueError):  # some built-ins have no signature
+        return False
+    parameter = parameters.get("layout")
+    return parameter is not None and parameter.kind in (
+        parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
 
 
 def _check_display(alt, caption, interval):
@@ -450,10 +598,11 @@ def _phone_font_size(width_inches):
     return 1.05 * MIN_TEXT_PX * 72 * width_inches / PHONE_WIDTH_PX
 
 
-def _render(draw, names, grids, figsize, dpi, use_figure, font_size=None):
+def _render(draw, names, grids, figsize, dpi, use_figure, font_size=None, layout=None):
     """Draw every grid point on one reused Agg figure.
 
     Returns the PNG images, row-major, and the smallest text drawn, in pixels.
+    ``layout``: passed to ``draw`` as ``layout=`` unless None.
     """
     import matplotlib  # imported here: plotting is optional
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -469,16 +618,18 @@ def _render(draw, names, grids, figsize, dpi, use_figure, font_size=None):
         ax = None if use_figure else fig.add_subplot()
         for index, position in enumerate(np.ndindex(*(len(g) for g in grids))):
             values = {name: grid[i] for name, grid, i in zip(names, grids, position)}
+            extra = {} if layout is None else {"layout": layout}
             if use_figure:
                 fig.clear()
             else:
                 ax.clear()
             try:
-                draw(fig if use_figure else ax, **values)
+                draw(fig if use_figure else ax, **values, **extra)
             except Exception as exc:
                 if hasattr(exc, "add_note"):  # Python >= 3.11
+                    where = "" if layout is None else f" in the {layout} layout"
                     exc.add_note(f"(raised by `draw` while drawing frame {index} of "
-                                 f"the flipbook, at {values})")
+                                 f"the flipbook{where}, at {values})")
                 raise
             if index == 0:
                 canvas.draw()  # the constrained layout settles on the second draw
@@ -560,180 +711,3 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # A 1 x 1 transparent PNG, for examples that do not need real images.
 _BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQ"
                               "VR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
-
-
-def _png_size(png):
-    """Width and height in pixels, read from the PNG's IHDR chunk."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
-
-def _data_uri(png):
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _distinct(frames):
-    """The distinct images in order of first use, and each frame's index among them."""
-    position, images, indices = {}, [], []
-    for frame in frames:
-        if frame not in position:
-            position[frame] = len(images)
-            images.append(frame)
-        indices.append(position[frame])
-    return images, indices
-
-
-def _value_labels(grid):
-    """Short display strings for a grid's values, enough digits to tell them apart."""
-    for digits in range(4, 18):
-        labels = [str(v) if isinstance(v, int) else f"{v:.{digits}g}" for v in grid]
-        if len(set(labels)) == len(set(grid)):
-            return labels
-    return labels
-
-
-def _script_json(data):
-    """JSON that is safe inside a <script> element (no "</script>", no "<!--")."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-# Scoped to the container class; colours inherit from the page, so light and dark
-# themes both work.  The image shrinks to the content width (phones).  In print the
-# slider and button are hidden; the current frame and the "name = value" readouts
-# are printed.
-_CSS = (".nnlearn-flipbook{margin:1em 0;max-width:100%}"
-        ".nnlearn-flipbook figure{margin:0}"
-        ".nnlearn-flipbook img{display:block;max-width:100%;height:auto}"
-        ".nnlearn-flipbook figcaption{font-size:.9em;margin-top:.3em}"
-        ".nnlearn-flipbook-controls{display:flex;flex-wrap:wrap;align-items:center;"
-        "gap:.4em 1.2em;margin-top:.5em}"
-        ".nnlearn-flipbook-controls[hidden]{display:none}"
-        ".nnlearn-flipbook-controls label{display:inline-flex;align-items:center;"
-        "gap:.5em}"
-        ".nnlearn-flipbook-controls output{display:inline-block;min-width:3.5em;"
-        "font-variant-numeric:tabular-nums}"
-        ".nnlearn-flipbook-controls button{font:inherit;color:inherit;"
-        "background:transparent;border:1px solid currentColor;border-radius:.3em;"
-        "padding:.15em .8em;min-width:5em;cursor:pointer}"
-        ".nnlearn-flipbook-controls button:focus-visible,"
-        ".nnlearn-flipbook-controls input:focus-visible"
-        "{outline:2px solid currentColor;outline-offset:2px}"
-        "@media print{.nnlearn-flipbook{break-inside:avoid}"
-        ".nnlearn-flipbook-controls input,.nnlearn-flipbook-controls button"
-        "{display:none!important}}")
-
-# The controls stay hidden until this runs, so that without JavaScript the reader
-# sees the first frame and its alt text, not sliders that do nothing.  The container
-# is the script's parent (found by id if the browser does not report
-# document.currentScript); a container already set up is left alone.  A frame's
-# image is loaded when the frame is shown, not with the page.  When the pointer, a
-# touch or the focus first comes to the flipbook, the frames one step away along
-# each slider are preloaded, then all the others, nearest first; after every move
-# the new neighbours are requested first.  So a step, or a jump, shows at once.
-_JS = """(function (id) {
-  "use strict";
-  var me = document.currentScript, root = me && me.parentNode;
-  if (!root || root.id !== id) root = document.getElementById(id);
-  if (!root || root.getAttribute("data-ready") === "1") return;
-  root.setAttribute("data-ready", "1");
-  var data = JSON.parse(
-    root.querySelector("script.nnlearn-flipbook-data").textContent);
-  var img = root.querySelector("img"), button = root.querySelector("button");
-  var inputs = root.querySelectorAll("input[type=range]");
-  var outputs = root.querySelectorAll("output");
-  var sizes = data.sizes, first = img.getAttribute("src"), timer = null;
-  var preloaded = {};  // src -> its Image (null: shown by img itself)
-  function frameAt(position) {
-    var k = 0;
-    for (var i = 0; i < sizes.length; i++) k = k * sizes[i] + position[i];
-    return k;
-  }
-  function source(k) {
-    var image = data.images[data.frames[k]];
-    return image === null ? first : image;
-  }
-  function fetchImage(src) {
-    if (preloaded.hasOwnProperty(src)) return;
-    preloaded[src] = new Image();
-    preloaded[src].src = src;
-  }
-  function preload(position) {
-    for (var i = 0; i < sizes.length; i++) {
-      for (var d = -1; d <= 1; d += 2) {
-        var next = position.slice();
-        next[i] += d;
-        if (i === 0 && data.loop && next[i] === sizes[0]) next[i] = 0;
-        if (next[i] >= 0 && next[i] < sizes[i]) fetchImage(source(frameAt(next)));
-      }
-    }
-  }
-  function warm() {
-    var position = current();
-    preload(position);
-    if (root.getAttribute("data-warm") === "1") return;
-    root.setAttribute("data-warm", "1");
-    // Then every other frame, nearest first, so that a jump shows at once too.
-    var here = frameAt(position), order = [];
-    for (var k = 0; k < data.frames.length; k++) order.push(k);
-    order.sort(function (a, b) { return Math.abs(a - here) - Math.abs(b - here); });
-    for (var n = 0; n < order.length; n++) fetchImage(source(order[n]));
-  }
-  function current() {
-    var position = [];
-    for (var i = 0; i < inputs.length; i++) position.push(Number(inputs[i].value));
-    return position;
-  }
-  function show() {
-    var position = current(), parts = [];
-    for (var i = 0; i < inputs.length; i++) {
-      var text = data.labels[i][position[i]];
-      outputs[i].textContent = text;
-      inputs[i].setAttribute("aria-valuetext", text);
-      parts.push(data.names[i] + " = " + text);
-    }
-    var k = frameAt(position), src = source(k);
-    if (img.getAttribute("src") !== src) img.setAttribute("src", src);
-    if (!preloaded.hasOwnProperty(src)) preloaded[src] = null;  // loaded now
-    img.alt = data.alt + " (" + parts.join(", ") + ")";
-    img.setAttribute("data-frame", String(k));
-    return position;
-  }
-  function setPlaying(on) {
-    button.textContent = on ? "Pause" : "Play";
-    button.setAttribute("aria-label",
-                        on ? "Pause" : "Play: step through " + data.names[0]);
-  }
-  function stop() {
-    clearInterval(timer);
-    timer = null;
-    setPlaying(false);
-  }
-  function step() {
-    var last = sizes[0] - 1, next = Number(inputs[0].value) + 1;
-    if (next > last) {
-      if (!data.loop) { stop(); return; }
-      next = 0;
-    }
-    inputs[0].value = String(next);
-    preload(show());
-    if (!data.loop && next === last) stop();
-  }
-  if (button) {
-    button.addEventListener("click", function () {
-      if (timer !== null) { stop(); return; }
-      if (!data.loop && Number(inputs[0].value) >= sizes[0] - 1) {
-        inputs[0].value = "0";
-        show();
-      }
-      timer = setInterval(step, data.interval);
-      setPlaying(true);
-    });
-  }
-  function move() { preload(show()); }
-  for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", move);
-  root.addEventListener("pointerenter", warm);
-  root.addEventListener("focusin", warm);
-  root.addEventListener("touchstart", warm, {passive: true});
-  root.querySelector(".nnlearn-flipbook-controls").hidden = false;
-  show();
-})"""

@@ -24,6 +24,11 @@ Nodes are coloured by their value (blue negative, white zero, vermillion
 positive, saturating at :math:`\pm 1`) and print it; edges are coloured by
 the sign of their weight and drawn thicker the larger its magnitude.
 
+``layout="phone"`` draws the same diagram for a phone's width (the frames of
+the book's flipbook on narrow screens): a narrower and taller figure, the
+colour bar under the diagram, every label at least 8 points, so that its text
+is at least 9 CSS pixels tall when the image is shown 326 pixels wide.
+
 >>> ex = NetworkExplorer()
 >>> ex.result["Z1"]
 array([0.  , 0.5 , 0.75])
@@ -38,7 +43,7 @@ from .._validation import check_choice, check_real
 from ..layers import Activation, Dense
 from ._layers import LayeredExplorer
 
-__all__ = ["NetworkExplorer", "ACTIVATION_CHOICES", "WORKED_EXAMPLE"]
+__all__ = ["NetworkExplorer", "ACTIVATION_CHOICES", "WORKED_EXAMPLE", "LAYOUTS"]
 
 #: The activations the explorer offers for each layer.
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu", "linear")
@@ -73,6 +78,9 @@ _SPACING = 1.4  # horizontal distance between layers in the diagram
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
+#: The figure's layouts, and the default figure size of each in inches.
+LAYOUTS = {"desktop": (7, 4.2), "phone": (3.6, 5.3)}
+
 
 def _defaults():
     ex = WORKED_EXAMPLE
@@ -95,10 +103,14 @@ class NetworkExplorer(LayeredExplorer):
 
     Parameters
     ----------
-    figsize : (float, float), default (7, 4.2)
-        Figure size in inches.
+    figsize : (float, float), optional
+        Figure size in inches; by default ``LAYOUTS[layout]``, (7, 4.2) for the
+        desktop and (3.6, 5.3) for the phone layout.
     dpi : int, default 80
         Resolution of the rendered figure.
+    layout : {"desktop", "phone"}, default "desktop"
+        How the diagram is arranged: ``"phone"`` for a figure 3.6 inches wide
+        with text readable on a phone (see the module docstring).
     **params
         Initial values overriding the defaults (the worked example of Chapter 1):
         ``x1, x2``; ``W1_ij`` for input ``i`` in 1..2 and hidden neuron ``j`` in 1..3;
@@ -121,7 +133,10 @@ class NetworkExplorer(LayeredExplorer):
 
     defaults = _defaults()
 
-    def __init__(self, *, figsize=(7, 4.2), dpi=80, **params):
+    def __init__(self, *, figsize=None, dpi=80, layout="desktop", **params):
+        self.layout = check_choice(layout, "layout", tuple(LAYOUTS), "layout")
+        if figsize is None:
+            figsize = LAYOUTS[self.layout]
         self._dense1 = Dense(_N_IN, _N_HIDDEN, init="zeros")
         self._dense2 = Dense(_N_HIDDEN, _N_OUT, init="zeros")
         self._activation_layers = {}
@@ -199,19 +214,20 @@ class NetworkExplorer(LayeredExplorer):
         from matplotlib.collections import LineCollection
         from matplotlib.colors import LinearSegmentedColormap, Normalize
 
+        spec = _PHONE if self.layout == "phone" else _DESKTOP
         self._cmap = LinearSegmentedColormap.from_list("nnlearn_sign",
                                                        [_BLUE, "#FFFFFF", _VERMILLION])
         self._norm = Normalize(-_LIMIT, _LIMIT)
         # Fixed axes instead of the constrained layout: the diagram never changes size,
         # and laying it out again on every frame would cost more than drawing it.
         fig.set_layout_engine(None)
-        ax = fig.add_axes((0.0, 0.0, 0.87, 1.0))
-        ax.set(xlim=(-0.7, 3.55), ylim=(-1.72, 1.6))
+        ax = fig.add_axes(spec["axes"])
+        ax.set(xlim=spec["xlim"], ylim=spec["ylim"])
         ax.axis("off")
         self._ax = ax
 
-        ys = {0: [0.5, -0.5], 1: [1.0, 0.0, -1.0], 2: [0.5, -0.5]}
-        self._pos = [[(_SPACING * layer, y) for y in ys[layer]] for layer in range(3)]
+        self._pos = [[(spec["x"][layer], y) for y in spec["y"][layer]]
+                     for layer in range(3)]
         segments = [[src, dst] for layer in (0, 1)
                     for src in self._pos[layer] for dst in self._pos[layer + 1]]
         self._edges = LineCollection(segments, zorder=1, capstyle="round")
@@ -219,41 +235,41 @@ class NetworkExplorer(LayeredExplorer):
         self._weight_text = []
         box = dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85)
         # labels near the source node, where they do not collide
-        for (x0, y0), (x1, y1) in segments:
-            t = 0.27
+        for ((x0, y0), (x1, y1)), t in zip(segments, spec["where"]):
             self._weight_text.append(ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), "",
-                                             fontsize=8, ha="center", va="center",
-                                             zorder=3, bbox=dict(box)))
+                                             fontsize=spec["weight_size"], ha="center",
+                                             va="center", zorder=3, bbox=dict(box)))
         centres = [p for layer in self._pos for p in layer]
         self._nodes = ax.scatter([p[0] for p in centres], [p[1] for p in centres],
-                                 s=1500, c=np.zeros(7), cmap=self._cmap,
+                                 s=spec["node_area"], c=np.zeros(7), cmap=self._cmap,
                                  norm=self._norm, edgecolors="black", linewidths=1.0,
                                  zorder=4)
-        self._value_text = [ax.text(px, py, "", fontsize=10, ha="center", va="center",
-                                    zorder=5)
+        self._value_text = [ax.text(px, py, "", fontsize=spec["value_size"],
+                                    ha="center", va="center", zorder=5)
                             for px, py in centres]
         # Labels beside the nodes: the input names, and z and b of every neuron.
         self._side_text = []
-        offsets = {0: (-0.3, 0.0, "right"), 1: (0.0, -0.43, "center"),
-                   2: (0.3, 0.0, "left")}
         for layer, points in enumerate(self._pos):
-            dx, dy, ha = offsets[layer]
+            dx, dy, ha = spec["side"][layer]
             for px, py in points:
-                size = 11 if layer == 0 else 8.5
-                self._side_text.append(ax.text(px + dx, py + dy, "", fontsize=size,
+                self._side_text.append(ax.text(px + dx, py + dy, "",
+                                               fontsize=spec["side_size"][layer],
                                                ha=ha, va="center", zorder=5,
                                                linespacing=1.1))
         titles = ("input $x$", "hidden layer $a^{(1)}$", "output $a^{(2)}$")
-        for layer, title in enumerate(titles):
-            ax.text(_SPACING * layer, 1.47, title, ha="center", va="center",
-                    fontsize=10.5)
-        self._summary = ax.text(_SPACING, -1.63, "", ha="center", va="center",
-                                fontsize=9)
-        cax = fig.add_axes((0.885, 0.2, 0.022, 0.6))
-        bar = fig.colorbar(ScalarMappable(norm=self._norm, cmap=self._cmap), cax=cax)
+        for (tx, ty, ha), title in zip(spec["titles"], titles):
+            ax.text(tx, ty, title, ha=ha, va="center", fontsize=spec["title_size"])
+        self._summary = ax.text(*spec["summary"], "", ha="center", va="center",
+                                fontsize=spec["summary_size"])
+        cax = fig.add_axes(spec["colorbar"])
+        bar = fig.colorbar(ScalarMappable(norm=self._norm, cmap=self._cmap), cax=cax,
+                           orientation=spec["orientation"])
         bar.set_ticks([-1.0, -0.5, 0.0, 0.5, 1.0])
-        bar.set_label("node value (colour saturates at ±1)", fontsize=9)
-        bar.ax.tick_params(labelsize=8)
+        bar.set_label("node value (colour saturates at ±1)",
+                      fontsize=spec["bar_label_size"])
+        bar.ax.tick_params(labelsize=spec["bar_tick_size"])
+        if spec["orientation"] == "horizontal":
+            bar.ax.xaxis.set_label_position("top")
         # What _draw changes; a redraw draws only these (see LayeredExplorer).
         self._dynamic_artists = [self._edges, *self._weight_text, self._nodes,
                                  *self._value_text, *self._side_text, self._summary]
@@ -337,6 +353,42 @@ class NetworkExplorer(LayeredExplorer):
                    [n for row in _W2_NAMES for n in row]),
         ], layout=widgets.Layout(flex_flow="row wrap"))
         return widgets.VBox([columns, image])
+
+
+# Where the layouts put things, in data coordinates of the diagram's axes (inches, for
+# the phone); "where": how far along each edge (weights of W1, then W2) its label is.
+_DESKTOP = {
+    "axes": (0.0, 0.0, 0.87, 1.0), "xlim": (-0.7, 3.55), "ylim": (-1.72, 1.6),
+    "x": (0.0, _SPACING, 2 * _SPACING),
+    "y": ([0.5, -0.5], [1.0, 0.0, -1.0], [0.5, -0.5]),
+    "where": [0.27] * 12, "weight_size": 8, "node_area": 1500, "value_size": 10,
+    "side": ((-0.3, 0.0, "right"), (0.0, -0.43, "center"), (0.3, 0.0, "left")),
+    "side_size": (11, 8.5, 8.5),
+    "titles": [(_SPACING * layer, 1.47, "center") for layer in range(3)],
+    "title_size": 10.5, "summary": (_SPACING, -1.63), "summary_size": 9,
+    "colorbar": (0.885, 0.2, 0.022, 0.6), "orientation": "vertical",
+    "bar_label_size": 9, "bar_tick_size": 8,
+}
+
+# The phone's figure is 3.6 x 5.3 inches (LAYOUTS), shown 326 CSS pixels wide: 8
+# points are 10 pixels there.  Layers about 1.35 inches apart, hidden neurons 1.4;
+# the labels of the edges that cross sit nearer their source than the others.
+_PHONE_MID = 3.05   # the height of the diagram's middle
+_PHONE = {
+    "axes": (0.0, 0.0, 1.0, 1.0), "xlim": (0.0, 3.6), "ylim": (0.0, 5.3),
+    "x": (0.42, 1.8, 3.1),
+    "y": ([_PHONE_MID + 0.7, _PHONE_MID - 0.7],
+          [_PHONE_MID + 1.4, _PHONE_MID, _PHONE_MID - 1.4],
+          [_PHONE_MID + 0.7, _PHONE_MID - 0.7]),
+    "where": [0.3, 0.3, 0.2, 0.2, 0.3, 0.3] + [0.36] * 6,
+    "weight_size": 8, "node_area": 1200, "value_size": 8.5,
+    "side": ((-0.25, 0.0, "right"), (0.0, -0.43, "center"), (0.0, -0.43, "center")),
+    "side_size": (9, 8, 8),
+    "titles": [(0.05, 5.1, "left"), (1.8, 5.1, "center"), (3.1, 5.1, "center")],
+    "title_size": 8.5, "summary": (1.8, 0.9), "summary_size": 8,
+    "colorbar": (0.15, 0.075, 0.7, 0.022), "orientation": "horizontal",
+    "bar_label_size": 8, "bar_tick_size": 8,
+}
 
 
 def _check_activation(name, argument):

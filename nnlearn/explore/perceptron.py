@@ -20,6 +20,11 @@ visiting the samples in the same random order as
 :math:`w = 0, b = 0` the explorer reproduces ``Perceptron(rng=seed).fit``
 exactly.  :func:`perceptron_trace` records the whole run (every visit's
 weights) for flipbooks and exercises.
+
+``layout="phone"`` draws the figure for a phone's width (the frames of the
+book's flipbook on narrow screens): a narrower, taller figure with the legend
+under the plot and the title on two lines, its text at least 8 points, so at
+least 9 CSS pixels tall when the image is shown 326 pixels wide.
 """
 
 import numpy as np
@@ -32,7 +37,7 @@ from ..labels import check_labels
 from ._layers import LayeredExplorer
 
 __all__ = ["PerceptronExplorer", "perceptron_trace", "explorer_data", "DATASETS",
-           "FRUIT_ARGS", "MAX_VISITS"]
+           "FRUIT_ARGS", "MAX_VISITS", "LAYOUTS"]
 
 #: The data sets the explorer offers.
 DATASETS = ("and", "or", "xor", "fruit")
@@ -43,6 +48,9 @@ MAX_VISITS = 20000
 #: The fruit data of the explorer, linearly separable, 20 apples and 20 oranges.
 FRUIT_ARGS = {"n_samples": 40, "noise": 0.25, "separable": True, "margin": 0.05,
               "rng": 0}
+
+#: The figure's layouts, and the default figure size of each in inches.
+LAYOUTS = {"desktop": (7, 4), "phone": (3.6, 4.45)}
 
 _LIMITS = {"gate": ((-0.5, 1.5), (-0.5, 1.5)), "fruit": ((-0.2, 2.0), (-0.2, 1.8))}
 _BLUE, _VERMILLION, _GREEN, _ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
@@ -225,8 +233,13 @@ class PerceptronExplorer(LayeredExplorer):
         :data:`MAX_VISITS`; each epoch visits all samples once.
     seed : int, default 0
         Seed of the order in which each epoch visits the samples.
-    figsize : (float, float), default (7, 4)
+    figsize : (float, float), optional
+        By default ``LAYOUTS[layout]``: (7, 4), or (3.6, 4.45) for the phone, the
+        size its layout is made for.
     dpi : int, default 80
+    layout : {"desktop", "phone"}, default "desktop"
+        How the figure is arranged: ``"phone"`` for a figure 3.6 inches wide
+        with text readable on a phone (see the module docstring).
 
     Notes
     -----
@@ -250,9 +263,10 @@ class PerceptronExplorer(LayeredExplorer):
     defaults = {"data": "or", "w1": 0.0, "w2": 0.0, "b": 0.0, "lr": 1.0, "visits": 0,
                 "seed": 0}
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, layout="desktop", figsize=None, **kwargs):
+        self.layout = check_choice(layout, "layout", tuple(LAYOUTS), "layout")
         self._cache = None
-        super().__init__(**kwargs)
+        super().__init__(figsize=figsize or LAYOUTS[layout], **kwargs)
 
     def update(self, data, w1, w2, b, lr, visits, seed):
         r"""Run the rule for ``visits`` visits from ``(w1, w2, b)`` and classify the
@@ -341,6 +355,7 @@ class PerceptronExplorer(LayeredExplorer):
         ax.set_aspect("equal", adjustable="box")
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_locator(MaxNLocator(5))
+        phone = self.layout == "phone"
         handles = [Line2D([], [], marker="o", color=_BLUE, linestyle="none"),
                    Line2D([], [], marker="^", color=_VERMILLION, linestyle="none"),
                    Line2D([], [], color="black", linewidth=2),
@@ -351,19 +366,41 @@ class PerceptronExplorer(LayeredExplorer):
                           markeredgecolor=_GREEN, markeredgewidth=2, linestyle="none")]
         labels = ["apple (class 0)", "orange (class 1)", "boundary, arrow w",
                   "predicted 1", "misclassified", "last visit (red: update)"]
-        self._legend = ax.legend(handles, labels, loc="upper left",
-                                 bbox_to_anchor=(1.02, 1.0), fontsize=8.5,
-                                 frameon=False, borderaxespad=0)
+        if phone:  # at the bottom of the figure, in two columns
+            self._legend = ax.legend(handles, labels, loc="lower center",
+                                     bbox_to_anchor=(0.5, 0.01),
+                                     bbox_transform=fig.transFigure, fontsize=8,
+                                     frameon=False, borderaxespad=0, ncols=2,
+                                     columnspacing=0.8, handlelength=1.5,
+                                     handletextpad=0.5)
+            ax.tick_params(labelsize=8.5)
+        else:
+            self._legend = ax.legend(handles, labels, loc="upper left",
+                                     bbox_to_anchor=(1.02, 1.0), fontsize=8.5,
+                                     frameon=False, borderaxespad=0)
         self._shown_data = None
         # Lay the figure out once, with the longest labels and the widest limits, then
         # fix it: the constrained layout would otherwise be recomputed (with an extra
         # draw) on every frame.
-        ax.set(xlim=_LIMITS["fruit"][0], ylim=_LIMITS["fruit"][1],
-               xlabel="weight $x_1$ (scaled units)", ylabel="size $x_2$ (scaled units)")
-        self._title = ax.set_title("w = (-0.00, -0.00), b = -0.00: "
+        ax.set(xlim=_LIMITS["fruit"][0], ylim=_LIMITS["fruit"][1])
+        ax.set_xlabel("weight $x_1$ (scaled units)", fontsize=9 if phone else None)
+        ax.set_ylabel("size $x_2$ (scaled units)", fontsize=9 if phone else None)
+        self._title_break = ":\n" if phone else ": "
+        self._title = ax.set_title(f"w = (-0.00, -0.00), b = -0.00{self._title_break}"
                                    "40 of 40 misclassified", fontsize=9)
-        fig.canvas.draw()
-        fig.set_layout_engine(None)
+        if phone:
+            # A fixed place, in inches: room on the left for a minus sign in the tick
+            # labels, and as high as wide, so that the square plot of a logic gate
+            # fits as well as the fruit's (2.2 wide, 2 high), both at the top.
+            fig.set_layout_engine(None)
+            width, height = fig.get_size_inches()
+            left, top, side = 0.62, 0.5, 2.8
+            ax.set_position((left / width, (height - top - side) / height,
+                             side / width, side / height))
+            ax.set_anchor("N")
+        else:
+            fig.canvas.draw()
+            fig.set_layout_engine(None)
         # What _draw changes on every move; a redraw draws only these (see
         # LayeredExplorer).  A new data set changes limits, labels and points too,
         # which redraws everything once.
@@ -406,7 +443,8 @@ class PerceptronExplorer(LayeredExplorer):
             self._quiver.set_UVC([direction[0]], [direction[1]])
             self._quiver.set_visible(True)
         w, b = r["w"], r["b"]
-        self._title.set_text(f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}: "
+        self._title.set_text(f"w = ({w[0]:.2f}, {w[1]:.2f}), b = {b:.2f}"
+                             f"{self._title_break}"
                              f"{r['n_mistakes']} of {len(r['y'])} misclassified")
         if getattr(self, "_status", None) is not None:
             self._status.value = self.status(r)
