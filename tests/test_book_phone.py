@@ -46,9 +46,9 @@ PHONE_CHECK = """() => {
     small.forEach(s => problems.push(`text smaller than ${MIN}px: ${s}`));
     const column = article.getBoundingClientRect().width;
     // A flipbook's frames are pictures of text: the smallest text it drew (data-min-text-px, in the
-    // PNG's pixels) scaled to the width it is shown at.  A flipbook with phone frames shows them in a
-    // <picture> on narrow screens: then the image shown is its <source>'s, whose smallest text is
-    // data-phone-min-text-px.
+    // PNG's pixels) scaled to the width it is shown at.  A flipbook with phone frames shows them
+    // in a <picture> on narrow screens: then the image shown is its <source>'s, whose smallest
+    // text is data-phone-min-text-px.
     for (const book of article.querySelectorAll('.nnlearn-flipbook')) {
         const img = book.querySelector('img'), source = book.querySelector('picture source');
         const phone = source !== null
@@ -58,8 +58,9 @@ PHONE_CHECK = """() => {
         if (!(drawn > 0)) { problems.push(`flipbook without ${attribute}: ${img.alt.slice(0, 60)}`);
                             continue; }
         const shown = drawn * img.getBoundingClientRect().width / img.naturalWidth;
-        if (shown < MIN) problems.push(`flipbook text ${shown.toFixed(1)}px`
-                                       + `${phone ? ' (phone frames)' : ''}: ${img.alt.slice(0, 60)}`);
+        const which = phone ? ' (phone frames)' : '';
+        if (shown < MIN)
+            problems.push(`flipbook text ${shown.toFixed(1)}px${which}: ${img.alt.slice(0, 60)}`);
     }
     for (const img of article.querySelectorAll('img')) {
         const shown = img.getBoundingClientRect().width;
@@ -79,9 +80,10 @@ def phone_problems(page):
     return page.evaluate(PHONE_CHECK)
 
 
-# Known problems not fixed yet, page -> [start of the problem, part of the flipbook's alt text]; listed
-# so that the test fails on any other problem, and when one of these is fixed.  (Empty since the three
-# flipbooks drawn by the explorers of ch 1, 2 and 6 carry phone frames: issue 15.)
+# Known problems not fixed yet, page -> [start of the problem, part of the flipbook's alt
+# text]; listed so that the test fails on any other problem, and when one of these is fixed.
+# (Empty since the three flipbooks drawn by the explorers of ch 1, 2 and 6 carry phone frames:
+# issue 15.)
 PENDING = {}
 
 

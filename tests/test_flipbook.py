@@ -425,8 +425,8 @@ global.Image = function () { preloads.push(this); };
 const inputs = input.sizes.map(el), outputs = input.sizes.map(el), button = input.button ? el() : null;
 if (button) button.textContent = "Play";  // as in the HTML
 root.id = input.id;
-root.querySelector = s => s.startsWith("script") ? data : s === "img" ? img : s === "button" ? button
-                                                   : s === "picture source" ? source : controls;
+root.querySelector = s => s.startsWith("script") ? data : s === "img" ? img
+                          : s === "button" ? button : s === "picture source" ? source : controls;
 root.querySelectorAll = s => s.startsWith("input") ? inputs : outputs;
 let tick = null, delay = null;
 global.setInterval = (f, ms) => { tick = f; delay = ms; return 1; };
@@ -617,9 +617,10 @@ def test_the_phone_frames_text_size_follows_the_phone_width(phone_book):
     # font.size is raised for each figure's width so that text is 9 px on a phone, 5% to spare
     for text_px, png_width in [(phone_book.min_text_px, 240), (phone_book.phone_min_text_px, 240)]:
         assert text_px * PHONE_WIDTH_PX / png_width >= MIN_TEXT_PX
-    points = {width: max(matplotlib.rcParams["font.size"], 1.05 * MIN_TEXT_PX * 72 * width / PHONE_WIDTH_PX)
+    base = matplotlib.rcParams["font.size"]
+    points = {width: max(base, 1.05 * MIN_TEXT_PX * 72 * width / PHONE_WIDTH_PX)
               for width in (6, 3)}
-    assert points[6] > points[3]  # 12.5 points on the 6-inch figure; 10 (font.size) on the 3-inch one
+    assert points[6] > points[3]  # 12.5 points on the 6-inch figure; 10 (font.size) on the other
     assert phone_book.min_text_px == pytest.approx(points[6] * 40 / 72)
     assert phone_book.phone_min_text_px == pytest.approx(points[3] * 80 / 72)
     html = phone_book.html()
@@ -637,7 +638,8 @@ def test_the_html_shows_phone_frames_in_a_picture_below_the_breakpoint(phone_boo
     width = phone_book.phone_max_width
     assert source == (f'<source media="(max-width: {width}px)" srcset="'
                       f'{_data_uri(phone_book.phone_frames[0])}" width="240" height="320">')
-    assert img.startswith(f'<img src="{_data_uri(phone_book.frames[0])}" alt="Sigmoid of w·x (w = 1)"')
+    assert img.startswith(f'<img src="{_data_uri(phone_book.frames[0])}" '
+                          'alt="Sigmoid of w·x (w = 1)"')
     assert 'width="240" height="120"' in img
     data = page_data(html)
     assert data["phone"]["frames"] == [0, 1, 2] and data["phone"]["images"][0] is None
@@ -683,15 +685,22 @@ def test_the_breakpoint_is_where_the_desktop_frames_text_gets_too_small():
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"phone_frames": [b"\x89PNG"]}, ValueError, r"`phone_frames` must hold one image per grid point, 2 = 2, got 1"),
-    ({"phone_frames": "frames"}, TypeError, r"`phone_frames` must be a list of PNG images \(bytes\), got str"),
-    ({"phone_frames": [None, None]}, TypeError, r"`phone_frames\[0\]` must be a PNG image as bytes, got NoneType"),
-    ({"phone_frames": "truncated"}, ValueError, r"`phone_frames\[1\]` must be a whole PNG image .*got 8 bytes"),
-    ({"phone_frames": "same", "phone_min_text_px": -1}, ValueError, r"`phone_min_text_px` must be positive"),
-    ({"phone_frames": "same", "phone_max_width": 0}, ValueError, r"`phone_max_width` must be an integer >= 1"),
-    ({"phone_frames": "same", "phone_max_width": 600.5}, TypeError, r"`phone_max_width` must be an integer"),
-    ({"phone_min_text_px": 9.0}, ValueError, r"`phone_min_text_px` describes the phone frames, and there are "
-                                             r"none.*Pass phone_frames="),
+    ({"phone_frames": [b"\x89PNG"]}, ValueError,
+     r"`phone_frames` must hold one image per grid point, 2 = 2, got 1"),
+    ({"phone_frames": "frames"}, TypeError,
+     r"`phone_frames` must be a list of PNG images \(bytes\), got str"),
+    ({"phone_frames": [None, None]}, TypeError,
+     r"`phone_frames\[0\]` must be a PNG image as bytes, got NoneType"),
+    ({"phone_frames": "truncated"}, ValueError,
+     r"`phone_frames\[1\]` must be a whole PNG image .*got 8 bytes"),
+    ({"phone_frames": "same", "phone_min_text_px": -1}, ValueError,
+     r"`phone_min_text_px` must be positive"),
+    ({"phone_frames": "same", "phone_max_width": 0}, ValueError,
+     r"`phone_max_width` must be an integer >= 1"),
+    ({"phone_frames": "same", "phone_max_width": 600.5}, TypeError,
+     r"`phone_max_width` must be an integer"),
+    ({"phone_min_text_px": 9.0}, ValueError,
+     r"`phone_min_text_px` describes the phone frames, and there are none.*Pass phone_frames="),
     ({"phone_max_width": 600}, ValueError, r"`phone_max_width` describes the phone frames"),
 ])
 def test_bad_phone_frames_are_rejected(kwargs, error, match):
@@ -705,11 +714,14 @@ def test_bad_phone_frames_are_rejected(kwargs, error, match):
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"phone_figsize": 3}, TypeError, r"`phone_figsize` must be a pair \(width, height\) in inches, got 3"),
+    ({"phone_figsize": 3}, TypeError,
+     r"`phone_figsize` must be a pair \(width, height\) in inches, got 3"),
     ({"phone_figsize": (3, -1)}, ValueError, r"`phone_figsize\[1\]` must be positive"),
     ({"phone_figsize": (3, 4), "phone_dpi": 0}, ValueError, r"`phone_dpi` must be positive"),
-    ({"phone_figsize": (3, 4), "phone_max_width": "wide"}, TypeError, r"`phone_max_width` must be an integer"),
-    ({"phone_dpi": 100}, ValueError, r"`phone_dpi` applies to the phone frames, and there are none.*phone_figsize"),
+    ({"phone_figsize": (3, 4), "phone_max_width": "wide"}, TypeError,
+     r"`phone_max_width` must be an integer"),
+    ({"phone_dpi": 100}, ValueError,
+     r"`phone_dpi` applies to the phone frames, and there are none.*phone_figsize"),
     ({"phone_max_width": 500}, ValueError, r"`phone_max_width` applies to the phone frames"),
 ])
 def test_bad_phone_arguments_are_rejected_before_drawing(kwargs, error, match):
@@ -721,7 +733,8 @@ def test_bad_phone_arguments_are_rejected_before_drawing(kwargs, error, match):
 
 def test_a_parameter_called_layout_is_ambiguous_with_phone_frames():
     with pytest.raises(ValueError, match=r"`params` may not name a parameter 'layout' .*Rename"):
-        flipbook(lambda ax, layout: None, {"layout": [1, 2]}, alt="x", phone_figsize=(2, 2), **SMALL)
+        flipbook(lambda ax, layout: None, {"layout": [1, 2]}, alt="x", phone_figsize=(2, 2),
+                 **SMALL)
 
 
 def test_an_error_in_draw_says_which_layout():
@@ -732,8 +745,8 @@ def test_an_error_in_draw_says_which_layout():
     with pytest.raises(RuntimeError, match="too narrow") as info:
         flipbook(draw, {"w": [1, 2]}, alt="x", phone_figsize=(1, 1), **SMALL)
     if sys.version_info >= (3, 11):
-        assert info.value.__notes__ == [
-            "(raised by `draw` while drawing frame 1 of the flipbook in the phone layout, at {'w': 2})"]
+        assert info.value.__notes__ == ["(raised by `draw` while drawing frame 1 of the flipbook "
+                                        "in the phone layout, at {'w': 2})"]
 
 
 @needs_node
@@ -764,7 +777,8 @@ def test_the_script_preloads_the_frames_of_the_layout_shown(phone_book):
     assert narrow[2]["preloaded"] == narrow[1]["preloaded"]  # all 3 loaded: nothing more to do
     # The phone turned sideways: the wide layout shows, and the next visit preloads its frames.
     assert narrow[3]["preloaded"] == narrow[2]["preloaded"]
-    assert narrow[4]["preloaded"][:1] == [phone[2]] and sorted(narrow[4]["preloaded"][1:]) == sorted(desktop)
+    assert narrow[4]["preloaded"][:1] == [phone[2]]
+    assert sorted(narrow[4]["preloaded"][1:]) == sorted(desktop)
 
 
 def test_a_narrow_browser_downloads_and_shows_only_the_phone_frames(browser, tmp_path, phone_book):
@@ -780,7 +794,8 @@ def test_a_narrow_browser_downloads_and_shows_only_the_phone_frames(browser, tmp
     assert count == 6 and "data:" not in body
     (tmp_path / "index.html").write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-        f'content="width=device-width, initial-scale=1"><title>t</title></head><body>{body}</body></html>')
+        'content="width=device-width, initial-scale=1"><title>t</title></head>'
+        f'<body>{body}</body></html>')
     names = {f"{sha(f)}.png": f"desktop {k}" for k, f in enumerate(phone_book.frames)}
     names.update({f"{sha(f)}.png": f"phone {k}" for k, f in enumerate(phone_book.phone_frames)})
     shown = "img => img.decode().then(() => [img.currentSrc.split('/').pop(), img.naturalWidth])"
@@ -858,6 +873,19 @@ def test_externalise_replaces_only_the_png_uris_inside_flipbooks():
 def sha(png):
     return hashlib.sha256(png).hexdigest()
 
+
+def test_externalise_moves_the_phone_frames_out_too(phone_book):
+    ext = load_extension()
+    written = {}
+    new, count = ext.externalise(phone_book.html(), written.__setitem__,
+                                 lambda name: f"../_images/flipbook/{name}")
+    assert count == 6 and "data:" not in new
+    assert sorted(written.values()) == sorted(phone_book.frames + phone_book.phone_frames)
+    url = "../_images/flipbook/{}.png".format
+    assert f'srcset="{url(sha(phone_book.phone_frames[0]))}"' in new
+    assert f'<img src="{url(sha(phone_book.frames[0]))}"' in new
+    phone_urls = [url(sha(f)) for f in phone_book.phone_frames[1:]]
+    assert page_data(new)["phone"]["images"] == [None] + phone_urls
 
 def test_the_extension_writes_the_frames_as_files_of_the_site(tmp_path):
     from nnlearn.explore.flipbook import _data_uri

@@ -8,8 +8,11 @@ megabytes, all loaded before the reader sees anything.  So at HTML-write time
 URI inside a ``<div class="nnlearn-flipbook">`` of the page's body, writes the
 PNG to ``_images/flipbook/<sha256>.png`` (an image used twice is one file) and
 puts the URL relative to the page in its place.  The page then holds only URLs;
-its script loads each frame when shown.  Relative URLs keep the site working
-opened from disk and from any static server.
+its script loads each frame when shown.  A flipbook's phone frames (the
+``srcset`` of its ``<picture>``'s ``<source>``, and their list in its data) are
+moved out the same way, so that a browser downloads only the frames of the
+layout it shows.  Relative URLs keep the site working opened from disk and from
+any static server.
 
 Registered in ``_config.yml`` (``sphinx: local_extensions``).
 """
