@@ -466,14 +466,20 @@ def test_the_shallow_exact_sawtooth_and_the_parameter_counts(k):
 def test_two_to_the_k_minus_one_units_cannot_compute_the_sawtooth(k):
     """The chapter's claim that 2^k units are the fewest: with 2^k - 1 units every kink sits at an inner
     corner, and for every choice of the side each unit is active on, the best output weights (least squares)
-    leave an error far above rounding; the interpolant's 2^k units leave only rounding."""
-    x = np.linspace(0.0, 1.0, 2001)
+    leave an error far above rounding; the interpolant's 2^k units leave only rounding.
+
+    Both the sawtooth and every such network are piecewise linear with kinks at multiples of
+    2^-k, so the grid of multiples of 2^-(k+2) decides: a network that matched on it would match
+    everywhere. (It is also 30 times cheaper than a fine grid for the 2^15 fits of k = 4.)"""
+    x = np.arange(2**(k + 2) + 1) / 2**(k + 2)
     target = tent_k(x, k)
     corners = np.arange(1, 2**k) / 2**k
     for sides in itertools.product((1.0, -1.0), repeat=len(corners)):
         H = np.column_stack([np.maximum(0.0, s * (x - c)) for s, c in zip(sides, corners)] + [np.ones_like(x)])
         coef, *_ = np.linalg.lstsq(H, target, rcond=None)
         assert np.abs(H @ coef - target).max() > 1e-3
+    x = np.linspace(0.0, 1.0, 2001)  # the exact interpolant, checked between the kinks too
+    target = tent_k(x, k)
     H = np.column_stack([np.maximum(0.0, x - c) for c in np.arange(2**k) / 2**k] + [np.ones_like(x)])
     coef, *_ = np.linalg.lstsq(H, target, rcond=None)
     assert np.abs(H @ coef - target).max() < 1e-9

@@ -14,6 +14,19 @@ that question's feedback.  nbgrader runs through its command line, as an instruc
 timeout on every command and nbgrader's default ``Execute.timeout`` of 30 s per cell.  The
 course is built once (a module fixture: three nbgrader commands for the 13 labs); the tests per lab
 read its results.
+
+These are also the labs' execution tests, so that no lab is executed twice for the same check:
+
+* instructor version: the key's autograded notebook is the instructor lab run top to bottom; every
+  check in it said "correct", and nbval re-runs it with ``NNLEARN_EXPECT=correct`` (a check that
+  is not correct raises) and compares every output with nbgrader's run: the lab is reproducible.
+  Cells whose output legitimately varies (live widgets) are tagged ``nbval-ignore-output``,
+  nothing else is loosened;
+* student version (``python -m nnlearn.classroom student``, the same notebooks as nbgrader
+  releases): the untouched submission ran top to bottom, every check said "not attempted", and
+  the only errors are the hidden grading calls.
+
+nbgrader runs the kernels with ``MPLBACKEND=Agg`` and ``PYTHONHASHSEED=0``, as nbval does.
 """
 
 import html
@@ -29,6 +42,7 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 api = pytest.importorskip("nbgrader.api")
+pytest.importorskip("nbval")
 
 from nnlearn.classroom import student_notebook  # noqa: E402
 
@@ -38,6 +52,7 @@ NBGRADER = [sys.executable, "-m", "nbgrader"]
 ASSIGNMENTS = "lab[0-9][0-9]"  # nbgrader takes a glob: every lab in one command
 STUDENTS = ("key", "untouched", "slip")
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+CHECK = re.compile(r"\bex\.(q\d+)\.check\(")
 
 # One plausible slip per lab: (question, the learner's whole solution cell).  Each question is one
 # that no later question of its lab reuses, so exactly one point is lost.
@@ -85,6 +100,7 @@ def _nbgrader(*args, cwd, timeout):
     env = {k: v for k, v in os.environ.items() if k != "NNLEARN_EXPECT"}
     # nbgrader runs `alembic` (its database migrations) from PATH: the venv's scripts must be on it.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.update(MPLBACKEND="Agg", PYTHONHASHSEED="0")  # as nbval's re-run of the key has them
     proc = subprocess.run([*NBGRADER, *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=timeout)
     assert proc.returncode == 0, \
@@ -210,3 +226,68 @@ def test_nbgrader_grades_the_lab(lab, course):
     # The failed question's feedback, raised by its hidden grade call.
     feedback = html.escape(f"{getattr(module, question).label}: \u2718 incorrect.", quote=False)
     assert feedback in text["slip"] and "AssertionError" in text["slip"]
+
+
+# -- the labs executed: instructor and student versions ----------------------------------------
+
+def _code(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _texts(cell):
+    return [o.get("data", {}).get("text/plain", "") or o.get("text", "") for o in cell.outputs]
+
+
+def _nbval(paths, env, cwd):
+    cmd = [sys.executable, "-m", "pytest", "-q", "--nbval", "--nbval-current-env", "-p",
+           "no:cacheprovider", "-W", "ignore::DeprecationWarning", "-o", "addopts=", "-o",
+           "filterwarnings=", "--rootdir", str(cwd), *map(str, paths)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
+def test_instructor_lab_every_check_correct_and_outputs_reproducible(lab, course, tmp_path):
+    graded = nbformat.read(course / "autograded" / "key" / _assignment(lab) / lab.name,
+                           as_version=4)
+    instructor = nbformat.read(lab, as_version=4)
+    # The key is the instructor lab (its solutions, nbgrader's hidden grading calls added).
+    assert [c.source for c in _code(graded)] == \
+        [_without_markers(c.source) for c in _code(instructor)]
+    n_checks = sum(len(CHECK.findall(c.source)) for c in _code(instructor))
+    n_correct = sum(t.count("\u2714 correct") for c in _code(graded) for t in _texts(c))
+    assert n_correct == n_checks > 0
+    executed = tmp_path / lab.name
+    nbformat.write(graded, executed)
+    env = dict(os.environ, NNLEARN_EXPECT="correct", MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    proc = _nbval([executed], env, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert re.search(r"\d+ passed", proc.stdout) and "failed" not in proc.stdout, proc.stdout
+
+
+def test_student_labs_run_top_to_bottom_with_every_check_not_attempted(course, tmp_path):
+    out = tmp_path / "student"
+    subprocess.run([sys.executable, "-m", "nnlearn.classroom", "student", str(ROOT / "notebooks"),
+                    str(out)], check=True, timeout=120)
+    assert sorted(p.name for p in out.glob("*.ipynb")) == [lab.name for lab in LABS]
+    for lab in LABS:
+        student = nbformat.read(out / lab.name, as_version=4)
+        graded = nbformat.read(course / "autograded" / "untouched" / _assignment(lab) / lab.name,
+                               as_version=4)
+        # What ran is the student version, with the hidden grading calls added.
+        sources = [c.source.split("\n### BEGIN HIDDEN TESTS")[0] for c in _code(graded)]
+        assert sources == [c.source for c in _code(student)], lab.stem
+        n_checks = 0
+        for cell in _code(graded):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            checks = len(CHECK.findall(cell.source))
+            n_checks += checks
+            texts = "".join(_texts(cell))
+            assert texts.count("not attempted") >= checks, (lab.stem, cell.source, texts)
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                # the hidden ex.qN.grade call, and only it, raised
+                assert [e.ename for e in errors] == ["AssertionError"], (lab.stem, cell.source)
+                assert "not attempted" in errors[0].evalue
+            else:
+                assert errors == [], (lab.stem, cell.source, [e.evalue for e in errors])
+        assert n_checks > 0
+
