@@ -24,7 +24,8 @@ import pytest
 from filelock import FileLock
 from hypothesis import settings
 
-from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT, require, serve
+from .book_checks import (CHROMIUM, CHROMIUM_ARGS, ROOT, image_problems, math_problems,
+                          open_page, overflow_problems, require, serve)
 
 # Same examples on every run (and in CI): a failure can always be reproduced.
 settings.register_profile("nnlearn", derandomize=True, max_examples=100, deadline=None)
@@ -120,3 +121,35 @@ def base(site):
     """The built book served on 127.0.0.1 for the session."""
     with serve(site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def desktop_page_checks(browser, base):
+    """``checks(path)``: every check of a page at 1366×768 from one load, done once per run.
+
+    Returns ``{"problems": [...], "axe": [...]}``: console errors, requests outside the site,
+    failed requests, math not typeset, images not loaded and code blocks that scroll sideways
+    (test_book.py), and axe-core's critical and serious violations (test_book_a11y.py; None
+    when axe-core is not installed). axe runs before the hidden code is opened for the overflow
+    check, on the page as a reader first sees it.
+    """
+    from .test_book_a11y import AXE, axe_on, documented_chrome_violations
+
+    done = {}
+
+    def checks(path):
+        if path not in done:
+            page, problems = open_page(browser, base, path)
+            try:
+                problems += math_problems(page)
+                problems += image_problems(page)
+                axe = (axe_on(page, path, documented_chrome_violations()) if AXE.exists()
+                       else None)
+                problems += overflow_problems(page)
+            finally:
+                page.context.close()
+            done[path] = {"problems": problems, "axe": axe}
+        return done[path]
+
+    return checks
+

@@ -12,7 +12,7 @@ import shutil
 import pytest
 import yaml
 
-from .book_checks import (ROOT, broken_links, image_problems, math_problems, open_page,
+from .book_checks import (ROOT, broken_links, math_problems, open_page,
                           overflow_problems, serve, toc_pages)
 
 
@@ -105,15 +105,11 @@ def test_api_reference_is_generated_from_docstrings(site):
 # -- in a real browser ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", toc_pages())
-def test_page_in_the_browser(browser, base, path):
+def test_page_in_the_browser(desktop_page_checks, path):
     """At 1366×768: loads with no console error and no request outside the site; math typeset; images
-    load; no code or output block scrolls sideways, hidden code included."""
-    page, problems = open_page(browser, base, path)
-    problems += math_problems(page)
-    problems += image_problems(page)
-    problems += overflow_problems(page)
-    page.context.close()
-    assert problems == []
+    load; no code or output block scrolls sideways, hidden code included (conftest.py's
+    ``desktop_page_checks``, whose load test_book_a11y.py shares)."""
+    assert desktop_page_checks(path)["problems"] == []
 
 
 def test_overflow_check_finds_a_wide_code_line(browser, site, tmp_path):

@@ -17,7 +17,7 @@ Every violation of impact "critical" or "serious" is sorted by where its node is
   be one that README.md lists in its "Accessibility" section, as ``- `rule-id` in `selector`:
   why``, the node being inside an element that the selector matches; a new one fails.
 
-Pages are checked at 1366×768. A run at 390×844 was measured on every page: no content
+Pages are checked at 1366×768, in the same load as test_book.py's checks of that size. A run at 390×844 was measured on every page: no content
 violation either, and in the chrome only the colour-mode button (the search buttons are hidden
 on phones); it would double the time (about 3 min for the 16 pages on a loaded machine) for
 nothing new.
@@ -87,19 +87,24 @@ def documented_chrome_violations(readme=README):
     return pairs
 
 
+def axe_on(page, path, documented):
+    """Critical and serious violations on an open page, as dicts (rule, impact, content, listed,
+    target, summary, html); waits until the page is ready, raises if it never gets there."""
+    page.set_default_timeout(120000)
+    not_ready = page.evaluate(_READY)
+    assert not not_ready, f"{path}: {not_ready}"
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(_AXE_RUN, [CONTENT, list(SEVERE), [list(p) for p in documented]])
+
+
 def axe_violations(browser, base, path, documented, viewport=VIEWPORT):
-    """Critical and serious violations on one page, as dicts (rule, impact, content, listed,
-    target, summary, html); raises if the page never got ready."""
+    """:func:`axe_on` for ``path``, loaded in a fresh context."""
     require(AXE.exists(), f"{AXE} is missing: run `make vendor` (npm ci)")
     context = browser.new_context(viewport=viewport)
     try:
         page = context.new_page()
         page.goto(base + path, wait_until="load", timeout=120000)
-        page.set_default_timeout(120000)
-        not_ready = page.evaluate(_READY)
-        assert not not_ready, f"{path}: {not_ready}"
-        page.add_script_tag(path=str(AXE))
-        return page.evaluate(_AXE_RUN, [CONTENT, list(SEVERE), [list(p) for p in documented]])
+        return axe_on(page, path, documented)
     finally:
         context.close()
 
@@ -117,10 +122,13 @@ def problems(path, found):
 
 
 @pytest.mark.parametrize("path", toc_pages())
-def test_no_serious_accessibility_violation_in_the_content(browser, base, path):
+def test_no_serious_accessibility_violation_in_the_content(desktop_page_checks, path):
     """axe-core: no critical/serious violation in the article body; in the theme's chrome
-    only those README.md lists (see the module docstring)."""
-    found = axe_violations(browser, base, path, documented_chrome_violations())
+    only those README.md lists (see the module docstring). The page is the one loaded for
+    test_book.py's checks at the same size (conftest.py's ``desktop_page_checks``)."""
+    require(AXE.exists(), f"{AXE} is missing: run `make vendor` (npm ci)")
+    found = desktop_page_checks(path)["axe"]
+    assert found is not None
     assert problems(path, found) == []
 
 
