@@ -20,11 +20,11 @@ computes in float64 unless a model is built with ``dtype=np.float32``.
 """
 
 from . import (activations, autograd, cluster, conv, datasets, gradcheck, init, labels,
-               layers, losses, metrics, optim, persistence, recurrent, surfaces,
-               training)
+               layers, losses, metrics, optim, persistence, recurrent, schedules,
+               surfaces, training)
 from .conv import Conv2D, Flatten, MaxPool2D
 from .labels import from_one_hot, one_hot
-from .layers import Activation, Dense, Dropout
+from .layers import Activation, BatchNorm, Dense, Dropout, Residual
 from .network import MLP, Sequential
 from .perceptron import Perceptron
 from .persistence import load, save
@@ -35,8 +35,9 @@ __version__ = "0.1.0"
 
 __all__ = ["activations", "autograd", "cluster", "conv", "recurrent", "datasets",
            "gradcheck", "init", "labels", "layers", "losses", "metrics", "optim",
-           "persistence", "surfaces", "training",
-           "Activation", "Dense", "Dropout", "Conv2D", "MaxPool2D", "Flatten",
+           "persistence", "schedules", "surfaces", "training",
+           "Activation", "BatchNorm", "Dense", "Dropout", "Residual",
+           "Conv2D", "MaxPool2D", "Flatten",
            "SimpleRNN", "MLP", "Sequential", "Perceptron",
            "EarlyStopping", "History", "evaluate", "fit", "from_one_hot", "one_hot",
            "load", "save",

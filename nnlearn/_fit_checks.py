@@ -16,6 +16,7 @@ from .activations import Sigmoid, Softmax, Step
 from .layers import Activation
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss
 from .losses import get as get_loss
+from .schedules import Schedule
 
 #: The factor over the first epoch's loss at which a run has diverged (see
 #: :func:`loss_has_exploded`).
@@ -76,6 +77,23 @@ def check_callbacks(callbacks):
             raise TypeError(f"`callbacks[{i}]` must be callable as "
                             f"callback(model, history), got {callback!r}.")
     return list(callbacks)
+
+
+def check_schedule(schedule, optimizer):
+    """``schedule`` (None, or a Schedule built on ``optimizer`` itself)."""
+    if schedule is None:
+        return None
+    if not isinstance(schedule, Schedule):
+        raise TypeError("`schedule` must be a learning-rate schedule such as "
+                        "nnlearn.schedules.StepLR(optimizer, step_size=30), got "
+                        f"{type(schedule).__name__} {schedule!r}.")
+    if schedule.optimizer is not optimizer:
+        raise ValueError(f"`schedule` must be built on the `optimizer` passed to fit, "
+                         f"got a schedule of {schedule.optimizer!r} (another object) "
+                         f"while optimizer={optimizer!r}. Hint: build the schedule "
+                         "on the same optimizer: opt = SGD(lr=0.1); "
+                         "fit(..., optimizer=opt, schedule=StepLR(opt, 30)).")
+    return schedule
 
 
 def check_flag(value, name):

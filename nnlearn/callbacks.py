@@ -23,7 +23,8 @@ class History:
     ``history["val_loss"]`` the validation loss after each epoch, and ``history[name]``
     / ``history["val_" + name]`` each requested metric, all as 1-D arrays of length
     :attr:`n_epochs`.  The training loss is the data loss alone; L2 and L1 penalties are
-    recorded separately as ``"l2_penalty"`` and ``"l1_penalty"``.
+    recorded separately as ``"l2_penalty"`` and ``"l1_penalty"``; with a learning-rate
+    ``schedule``, ``history["lr"]`` is the rate each epoch's updates used.
 
     Attributes
     ----------
@@ -73,6 +74,14 @@ class History:
     def val_loss(self):
         """Validation loss per epoch (requires ``validation_data``)."""
         return self["val_loss"]
+
+    @property
+    def lr(self):
+        """Learning rate per epoch.
+
+        Recorded when :func:`nnlearn.training.fit` is given a ``schedule``.
+        """
+        return self["lr"]
 
     def plot(self, ax=None, *, names=None, logy=False):
         """Plot the recorded curves against the epoch; returns the matplotlib Axes.

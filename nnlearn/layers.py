@@ -25,7 +25,8 @@ from . import init as initializers
 from ._validation import (check_array, check_float_dtype, check_int, check_interval,
                           check_layer_size, check_rng)
 
-__all__ = ["Layer", "Dense", "Activation", "Dropout", "Parameters"]
+__all__ = ["Layer", "Dense", "Activation", "Dropout", "Parameters", "BatchNorm",
+           "Residual"]
 
 
 class Parameters(dict):
@@ -68,7 +69,8 @@ class Layer:
         Trainable arrays and their gradients (same keys; empty for layers without
         parameters).
     training : bool
-        Training mode (True) or evaluation mode (False); only :class:`Dropout` cares.
+        Training mode (True) or evaluation mode (False); only :class:`Dropout` and
+        :class:`BatchNorm` care.
     """
 
     def __init__(self):
@@ -259,3 +261,9 @@ class Dropout(Layer):
 
     def __repr__(self):
         return f"Dropout(p={self.p})"
+
+
+# Defined in their own modules, which build on Layer above; re-exported here so that
+# ``nnlearn.layers.BatchNorm`` and ``nnlearn.layers.Residual`` work.
+from .normalization import BatchNorm  # noqa: E402
+from .residual import Residual  # noqa: E402

@@ -13,7 +13,7 @@ import numpy as np
 from ._validation import (check_array, check_float_dtype, check_int, check_layer_size,
                           check_rng)
 from .activations import _get as get_activation
-from .layers import Activation, Dense, Dropout, Layer
+from .layers import Activation, BatchNorm, Dense, Dropout, Layer, Residual
 
 __all__ = ["Sequential", "MLP"]
 
@@ -33,14 +33,28 @@ def _check_layers(layers, more_layers):
         raise TypeError("Sequential takes one list of layers, got "
                         f"{1 + len(more_layers)} positional arguments. Hint: wrap the "
                         f"layers in a list: {example}.")
+    layers = _check_layer_list(layers, "Sequential", example)
+    _check_widths(layers)
+    return layers
+
+
+def _check_layer_list(layers, owner, example=None):
+    """Return ``layers`` as a list after checking it is a non-empty list of distinct
+    Layer objects (also inside any :class:`~nnlearn.layers.Residual` among them).
+
+    ``owner`` names the class taking the list (Sequential, Residual) in the hints.
+    """
+    example = example or f"{owner}([Dense(8, 8), Activation('relu'), Dense(8, 8)])"
     if isinstance(layers, Layer):
         raise TypeError("`layers` must be a list of layers, got a single layer "
                         f"{layers!r}. Hint: wrap it in a list: "
-                        f"Sequential([{layers!r}]).")
+                        f"{owner}([{layers!r}]).")
     if isinstance(layers, Sequential):
+        hint = ("to copy or extend a network, pass its layers: "
+                "Sequential(net.layers + [...])" if owner == "Sequential"
+                else f"pass its layers: {owner}(net.layers)")
         raise TypeError("`layers` must be a list of layers, got a network "
-                        f"{type(layers).__name__}. Hint: to copy or extend a network, "
-                        "pass its layers: Sequential(net.layers + [...]).")
+                        f"{type(layers).__name__}. Hint: {hint}.")
     if (layers is None or isinstance(layers, (str, bytes, dict))
             or not hasattr(layers, "__iter__")):
         raise TypeError("`layers` must be a list of layers, got "
@@ -67,16 +81,24 @@ def _check_layers(layers, more_layers):
         raise ValueError("`layers` must contain at least one layer, got an empty list. "
                          f"Hint: {example}.")
     seen = {}
-    for i, layer in enumerate(layers):
+    for where, layer in _walk(layers):
         if id(layer) in seen:
             raise ValueError("`layers` must not contain the same layer object twice: "
-                             f"layers[{seen[id(layer)]}] and layers[{i}] are one "
+                             f"layers{seen[id(layer)]} and layers{where} are one "
                              f"{layer!r}. nnlearn has no weight sharing, and a layer "
                              "keeps the input of its last forward pass. Hint: create a "
                              f"new layer for each position, e.g. a second {layer!r}.")
-        seen[id(layer)] = i
-    _check_widths(layers)
+        seen[id(layer)] = where
     return layers
+
+
+def _walk(layers, prefix=""):
+    """Yield ``("[i]", layer)`` for every layer, and ``("[i].layers[j]", inner)`` for
+    the layers inside a Residual, depth first."""
+    for i, layer in enumerate(layers):
+        yield f"{prefix}[{i}]", layer
+        if isinstance(layer, Residual):
+            yield from _walk(layer.layers, f"{prefix}[{i}].layers")
 
 
 _SAME = "same"  # a layer whose output has the shape of its input
@@ -97,6 +119,14 @@ def _io_widths(layer):
         return _SAME
     if isinstance(layer, Dense):
         return (2, layer.n_in), (2, layer.n_out)
+    if isinstance(layer, BatchNorm):
+        return (2, layer.n_features), (2, layer.n_features)
+    if isinstance(layer, Residual):
+        # X + f(X) has the shape of X, whatever is known of f
+        first, last = _chain_widths(layer.layers)
+        if first is _SAME or (first is None and last is None):
+            return _SAME
+        return (first, first) if first is not None else (last, last)
     kind = type(layer).__name__
     if all(hasattr(layer, a) for a in ("in_channels", "out_channels", "kernel_size")):
         # Conv2D
@@ -107,6 +137,15 @@ def _io_widths(layer):
         # SimpleRNN
         return (3, layer.n_in), (3 if layer.return_sequences else 2, layer.n_hidden)
     return None, None
+
+
+def _chain_widths(layers):
+    """Return ``(input, output)`` of a chain of layers, each ``(ndim, width)`` or None
+    when unknown; ``(_SAME, _SAME)`` when every layer keeps the shape of its input."""
+    specs = [spec for spec in map(_io_widths, layers) if spec is not _SAME]
+    if not specs:
+        return _SAME, _SAME
+    return specs[0][0], specs[-1][1]
 
 
 _AXES = {2: "features", 3: "features per step", 4: "channels"}

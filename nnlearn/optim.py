@@ -25,7 +25,7 @@ import numpy as np
 
 from ._validation import check_interval, check_positive
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSprop", "Adam"]
+__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSprop", "Adam", "AdamW"]
 
 
 class Optimizer:
@@ -343,8 +343,8 @@ class Adam(Optimizer):
         beta1, beta2 = self.betas
         m, v = self._buffer(state, "m", param), self._buffer(state, "v", param)
         u = self._buffer(state, "scratch", param)
-        # g = grad + lambda theta
-        g = self._with_weight_decay(param, grad, state, self.weight_decay)
+        # g = grad + lambda theta (AdamW: grad, after theta *= 1 - lr lambda)
+        g = self._decay(param, grad, state)
         np.subtract(g, m, out=u)              # m = beta1 m + (1 - beta1) g,
         u *= 1 - beta1                        #   as torch: m + (1 - beta1)(g - m)
         m += u
@@ -359,8 +359,17 @@ class Adam(Optimizer):
         u *= self.lr / (1 - beta1 ** self.t)
         param -= u
 
+    def _decay(self, param, grad, state):
+        """The gradient Adam uses: :math:`g + \\lambda\\theta` (AdamW overrides)."""
+        return self._with_weight_decay(param, grad, state, self.weight_decay)
+
     def _repr_args(self):
         args = f"lr={self.lr}, betas={self.betas}, eps={self.eps}"
         if self.weight_decay:
             args += f", weight_decay={self.weight_decay}"
         return args
+
+
+# AdamW lives in its own module (this one would grow past 400 lines); it subclasses
+# Adam, so it is imported once Adam exists.
+from ._adamw import AdamW  # noqa: E402

@@ -7,7 +7,10 @@ The file is a numpy ``.npz`` archive holding
   class (``MLP`` or ``Sequential``), its dtype, its layers, and a SHA-256
   checksum of the weights;
 * one array per parameter, named like
-  :meth:`~nnlearn.network.Sequential.named_parameters` (``"0.W"``, ``"0.b"``, ...).
+  :meth:`~nnlearn.network.Sequential.named_parameters` (``"0.W"``, ``"0.b"``, ...,
+  and ``"2.0.W"`` for the first inner layer of a Residual at position 2);
+* the running statistics of every BatchNorm layer, named like its parameters
+  (``"1.running_mean"``, ``"1.running_var"``).
 
 Loading never unpickles (``allow_pickle=False``), so a file cannot run code.
 It builds a fresh network from the JSON, checks every array's name, shape and
@@ -26,7 +29,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .activations import get as get_activation
-from .layers import Activation, Dense, Dropout
+from .layers import Activation, BatchNorm, Dense, Dropout, Residual
 from .network import MLP, Sequential
 
 __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
@@ -34,7 +37,9 @@ __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION"]
 #: Name written into every file, checked on loading.
 FORMAT = "nnlearn-model"
 #: Version of the file layout; loading refuses files from a newer version.
-FORMAT_VERSION = 1
+#: Version 2 added BatchNorm and Residual layers; a network without them is written
+#: as version 1, which older nnlearn reads too.
+FORMAT_VERSION = 2
 
 
 def save(model, path):
@@ -44,7 +49,8 @@ def save(model, path):
     Parameters
     ----------
     model : Sequential or MLP
-        Built from nnlearn's own layers (Dense, Activation, Dropout).
+        Built from nnlearn's own layers (Dense, Activation, Dropout, BatchNorm,
+        Residual).
     path : str or os.PathLike
         Written as given (no extension is added); an existing file is replaced.
 
@@ -62,14 +68,17 @@ def save(model, path):
     if not isinstance(model, Sequential):
         raise TypeError(f"`model` must be an nnlearn Sequential or MLP, "
                         f"got {type(model).__name__}.")
+    layers = [_layer_config(str(i), layer) for i, layer in enumerate(model.layers)]
     weights = {name: np.ascontiguousarray(param)
-               for name, param, _ in model.named_parameters()}
+               for name, param in _arrays(model).items()}
+    new_layers = any(isinstance(layer, (BatchNorm, Residual))
+                     for layer in model.layers)
     architecture = {
         "format": FORMAT,
-        "version": FORMAT_VERSION,
+        "version": FORMAT_VERSION if new_layers else 1,
         "class": "MLP" if isinstance(model, MLP) else "Sequential",
         "dtype": model._theta.dtype.name,
-        "layers": [_layer_config(i, layer) for i, layer in enumerate(model.layers)],
+        "layers": layers,
         "sha256": _checksum(weights),
     }
     if isinstance(model, MLP):
@@ -106,7 +115,7 @@ def load(path):
     architecture = _read_architecture(arrays.pop("architecture", None), path)
     _check_sizes(architecture, arrays, path)
     model = _build(architecture, path)
-    expected = {name: param for name, param, _ in model.named_parameters()}
+    expected = _arrays(model)
     if set(arrays) != set(expected):
         raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the "
                          f"architecture, which needs {sorted(expected)}.")
@@ -175,7 +184,26 @@ def _read_arrays(path):
                          f"{type(exc).__name__}: {exc}") from None
 
 
+def _arrays(model):
+    """Every array a file holds for ``model``, by name: the parameters, then each
+    BatchNorm's running statistics (the live arrays)."""
+    arrays = {name: param for name, param, _ in model.named_parameters()}
+
+    def add_state(layers, prefix):
+        for i, layer in enumerate(layers):
+            if isinstance(layer, BatchNorm):
+                arrays[f"{prefix}{i}.running_mean"] = layer.running_mean
+                arrays[f"{prefix}{i}.running_var"] = layer.running_var
+            elif isinstance(layer, Residual):
+                add_state(layer.layers, f"{prefix}{i}.")
+
+    add_state(model.layers, "")
+    return arrays
+
+
 def _layer_config(index, layer):
+    """The JSON record of ``layer`` at position ``index`` (``"2"``, or ``"2.0"`` inside
+    a Residual)."""
     if type(layer) is Dense:
         return {"type": "Dense", "n_in": layer.n_in, "n_out": layer.n_out}
     if type(layer) is Activation:
@@ -183,8 +211,16 @@ def _layer_config(index, layer):
                 "activation": _activation_config(layer.activation)}
     if type(layer) is Dropout:
         return {"type": "Dropout", "p": layer.p}
+    if type(layer) is BatchNorm:
+        return {"type": "BatchNorm", "n_features": layer.n_features,
+                "momentum": layer.momentum, "eps": layer.eps}
+    if type(layer) is Residual:
+        return {"type": "Residual",
+                "layers": [_layer_config(f"{index}.{i}", inner)
+                           for i, inner in enumerate(layer.layers)]}
     raise TypeError(f"layer {index} ({type(layer).__name__}) cannot be saved: only "
-                    "nnlearn's Dense, Activation and Dropout layers can.")
+                    "nnlearn's Dense, Activation, Dropout, BatchNorm and Residual "
+                    "layers can.")
 
 
 def _activation_config(fn):
@@ -267,35 +303,19 @@ def _check_sizes(architecture, arrays, path):
                           "file was altered or damaged after saving.")
 
     layers = architecture.get("layers")
-    if not isinstance(layers, list):
-        raise invalid(f"'layers' must be a list, got {type(layers).__name__}")
-    for i, config in enumerate(layers):
-        if not isinstance(config, dict):
-            raise invalid(f"layer {i} must be a JSON object, "
-                          f"got {type(config).__name__}")
-    needed = sorted(f"{i}.{key}" for i, config in enumerate(layers)
-                    if config.get("type") == "Dense" for key in "Wb")
+    try:
+        needed, dense_sizes = _needed_arrays(layers, "", invalid)
+    except RecursionError:
+        raise invalid("the layers are nested too deeply") from None
     if set(arrays) != set(needed):
         raise ValueError(f"{path!r}: the weights {sorted(arrays)} do not match the "
-                         f"architecture, which needs {needed}.")
-    dense_sizes = []
-    for i, config in enumerate(layers):
-        if config.get("type") != "Dense":
-            continue
-        n_in, n_out = config.get("n_in"), config.get("n_out")
-        for key, size in (("n_in", n_in), ("n_out", n_out)):
-            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-                raise invalid(f"layer {i} has {key}={size!r}, not a positive integer")
-        W, b = arrays[f"{i}.W"], arrays[f"{i}.b"]
-        for name, array, shape in ((f"{i}.W", W, (n_in, n_out)),
-                                   (f"{i}.b", b, (n_out,))):
-            if array.shape != shape:
-                raise ValueError(f"{path!r}: weight {name!r} has shape {array.shape} "
-                                 f"and dtype {array.dtype}; the architecture needs "
-                                 f"{shape} (Dense layer {i} with {n_in} inputs and "
-                                 f"{n_out} outputs). The file was altered or damaged "
-                                 f"after saving.")
-        dense_sizes.append((n_in, n_out))
+                         f"architecture, which needs {sorted(needed)}.")
+    for name, (shape, what) in needed.items():
+        if arrays[name].shape != shape:
+            raise ValueError(f"{path!r}: weight {name!r} has shape "
+                             f"{arrays[name].shape} and dtype {arrays[name].dtype}; "
+                             f"the architecture needs {shape} ({what}). The file was "
+                             "altered or damaged after saving.")
     if architecture.get("class") == "MLP":
         mlp = architecture.get("mlp")
         sizes = mlp.get("sizes") if isinstance(mlp, dict) else None
@@ -304,6 +324,45 @@ def _check_sizes(architecture, arrays, path):
                 or any(isinstance(n, bool) or not isinstance(n, int) for n in sizes)):
             raise invalid(f"the MLP sizes {sizes!r} do not match its Dense layers "
                           f"{dense_sizes}")
+
+
+def _needed_arrays(layers, prefix, invalid):
+    """``({name: (shape, description)}, dense sizes)`` for the layer records
+    ``layers``, read from the JSON only (nothing is allocated)."""
+    if not isinstance(layers, list):
+        raise invalid(f"'{prefix}layers' must be a list, got {type(layers).__name__}")
+    needed, dense_sizes = {}, []
+    for i, config in enumerate(layers):
+        where = f"{prefix}{i}"
+        if not isinstance(config, dict):
+            raise invalid(f"layer {where} must be a JSON object, "
+                          f"got {type(config).__name__}")
+        kind = config.get("type")
+        if kind == "Residual":
+            inner, sizes = _needed_arrays(config.get("layers"), f"{where}.", invalid)
+            needed.update(inner)
+            dense_sizes.extend(sizes)
+            continue
+        keys = {"Dense": ("n_in", "n_out"), "BatchNorm": ("n_features",)}.get(kind)
+        if keys is None:
+            continue
+        for key in keys:
+            size = config.get(key)
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise invalid(f"layer {where} has {key}={size!r}, "
+                              "not a positive integer")
+        if kind == "Dense":
+            n_in, n_out = config["n_in"], config["n_out"]
+            what = (f"Dense layer {where} with {n_in} inputs and {n_out} outputs")
+            needed[f"{where}.W"] = ((n_in, n_out), what)
+            needed[f"{where}.b"] = ((n_out,), what)
+            dense_sizes.append((n_in, n_out))
+        else:
+            n = config["n_features"]
+            for key in ("gamma", "beta", "running_mean", "running_var"):
+                needed[f"{where}.{key}"] = ((n,), f"BatchNorm layer {where} of {n} "
+                                                  "features")
+    return needed, dense_sizes
 
 
 def _build(architecture, path):
@@ -347,4 +406,13 @@ def _layer(config, dtype):
         return Activation(_activation(config["activation"]))
     if kind == "Dropout":
         return Dropout(config["p"])
+    if kind == "BatchNorm":
+        return BatchNorm(config["n_features"], momentum=config["momentum"],
+                         eps=config["eps"], dtype=dtype)
+    if kind == "Residual":
+        inner = config["layers"]
+        if not isinstance(inner, list):
+            raise TypeError(f"Residual layers must be a JSON list, "
+                            f"got {type(inner).__name__}")
+        return Residual([_layer(c, dtype) for c in inner])
     raise ValueError(f"unknown layer type {kind!r}")

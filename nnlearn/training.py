@@ -62,7 +62,7 @@ class DivergenceError(FloatingPointError):
 
 def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True,
         validation_data=None, early_stopping=None, l2=0.0, l1=0.0, metrics=(), rng=None,
-        progress=True, callbacks=()):
+        progress=True, callbacks=(), schedule=None):
     r"""Train ``model`` on ``(X, y)`` by gradient descent; returns a :class:`History`.
 
     Parameters
@@ -113,6 +113,10 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True,
     callbacks : sequence of callable
         Each is called as ``callback(model, history)`` after every epoch; returning True
         stops training.
+    schedule : Schedule, optional
+        A learning-rate schedule built on ``optimizer`` (e.g.
+        ``nnlearn.schedules.StepLR(optimizer, step_size=30)``), stepped once after every
+        epoch; each epoch's learning rate is then recorded as ``history["lr"]``.
 
     Returns
     -------
@@ -136,7 +140,8 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, shuffle=True,
         optimizer whose state became NaN is reset.
     """
     run = _Run(model, X, y, loss, optimizer, epochs, batch_size, shuffle,
-               validation_data, early_stopping, l2, l1, metrics, rng, callbacks)
+               validation_data, early_stopping, l2, l1, metrics, rng, callbacks,
+               schedule)
     return run.train(checks.check_flag(progress, "progress"))
 
 
@@ -144,7 +149,8 @@ class _Run:
     """One call of :func:`fit`: its checked arguments and the training loop."""
 
     def __init__(self, model, X, y, loss, optimizer, epochs, batch_size, shuffle,
-                 validation_data, early_stopping, l2, l1, metrics, rng, callbacks):
+                 validation_data, early_stopping, l2, l1, metrics, rng, callbacks,
+                 schedule=None):
         if not isinstance(model, Sequential):
             raise TypeError(f"`model` must be an nnlearn Sequential or MLP, "
                             f"got {type(model).__name__}.")
@@ -157,6 +163,7 @@ class _Run:
         self.epochs = check_int(epochs, "epochs", minimum=1)
         self.metrics = checks.check_metrics(metrics)
         self.callbacks = checks.check_callbacks(callbacks)
+        self.schedule = checks.check_schedule(schedule, optimizer)
         self.X, self.y = self._check_data(X, y, "X", "y")
         self.output_problem = checks.output_problem(model, self.loss)
         if self.output_problem not in (None, "check"):
@@ -349,6 +356,8 @@ class _Run:
                             record.pop()
                         raise self._diverged(epoch, None,
                                              f"the validation loss became {value}")
+                    if self.schedule is not None:  # after the epoch, as in torch
+                        self.schedule.step()
                     np.copyto(self.last_good, theta)
                     bar.update(history)
                     if self._stop(history, epoch, theta):
@@ -372,6 +381,8 @@ class _Run:
 
     def _record(self, history, epoch, total, sums, theta, l2_mask, l1_mask):
         history._append("loss", total / self.n)
+        if self.schedule is not None:  # the rate this epoch's steps used
+            history._append("lr", self.optimizer.lr)
         if l2_mask is not None:
             history._append("l2_penalty", 0.5 * float(np.dot(l2_mask * theta, theta)))
         if l1_mask is not None:

@@ -155,3 +155,92 @@ def test_parameter_list_errors():
 def test_reprs():
     assert repr(SGD(0.1, momentum=0.9, nesterov=True)) == "SGD(lr=0.1, momentum=0.9, nesterov=True)"
     assert repr(Adam(0.001)) == "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08)"
+
+
+# -- AdamW --------------------------------------------------------------------------------------
+
+def _torch():
+    """PyTorch in float64, or a skip (an error if NNLEARN_REQUIRE_TORCH is set)."""
+    import os
+
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - depends on the machine
+        if os.environ.get("NNLEARN_REQUIRE_TORCH"):
+            raise
+        pytest.skip("PyTorch is not installed (pip install torch==2.13.0)")
+    torch.set_default_dtype(torch.float64)
+    return torch
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01, 0.1])
+def test_adamw_equals_torch_step_for_step(weight_decay):
+    torch = _torch()
+    from nnlearn.gradcheck import relative_error
+    from nnlearn.optim import AdamW
+
+    rng = np.random.default_rng(16)
+    params = [rng.normal(size=(4, 3)), rng.normal(size=3)]
+    leaves = [torch.tensor(p.copy(), requires_grad=True) for p in params]
+    opt = AdamW(lr=0.05, weight_decay=weight_decay)
+    topt = torch.optim.AdamW(leaves, lr=0.05, weight_decay=weight_decay)
+    for step in range(20):
+        grads = [rng.normal(size=p.shape) for p in params]
+        opt.step(list(zip(params, grads)))
+        for leaf, g in zip(leaves, grads):
+            leaf.grad = torch.tensor(g)
+        topt.step()
+        for p, leaf in zip(params, leaves):
+            assert relative_error(p, leaf.detach().numpy()) <= 1e-12, step
+    assert opt.t == 20
+
+
+def test_adamw_decay_is_decoupled_unlike_adam_with_l2():
+    """AdamW shrinks theta by (1 - lr wd) outside the adaptive division; Adam's L2 term
+    goes through it.  Checked against the equations written out here."""
+    from nnlearn.optim import AdamW
+
+    lr, wd, (b1, b2), eps = 0.01, 0.1, (0.9, 0.999), 1e-8
+    params, adam_params = start(), start()
+    ref = start()
+    m, v = [0.0, 0.0], [0.0, 0.0]
+    opt, adam = AdamW(lr=lr, weight_decay=wd), Adam(lr, weight_decay=wd)
+    for t in range(1, 51):
+        opt.step(list(zip(params, gradient(params))))
+        adam.step(list(zip(adam_params, gradient(adam_params))))
+        for i, g in enumerate(gradient(ref)):
+            ref[i] = ref[i] * (1 - lr * wd)
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g ** 2
+            m_hat, v_hat = m[i] / (1 - b1 ** t), v[i] / (1 - b2 ** t)
+            ref[i] = ref[i] - lr * m_hat / (np.sqrt(v_hat) + eps)
+    for p, q, a in zip(params, ref, adam_params):
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-15)
+        assert np.abs(p - a).max() > 1e-4  # not Adam with L2
+
+
+def test_adamw_without_decay_is_adam_and_its_defaults_and_errors():
+    from nnlearn import optim
+    from nnlearn.optim import AdamW
+
+    assert optim.AdamW is AdamW and "AdamW" in optim.__all__
+    a, b = start(), start()
+    opt, adam = AdamW(lr=0.01, weight_decay=0.0), Adam(0.01)
+    for _ in range(30):
+        opt.step(list(zip(a, gradient(a))))
+        adam.step(list(zip(b, gradient(b))))
+    for p, q in zip(a, b):
+        np.testing.assert_array_equal(p, q)
+    default = AdamW()
+    assert (default.lr, default.betas, default.eps, default.weight_decay) == (
+        1e-3, (0.9, 0.999), 1e-8, 1e-2)
+    assert repr(default) == ("AdamW(lr=0.001, betas=(0.9, 0.999), eps=1e-08, "
+                             "weight_decay=0.01)")
+    with pytest.raises(ValueError, match="`weight_decay` must be non-negative, got -1.0"):
+        AdamW(weight_decay=-1)
+    with pytest.raises(ValueError, match="`lr` must be positive, got 0.0"):
+        AdamW(lr=0)
+    with pytest.raises(TypeError, match="`betas` must be a pair"):
+        AdamW(betas=0.9)
+    with pytest.raises(ValueError, match="`parameters\\[0\\]` must have a finite gradient"):
+        AdamW().step([(np.zeros(2), np.array([np.nan, 0.0]))])

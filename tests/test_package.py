@@ -14,7 +14,7 @@ import nnlearn
 
 PACKAGE = pathlib.Path(nnlearn.__file__).parent
 CORE = ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd", "_validation", "conv",
-        "recurrent"]
+        "recurrent", "_adamw", "schedules", "normalization", "residual"]
 # (surfaces sits on optim; listed with the modules above the core)
 # Above the core: training, data, classic models, persistence. They may use numpy and the standard
 # library, and import tqdm (the progress bar) and matplotlib (History.plot) lazily, inside functions.
@@ -63,7 +63,7 @@ def test_no_global_random_state():
 
 def public_objects():
     for module_name in ["activations", "losses", "layers", "network", "optim", "init", "gradcheck", "autograd",
-                        "conv", "recurrent", *ABOVE_CORE]:
+                        "conv", "recurrent", "schedules", "normalization", "residual", *ABOVE_CORE]:
         module_name = module_name.replace("/__init__", "").replace("/", ".")
         module = importlib.import_module(f"nnlearn.{module_name}")
         yield module_name, module
