@@ -6,7 +6,6 @@ NNLEARN_REQUIRE_TORCH is set, in which case its absence is an error.
 """
 
 import json
-import os
 import zipfile
 
 import numpy as np
@@ -17,20 +16,14 @@ from nnlearn.gradcheck import check_gradients
 from nnlearn.layers import Activation, BatchNorm, Dense, Dropout, Layer, Residual
 from nnlearn.optim import SGD
 from nnlearn.persistence import FORMAT_VERSION, load, save
+from .helpers import require_torch
 
 TOL = 1e-12
 
 
 @pytest.fixture
 def torch():
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - depends on the machine
-        if os.environ.get("NNLEARN_REQUIRE_TORCH"):
-            raise
-        pytest.skip("PyTorch is not installed (pip install torch==2.13.0)")
-    torch.set_default_dtype(torch.float64)
-    return torch
+    return require_torch()
 
 
 def close(a, b, tol=TOL):

@@ -10,6 +10,8 @@ from nnlearn import MLP
 from nnlearn.losses import get as get_loss
 from nnlearn.optim import SGD, AdaGrad, Adam, RMSprop
 
+from .helpers import require_torch
+
 
 def gradient(params):
     """Gradient of f(x, y) = sum(0.5 * a x^2) + 0.25 * sum(y^4): an ill-conditioned bowl plus a quartic."""
@@ -160,17 +162,7 @@ def test_reprs():
 # -- AdamW --------------------------------------------------------------------------------------
 
 def _torch():
-    """PyTorch in float64, or a skip (an error if NNLEARN_REQUIRE_TORCH is set)."""
-    import os
-
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - depends on the machine
-        if os.environ.get("NNLEARN_REQUIRE_TORCH"):
-            raise
-        pytest.skip("PyTorch is not installed (pip install torch==2.13.0)")
-    torch.set_default_dtype(torch.float64)
-    return torch
+    return require_torch()
 
 
 @pytest.mark.parametrize("weight_decay", [0.0, 0.01, 0.1])

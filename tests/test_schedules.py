@@ -6,7 +6,6 @@ NNLEARN_REQUIRE_TORCH is set (then its absence is an error).
 """
 
 import math
-import os
 import warnings
 
 import numpy as np
@@ -17,17 +16,11 @@ from nnlearn import MLP
 from nnlearn.optim import SGD, Adam, AdamW
 from nnlearn.schedules import CosineAnnealingLR, ExponentialLR, StepLR
 from nnlearn.training import fit
+from .helpers import require_torch
 
 
 def _torch():
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - depends on the machine
-        if os.environ.get("NNLEARN_REQUIRE_TORCH"):
-            raise
-        pytest.skip("PyTorch is not installed (pip install torch==2.13.0)")
-    torch.set_default_dtype(torch.float64)
-    return torch
+    return require_torch()
 
 
 SETTINGS = [
