@@ -371,3 +371,11 @@ def test_tampered_files_are_refused(tmp_path, rng, edit, pattern):
     rewrite(path, edit)
     with pytest.raises(ValueError, match=pattern):
         load(path)
+
+
+def test_the_layers_are_top_level_names():
+    import nnlearn
+
+    assert nnlearn.BatchNorm is BatchNorm is nnlearn.layers.BatchNorm
+    assert nnlearn.Residual is Residual is nnlearn.layers.Residual
+    assert {"BatchNorm", "Residual"} <= set(nnlearn.__all__)

@@ -211,3 +211,10 @@ def test_no_torch_warning_idiom_needed():
         opt = SGD(1.0)
         schedule = ExponentialLR(opt, gamma=0.5)
         assert [schedule.step() for _ in range(3)] == [0.5, 0.25, 0.125]
+
+
+def test_schedules_and_adamw_are_reachable_from_the_package():
+    import nnlearn
+
+    assert nnlearn.schedules.StepLR is StepLR and "schedules" in nnlearn.__all__
+    assert nnlearn.optim.AdamW is AdamW and "AdamW" in nnlearn.optim.__all__
