@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
+# uv installs the requirements several times faster than pip (parallel downloads and installs).
+UV := $(BIN)/uv pip install --python $(BIN)/python
 # MathJax and the ipywidgets HTML manager, served from the built site (see _config.yml).
 VENDOR := _vendor/vendor
 
@@ -14,13 +16,20 @@ VENDOR := _vendor/vendor
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.book-installed: $(BIN)/python requirements.txt pyproject.toml
-	$(PIP) install -r requirements.txt
-	$(PIP) install --no-deps -e .
+$(BIN)/uv: $(BIN)/python
+	$(PIP) install -q 'uv>=0.4,<1'
+
+$(VENV)/.book-installed: $(BIN)/uv requirements.txt pyproject.toml
+	$(UV) -r requirements.txt
+	$(UV) --no-deps -e .
 	touch $@
 
+# torch goes through pip, which honours the machine's pip configuration (find-links to a local CPU
+# build); uv does not, and would download a multi-gigabyte CUDA build. Installed first, it satisfies
+# the same pin when uv installs the rest of requirements-test.txt.
 $(VENV)/.test-installed: $(VENV)/.book-installed requirements-test.txt
-	$(PIP) install -r requirements-test.txt
+	$(PIP) install "$$(grep -E '^torch[=<>~]' requirements-test.txt)"
+	$(UV) -r requirements-test.txt
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json

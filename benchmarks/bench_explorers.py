@@ -93,7 +93,9 @@ def bench_explorer(name, n_moves):
     values = [_as_param(v) for v in values]
     live, peer = cls(**settings), cls(**settings)
     live.render()  # the first draw lays the figure out once, as when the widget appears
-    for v in values:  # warm caches (trained networks, runs) in both, so both time the same work
+    # Warm caches (trained networks, runs) in both, so both time the same work: every value that
+    # the moves visit (all of them in a full run; the first few in a --quick smoke run).
+    for v in values[:n_moves]:
         live.redraw(**{param: v})
         _naive_redraw(peer, param, v)
     t_live, t_peer = [], []
@@ -154,7 +156,7 @@ def tables(n_moves, n_frames):
     import matplotlib as mpl
 
     lines += ["", f"{n_moves} moves per explorer, interleaved with the peer, after one warm-up "
-              f"pass through the values; playground: {n_frames} frames per run; 1 thread; "
+              f"pass through the values they visit; playground: {n_frames} frames per run; 1 thread; "
               f"dpi 80 (the explorers' default); numpy {np.__version__}, matplotlib "
               f"{mpl.__version__}, Python {platform.python_version()}."]
     return "\n".join(lines)

@@ -20,7 +20,9 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 # Only this machine resolves: a request that leaves the site fails at once.
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 
 
 def require(available, reason):
@@ -118,19 +120,44 @@ def open_page(browser, base, path, viewport=(1366, 768)):
     """Load ``path`` in a fresh page (a laptop's 1366×768 unless ``viewport`` says otherwise); returns
     (page, problems) where problems lists console errors, page errors, failed requests and any request
     that leaves the site (those are blocked)."""
+    page, problems, _ = _open(browser, base, path, viewport, weigh=False)
+    return page, problems
+
+
+def open_page_weighed(browser, base, path, viewport=(1366, 768)):
+    """``open_page`` on a cold cache that also counts the bytes of every response, as
+    benchmarks/page_weight.py does; returns (page, problems, ``{url: bytes}``).
+
+    The page is scrolled to its end and back, so that images further down load too. Requests that
+    leave the site are reported, not intercepted (Playwright's routing and the DevTools Network
+    domain together leave some requests pending for ever): the browser fixture's
+    ``--host-resolver-rules`` makes them fail at once.
+    """
+    return _open(browser, base, path, viewport, weigh=True)
+
+
+def _open(browser, base, path, viewport, weigh):
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     problems = []
+    inside = (base, "data:", "blob:" + base)  # blob: the widget manager's own objects
 
     def route(r):
-        if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+        if r.request.url.startswith(inside[:2]):
             r.continue_()
         else:
             problems.append(f"request outside the site: {r.request.url}")
             r.abort()
 
-    context.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
+    if weigh:
+        page.on("request", lambda r: r.url.startswith(inside)
+                or problems.append(f"request outside the site: {r.url}"))
+    else:
+        context.route("**/*", route)
+    # Unrouted, Chromium asks for /favicon.ico on its own (the book has none): not the page's error.
+    page.on("console", lambda m: m.type == "error" and not (
+        weigh and m.location.get("url", "").endswith("/favicon.ico"))
+        and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: r.url.startswith(base) and problems.append(f"failed request: {r.url}"))
     page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
@@ -139,25 +166,61 @@ def open_page(browser, base, path, viewport=(1366, 768)):
     # Quiet, a page loads and settles in under 5 s; the bound is generous for loaded machines.
     pending, last = {}, [time.monotonic()]
 
-    def opened(r):
-        pending[id(r)] = r.url
+    def opened(key, url):
+        pending[key] = url
         last[0] = time.monotonic()
 
-    def closed(r):
-        pending.pop(id(r), None)
+    def closed(key):
+        pending.pop(key, None)
         last[0] = time.monotonic()
 
-    page.on("request", opened)
-    page.on("requestfinished", closed)
-    page.on("requestfailed", closed)
+    page.on("request", lambda r: opened(id(r), r.url))
+    page.on("requestfinished", lambda r: closed(id(r)))
+    page.on("requestfailed", lambda r: closed(id(r)))
+    urls, sizes = {}, {}
+    if weigh:  # the bytes as received (headers and body), from the DevTools protocol
+        cdp = context.new_cdp_session(page)
+
+        def sent(event):
+            urls[event["requestId"]] = event["request"]["url"]
+            if not event["request"]["url"].startswith("data:"):
+                opened(event["requestId"], event["request"]["url"])
+
+        def finished(event):
+            sizes[event["requestId"]] = event["encodedDataLength"]
+            closed(event["requestId"])
+
+        cdp.on("Network.requestWillBeSent", sent)
+        cdp.on("Network.loadingFinished", finished)
+        cdp.on("Network.loadingFailed", lambda event: closed(event["requestId"]))
+        cdp.send("Network.enable")
+
+    def settle():
+        deadline = time.monotonic() + LOAD_TIMEOUT_MS / 1000
+        while pending or time.monotonic() - last[0] < 0.5:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{path}: requests still open after {LOAD_TIMEOUT_MS} ms: "
+                                     f"{sorted(pending.values())}")
+            page.wait_for_timeout(100)  # lets Playwright deliver the request events
+
     page.goto(base + path, wait_until="load", timeout=LOAD_TIMEOUT_MS)
-    deadline = time.monotonic() + LOAD_TIMEOUT_MS / 1000
-    while pending or time.monotonic() - last[0] < 0.5:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{path}: requests still open after {LOAD_TIMEOUT_MS} ms: "
-                                 f"{sorted(pending.values())}")
-        page.wait_for_timeout(100)  # lets Playwright deliver the request events
-    return page, problems
+    settle()
+    if not weigh:
+        return page, problems, None
+    page.evaluate("""async () => {
+        window.scrollTo(0, document.body.scrollHeight);
+        await new Promise(res => setTimeout(res, 200));
+        await Promise.all([...document.images].map(img => img.complete ? null :
+            new Promise(res => { img.addEventListener('load', res);
+                                 img.addEventListener('error', res); })));
+        window.scrollTo(0, 0); }""")
+    settle()
+    weights = {}
+    for request_id, size in sizes.items():
+        url = urls.get(request_id)
+        if url and not url.startswith("data:"):
+            weights[url] = weights.get(url, 0) + int(size)
+    return page, problems, weights
 
 
 def math_problems(page):

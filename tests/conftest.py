@@ -25,7 +25,7 @@ from filelock import FileLock
 from hypothesis import settings
 
 from .book_checks import (CHROMIUM, CHROMIUM_ARGS, ROOT, image_problems, math_problems,
-                          open_page, overflow_problems, require, serve)
+                          open_page_weighed, overflow_problems, require, serve)
 
 # Same examples on every run (and in CI): a failure can always be reproduced.
 settings.register_profile("nnlearn", derandomize=True, max_examples=100, deadline=None)
@@ -127,11 +127,12 @@ def base(site):
 def desktop_page_checks(browser, base):
     """``checks(path)``: every check of a page at 1366×768 from one load, done once per run.
 
-    Returns ``{"problems": [...], "axe": [...]}``: console errors, requests outside the site,
-    failed requests, math not typeset, images not loaded and code blocks that scroll sideways
-    (test_book.py), and axe-core's critical and serious violations (test_book_a11y.py; None
-    when axe-core is not installed). axe runs before the hidden code is opened for the overflow
-    check, on the page as a reader first sees it.
+    Returns ``{"problems": [...], "axe": [...], "weights": {url: bytes}}``: console errors,
+    requests outside the site, failed requests, math not typeset, images not loaded and code
+    blocks that scroll sideways (test_book.py), axe-core's critical and serious violations
+    (test_book_a11y.py; None when axe-core is not installed), and the bytes of every response
+    of the cold load (test_book_weight.py). axe runs before the hidden code is opened for the
+    overflow check, on the page as a reader first sees it.
     """
     from .test_book_a11y import AXE, axe_on, documented_chrome_violations
 
@@ -139,7 +140,7 @@ def desktop_page_checks(browser, base):
 
     def checks(path):
         if path not in done:
-            page, problems = open_page(browser, base, path)
+            page, problems, weights = open_page_weighed(browser, base, path)
             try:
                 problems += math_problems(page)
                 problems += image_problems(page)
@@ -148,7 +149,7 @@ def desktop_page_checks(browser, base):
                 problems += overflow_problems(page)
             finally:
                 page.context.close()
-            done[path] = {"problems": problems, "axe": axe}
+            done[path] = {"problems": problems, "axe": axe, "weights": weights}
         return done[path]
 
     return checks

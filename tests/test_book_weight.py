@@ -1,7 +1,8 @@
 """What a page of the built book costs a reader: every page within 1.5 MB beyond the shared assets.
 
 Each page of _toc.yml gets a cold load in Chromium (a new browser context) and the bytes of every
-response are counted (DevTools protocol), with the functions of benchmarks/page_weight.py.  Shared
+response are counted (DevTools protocol): the load at 1366×768 that the page checks share
+(conftest.py's ``desktop_page_checks``), split as benchmarks/page_weight.py does.  Shared
 assets (loaded by every page, or vendored libraries under _static/vendor/) are cached once for the
 whole book and not counted.  Flipbook frames are image files of the site (book/_ext/
 flipbook_files.py), loaded when shown: the tests also check that they resolve, and that a flipbook
@@ -38,9 +39,14 @@ FLIPBOOK = re.compile(r'<div class="nnlearn-flipbook".*?</script>\s*</div>', re.
 
 
 @pytest.fixture(scope="module")
-def weights(browser, base):
-    """One cold load of every page: (rows, shared URLs, problems)."""
-    return page_weight.measure(browser, base, toc_pages())
+def weights(desktop_page_checks, base):
+    """The cold load of every page: (rows, shared URLs, requests outside the site or failed)."""
+    loads = {path: desktop_page_checks(path)["weights"] for path in toc_pages()}
+    shared = page_weight.shared_urls(loads)
+    rows = [page_weight.summarise(base, path, w, shared) for path, w in loads.items()]
+    problems = [p for path in toc_pages() for p in desktop_page_checks(path)["problems"]
+                if p.startswith(("request outside", "failed request", "HTTP "))]
+    return rows, shared, problems
 
 
 def test_every_page_is_within_the_budget(weights):

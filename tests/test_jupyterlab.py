@@ -1,7 +1,8 @@
 """Every lab in a real JupyterLab, driven in Debian's Chromium by Playwright.
 
-The test starts JupyterLab on 127.0.0.1 with a token (as root it needs ``--allow-root``), opens each lab (the
-instructor version, so every check has something to check), runs all cells, and then, in the browser:
+The test starts JupyterLab on 127.0.0.1 with a token (as root it needs ``--allow-root``) and loads it
+once in one page, as a learner keeps it open; there it opens each lab in turn, alone (the instructor
+version, so every check has something to check), runs all cells, and then, in the browser:
 
 * every explorer's widget is rendered (its controls and its figure);
 * moving one control per explorer changes the figure it shows;
@@ -130,22 +131,55 @@ STATE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
-def test_lab_runs_in_jupyterlab_with_live_explorers(lab, jupyterlab, browser):
-    browser(_run_lab, *jupyterlab, lab)
+@pytest.fixture(scope="module")
+def lab_page(jupyterlab, browser):
+    """One JupyterLab page for every lab, as a learner keeps one open: the app loads once."""
+    url, token = jupyterlab
+    state = browser(_open_jupyterlab, url, token)
+    yield state
+    browser(lambda _chromium: state["context"].close())
 
 
-def _run_lab(browser, url, token, lab):
+def _open_jupyterlab(browser, url, token):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside = []
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
                   or route.request.url.startswith(("data:", "blob:")) else (outside.append(route.request.url),
                                                                            route.abort()))
     page = context.new_page()
+    # A workspace of its own, reset: nothing open but the file browser.
+    page.goto(f"{url}/lab/workspaces/labs?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.started !== undefined",
+                           timeout=60_000)
+    page.evaluate("() => window.jupyterapp.started")
+    return {"context": context, "page": page, "outside": outside, "url": url, "token": token}
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
+def test_lab_runs_in_jupyterlab_with_live_explorers(lab, lab_page, browser):
+    browser(_run_lab, lab_page, lab)
+
+
+OPEN = """async (path) => {
+  const app = window.jupyterapp;
+  await app.commands.execute('application:close-all');
+  const panel = await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+  await panel.context.ready;
+  app.shell.activateById(panel.id);
+}"""
+CLOSE = """async () => {
+  const app = window.jupyterapp, panel = app.shell.currentWidget;
+  if (panel && panel.context) { await panel.context.save(); }
+  await app.commands.execute('application:close-all');
+}"""
+
+
+def _run_lab(_chromium, state, lab):
+    page, url, token, outside = state["page"], state["url"], state["token"], state["outside"]
     try:
-        # A workspace of its own, reset: only this lab is open, and it is the current panel.
-        page.goto(f"{url}/lab/workspaces/{lab.stem}/tree/{lab.name}?reset&token={token}")
-        page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook .jp-CodeCell')",
+        # Only this lab is open, and it is the current panel.
+        page.evaluate(OPEN, lab.name)
+        page.wait_for_function("() => document.querySelector('.jp-Notebook .jp-CodeCell')",
                                timeout=60_000)
         # Accept the kernel dialog if JupyterLab asks, wait for the kernel, then run everything.
         deadline = time.time() + 90
@@ -154,15 +188,15 @@ def _run_lab(browser, url, token, lab):
             if accept.count():
                 accept.first.click()
             assert time.time() < deadline, "the kernel did not start"
-            time.sleep(0.5)
+            time.sleep(0.2)
         page.evaluate(RUN_ALL)
         deadline = time.time() + 180
         while True:
-            state = page.evaluate(STATE)
-            if state["done"] == state["n"] and state["busy"] == 0:
+            state_now = page.evaluate(STATE)
+            if state_now["done"] == state_now["n"] and state_now["busy"] == 0:
                 break
-            assert time.time() < deadline, f"cells did not finish running: {state}"
-            time.sleep(0.5)
+            assert time.time() < deadline, f"cells did not finish running: {state_now}"
+            time.sleep(0.2)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], "
                               ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
         assert errors.count() == 0, errors.first.inner_text()[:2000]
@@ -182,7 +216,7 @@ def _run_lab(browser, url, token, lab):
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count() == 0
         assert not outside, f"requests outside the server: {outside[:5]}"
     finally:
-        context.close()
+        page.evaluate(CLOSE)
         _shut_down_kernels(url, token)
 
 

@@ -2,8 +2,8 @@
 
 Each question's check cell is its nbgrader graded cell; the hidden ``ex.qN.grade`` call follows it.
 The labs are executed in tests/test_nbgrader.py, once per version, by nbgrader itself: the
-instructor version (every check "correct", and nbval re-runs it and compares every output with
-nbgrader's run), the student version (top to bottom, every check "not attempted") and a slip.
+instructor version (every check "correct"), the student version (top to bottom, every check "not
+attempted") and a slip (one mistake; every other output equal to the instructor version's).
 tests/test_jupyterlab.py runs them in JupyterLab.
 """
 
