@@ -49,7 +49,7 @@ def pytest_configure(config):
 # out the groups in collection order (with --no-loadscope-reorder, as `make test` runs), so starting
 # these first lets the many short groups fill in at the end and both processes finish together.
 SLOW_GROUPS = ("book", "tests/test_nbgrader.py", "tests/test_jupyterlab.py",
-               "tests/test_ch01_claims.py", "tests/test_ch07_claims.py", "tests/test_ch10_claims.py")
+               "tests/test_ch07_claims.py", "tests/test_ch10_claims.py", "tests/test_benchmarks.py")
 
 
 def group_of(item):

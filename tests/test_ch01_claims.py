@@ -208,17 +208,6 @@ def test_stacked_linear_layers_equal_one_linear_layer():
     np.testing.assert_allclose(two.forward(X_grid), X_grid @ (V1 @ V2) + (c1 @ V2 + c2), rtol=1e-12, atol=1e-14)
 
 
-def test_no_linear_layer_reproduces_the_tanh_stack():
-    linear_stack, X_grid = _stacks()
-    bent = Sequential([linear_stack[0], Activation("tanh"), linear_stack[1], Activation("tanh"), linear_stack[2]])
-    Y = bent.forward(X_grid)
-    design = np.column_stack([X_grid, np.ones(len(X_grid))])
-    coef, *_ = np.linalg.lstsq(design, Y, rcond=None)
-    residual = np.sqrt(np.mean((Y - design @ coef) ** 2))
-    assert residual > 0.05
-    assert round(residual, 3) == 0.088 and round(Y.std(), 3) == 0.595
-
-
 X_XOR = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y_XOR = np.array([0.0, 1.0, 1.0, 0.0])
 
@@ -285,125 +274,53 @@ def test_unrolled_recurrent_network_is_a_deep_network_with_shared_weights():
     np.testing.assert_array_equal(h, h2)
 
 
-# -- strengths and limits --------------------------------------------------------------------------
+# -- the preview: one small training run ---------------------------------------------------
 
 NOISE = 0.2
-SIZES = [8, 16, 32, 64, 128, 256]
-CHAPTER_SEEDS, ALL_SEEDS = [0, 1, 2], [0, 1, 2, 3, 4]
+SEEDS = range(5)
 
-# Spread measured for seeds 0-4 under the default, Prescott, Haswell and Sandybridge kernels.
-# The chapter's mean of seeds 0-2 barely moves between kernels: training error at 8 samples 0.0031, test over
-# training there 81, test error 192-196 times lower at 256 than at 8 (falling at every size), training error
-# at 256 samples 0.0374, error beyond the data at least 0.13 and 413-432 times the test error at 256.
-# Single runs vary much more: at 8 samples training error 0-0.0055 and test over training at least 7.8; at
-# 256 samples training error 0.033-0.070 (seed 3 trains badly on some kernels) and test error 9.6-530 times
-# lower than at 8; error beyond the data at least 0.085 and 5.5 times the test error at 256.
+# Measured for seeds 0-4 under the default, Prescott and Haswell kernels: training MSE falls
+# 24-87,000-fold and ends at 0.00003-0.0056; new inputs 7.8-5000 times the training MSE; beyond
+# the data 0.15-12. (Seed 0, the chapter's, wiggles so much inside [-3, 3] that its error there
+# is larger than beyond, so the chapter claims no order between the two.)
 
 
 def _mse(net, X, y):
     return float(np.mean((net.predict(X) - y) ** 2))
 
 
-def _train_sine(n, seed):
-    X, y = function_samples("sin", n, noise=NOISE, rng=seed)
+def _preview_run(seed):
+    """The chapter's preview (seed 0): 1-64-64-1 tanh, 8 noisy sine samples, Adam, 1500 epochs."""
+    X, y = function_samples("sin", 8, noise=NOISE, rng=seed)
     net = nnlearn.MLP([1, 64, 64, 1], activation="tanh", rng=seed)
-    nnlearn.fit(net, X, y, loss="mse", optimizer=optim.Adam(lr=0.01), epochs=1500, rng=seed, progress=False)
-    return net, X, y
-
-
-@pytest.fixture(scope="module")
-def sine_runs():
-    """errors[seed, size] = (train, test, beyond the data) for seeds 0-4."""
+    history = nnlearn.fit(net, X, y, loss="mse", optimizer=optim.Adam(lr=0.01), epochs=1500,
+                          rng=seed, progress=False)
     X_test, y_test = function_samples("sin", 500, rng=100)
     X_far = np.linspace(3.5, 6.0, 100).reshape(-1, 1)
-    errors = np.zeros((len(ALL_SEEDS), len(SIZES), 3))
-    for i, seed in enumerate(ALL_SEEDS):
-        for j, n in enumerate(SIZES):
-            net, X_n, y_n = _train_sine(n, seed)
-            errors[i, j] = [_mse(net, X_n, y_n), _mse(net, X_test, y_test), _mse(net, X_far, np.sin(X_far))]
-    return errors
+    return (history.loss[0], _mse(net, X, y), _mse(net, X_test, y_test),
+            _mse(net, X_far, np.sin(X_far)), net.predict(X))
 
 
 @pytest.fixture(scope="module")
-def sine_sweep(sine_runs):
-    """The chapter's curves: the mean over seeds 0-2 of train, test and beyond-the-data error."""
-    return sine_runs[CHAPTER_SEEDS].mean(axis=0).T
+def preview_runs():
+    return {seed: _preview_run(seed) for seed in SEEDS}
 
 
-def test_few_samples_overfit_below_the_noise_level(sine_sweep, sine_runs):
-    train_err, test_err, _ = sine_sweep
-    assert train_err[0] < NOISE**2 / 2                                         # fits the noise too (0.0031)
-    assert test_err[0] > 20 * train_err[0]                                     # "many times larger" (81)
-    for train, test, _ in sine_runs[:, 0]:                                     # every seed
-        assert train < NOISE**2 / 2 and test > 3 * train                       # (<= 0.0055; >= 7.8)
+def test_preview_network_fits_its_points_and_their_noise(preview_runs):
+    for seed, (start, train, _, _, _) in preview_runs.items():
+        assert train < start / 10, seed                      # fits its data (>= 24-fold)
+        assert train < NOISE**2 / 2, seed                    # below the noise (<= 0.0056)
 
 
-def test_test_error_falls_with_more_data(sine_sweep, sine_runs):
-    train_err, test_err, _ = sine_sweep
-    assert test_err[3:].max() < test_err[:3].min()                             # larger sets beat smaller ones
-    assert test_err[-1] < test_err[0] / 50                                     # measured 192-196-fold
-    assert np.all(sine_runs[:, -1, 1] < sine_runs[:, 0, 1] / 5)                # every run: >= 9.6-fold
-    assert np.all(sine_runs[:, 3:, 1].mean(axis=1) < sine_runs[:, :3, 1].mean(axis=1))
+def test_preview_network_is_much_worse_on_new_inputs_and_misses_beyond_the_data(preview_runs):
+    for seed, (_, train, test, far, _) in preview_runs.items():
+        assert test > 3 * train, seed                        # "many times larger" (>= 7.8)
+        assert far > 0.1, seed                               # no sine beyond x = 3 (>= 0.15)
 
 
-def test_training_error_rises_towards_the_noise_variance(sine_sweep, sine_runs):
-    train_err, _, _ = sine_sweep
-    assert train_err[-1] > 5 * train_err[0] and 0.025 < train_err[-1] < 0.06   # measured 0.0374
-    assert np.all(sine_runs[:, -1, 0] > NOISE**2 / 2)                          # every run no longer fits noise
-
-
-def test_no_extrapolation_beyond_the_training_range(sine_sweep, sine_runs):
-    _, test_err, far_err = sine_sweep
-    assert far_err.min() > 0.05                                                # measured >= 0.13
-    assert far_err[-1] > 100 * test_err[-1]                                    # measured 413-432
-    assert sine_runs[:, :, 2].min() > 0.05                                     # every run and size (>= 0.085)
-    assert np.all(sine_runs[:, -1, 2] > 3 * sine_runs[:, -1, 1])               # every run (>= 5.5)
-
-
-def test_training_is_deterministic_under_a_seed():
-    first, X, _ = _train_sine(8, 0)
-    second, _, _ = _train_sine(8, 0)
-    np.testing.assert_array_equal(first.predict(X), second.predict(X))
-
-
-def _coin_data(seed):
-    rng = np.random.default_rng(seed)
-    X_coin, y_coin = rng.normal(size=(40, 2)), rng.integers(0, 2, size=(40, 1)).astype(float)
-    X_new, y_new = rng.normal(size=(1000, 2)), rng.integers(0, 2, size=(1000, 1)).astype(float)
-    return X_coin, y_coin, X_new, y_new
-
-
-def _train_and_score(X, y, X_new, y_new, seed):
-    net = nnlearn.MLP([2, 64, 64, 1], activation="tanh", output_activation="sigmoid", rng=seed)
-    nnlearn.fit(net, X, y, loss="bce", optimizer=optim.Adam(lr=0.01), epochs=1000, rng=seed, progress=False)
-    return [nnlearn.evaluate(net, A, b, loss="bce", metrics=["accuracy"])["accuracy"]
-            for A, b in [(X, y), (X_new, y_new)]]
-
-
-def _same_sign(X):
-    return (X[:, :1] * X[:, 1:] > 0).astype(float)
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_a_network_memorises_random_labels_and_predicts_new_ones_at_chance(seed):
-    # Measured for seeds 0-4 under the default, Prescott, Haswell and Sandybridge kernels (identical
-    # accuracies): training accuracy 1 with every prediction within 0.005 of its label, new points
-    # 0.471-0.514. Chance on 1000 coin-flip labels has standard deviation 0.016.
-    X_coin, y_coin, X_new, y_new = _coin_data(seed)
-    train_acc, test_acc = _train_and_score(X_coin, y_coin, X_new, y_new, seed)
-    assert train_acc == 1.0
-    assert abs(test_acc - 0.5) < 0.05
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_the_same_network_generalises_when_the_labels_follow_a_rule(seed):
-    # The corrected sentence after Zhang et al. (2017): a network that memorises noise still generalises
-    # on labels with a pattern, without regularisation. Measured for seeds 0-4 and four kernels: training
-    # accuracy 1, new points 0.81-0.90; chance is 0.5.
-    X_coin, _, X_new, _ = _coin_data(seed)
-    train_acc, test_acc = _train_and_score(X_coin, _same_sign(X_coin), X_new, _same_sign(X_new), seed)
-    assert train_acc == 1.0
-    assert test_acc > 0.7
+def test_preview_training_is_deterministic_under_a_seed(preview_runs):
+    again = _preview_run(0)
+    np.testing.assert_array_equal(again[4], preview_runs[0][4])
 
 
 def _macs(widths):
@@ -414,17 +331,18 @@ def test_cost_grows_with_the_square_of_the_width_with_two_hidden_layers():
     counts = []
     for h in [16, 32, 64, 128, 256, 512]:
         widths = [1, h, h, 1]
-        counts.append((h, nnlearn.MLP(widths, rng=0).n_params, _macs(widths)))
+        n_params = nnlearn.MLP(widths, rng=0).n_params
+        assert n_params == h * h + 4 * h + 1                 # the chapter's formula
+        assert _macs(widths) == h * h + 2 * h
+        counts.append((h, n_params, _macs(widths)))
     ratios = [counts[i + 1][1] / counts[i][1] for i in range(len(counts) - 1)]
-    assert all(3.5 < r < 4.05 for r in ratios[1:])
+    assert all(3.5 < r < 4.05 for r in ratios[1:])           # "roughly quadrupling"
     mac_ratios = [counts[i + 1][2] / counts[i][2] for i in range(len(counts) - 1)]
     assert all(3.7 < r < 4.05 for r in mac_ratios)
     # The same holds for any deeper stack of hidden layers of width h.
     deep = [nnlearn.MLP([1, h, h, h, 1], rng=0).n_params for h in [64, 128]]
     assert 3.8 < deep[1] / deep[0] < 4.05
-    sweep_macs = sum(n * len(CHAPTER_SEEDS) * 1500 * counts[2][2] for n in SIZES)
-    assert 9e9 < sweep_macs < 1.1e10                                           # "about ten billion"
-    assert nnlearn.MLP([784, 512, 512, 10], rng=0).n_params == 669_706          # "over 600,000"
+    assert nnlearn.MLP([784, 512, 512, 10], rng=0).n_params == 669_706
 
 
 def test_cost_grows_only_in_proportion_to_the_width_with_one_hidden_layer():
@@ -499,17 +417,6 @@ def test_exercise_parameter_counts():
     assert nnlearn.MLP([784, 128, 10], rng=0).n_params == 101_770 == 785 * 128 + 129 * 10
 
 
-def test_exercise_zero_input():
-    Z1, A1, Z2, A2 = forward_trace(worked_example_network(), np.zeros((1, 2)))
-    np.testing.assert_array_equal(Z1[0], b1)
-    np.testing.assert_array_equal(np.round(A1[0], 4), [0.5, 0.6225, 0.2689])
-    np.testing.assert_array_equal(np.round(Z2[0], 4), [-0.3604, -0.0897])
-    np.testing.assert_array_equal(np.round(A2[0], 4), [0.4109, 0.4776])
-    other = worked_example_network()
-    other[0].params["W"][...] = np.random.default_rng(0).normal(size=(2, 3))    # W1 does not matter
-    np.testing.assert_array_equal(other.forward(np.zeros((1, 2))), A2)
-
-
 def test_exercise_collapse_by_induction():
     rng = np.random.default_rng(2)
     widths = [3, 4, 2, 5, 2]
@@ -534,21 +441,6 @@ def test_exercise_affine_activation_still_collapses():
     np.testing.assert_allclose(two_layers, X @ W + b, rtol=1e-12, atol=1e-12)
 
 
-def test_exercise_forward_in_numpy():
-    def forward(X, weights, biases, activation):
-        A = X
-        for l, (W, b) in enumerate(zip(weights, biases)):
-            Z = A @ W + b
-            A = activation(Z) if l < len(weights) - 1 else Z
-        return A
-
-    mlp = nnlearn.MLP([3, 5, 4, 2], activation="tanh", rng=0)
-    dense = [layer for layer in mlp if isinstance(layer, Dense)]
-    X = np.random.default_rng(1).normal(size=(10, 3))
-    mine = forward(X, [d.params["W"] for d in dense], [d.params["b"] for d in dense], np.tanh)
-    assert np.allclose(mine, mlp.forward(X))
-
-
 def test_exercise_xor_with_step_units():
     step_net = Sequential([Dense(2, 2, rng=0), Activation("step"), Dense(2, 1, rng=0), Activation("step")])
     step_net[0].params["W"][...] = [[1.0, 1.0], [1.0, 1.0]]
@@ -561,11 +453,6 @@ def test_exercise_xor_with_step_units():
     np.testing.assert_array_equal(hidden[:, 1], [0, 0, 0, 1])                  # AND
 
 
-def test_exercise_column_batch_is_the_transpose():
-    rng = np.random.default_rng(6)
-    M, b, X = rng.normal(size=(3, 2)), rng.normal(size=(3, 1)), rng.normal(size=(5, 2))
-    ones = np.ones((5, 1))
-    column_form = M @ X.T + b @ ones.T
-    np.testing.assert_allclose(column_form.T, X @ M.T + ones @ b.T, rtol=1e-14)
-    for i in range(5):
-        np.testing.assert_allclose(column_form[:, i], M @ X[i] + b[:, 0], rtol=1e-14)
+def test_exercise_preview_noise_an_exact_model_scores_the_noise_variance():
+    X, y = function_samples("sin", 200_000, noise=NOISE, rng=7)
+    assert abs(float(np.mean((y - np.sin(X)) ** 2)) - NOISE**2) < 0.001

@@ -430,3 +430,69 @@ def test_bad_bias_exercise():
         assert before == 64 and after < 64, seed                      # some have made it back
         assert loss < 0.5 * Y_SIN.var(), seed                         # a line fits far better than a constant
         assert np.abs(net[0].params["W"] - W0).max() > 0.1, seed      # the units are moving
+
+
+# -- what dead units cost, and the cure: 1 -> 16 -> 1, three runs per seed ------------------
+#
+# Measured for seeds 0-4 under the default, Prescott and Haswell kernels (identical): ReLU with
+# the fast start 2-12 dead units of 16, loss 0.012-0.14 (4 of 5 seeds below 0.04); leaky ReLU
+# none dead, loss 0.013-0.029; ReLU at 0.05 throughout 0-1 dead, loss 0.0122-0.0131. The worst
+# fast run (the one with most dead units) ends 10 times above the worst slow run.
+
+NOISE_VAR = 0.1**2
+
+
+def _remedy_run(activation, first_lr, seed):
+    net = nnlearn.MLP([1, 16, 1], activation=activation, rng=seed)
+    settings = dict(loss="mse", batch_size=32, rng=seed, progress=False)
+    nnlearn.fit(net, X_SIN, Y_SIN, optimizer=optim.SGD(lr=first_lr), epochs=30, **settings)
+    history = nnlearn.fit(net, X_SIN, Y_SIN, optimizer=optim.SGD(lr=0.05), epochs=120,
+                          **settings)
+    hidden = net[1].forward(net[0].forward(X_SIN))
+    return int(np.all(hidden == 0, axis=0).sum()), float(history.loss[-1]), net
+
+
+@pytest.fixture(scope="module")
+def remedy_runs():
+    """{name: [(dead, final loss, net) for seeds 0-4]}, as in the chapter."""
+    configs = {"fast": ("relu", 0.3), "leaky": (LeakyReLU(0.1), 0.3), "slow": ("relu", 0.05)}
+    return {name: [_remedy_run(act, lr, seed) for seed in SEEDS]
+            for name, (act, lr) in configs.items()}
+
+
+def _dead_and_loss(runs):
+    return np.array([r[0] for r in runs]), np.array([r[1] for r in runs])
+
+
+def test_a_smaller_learning_rate_prevents_dead_units(remedy_runs):
+    fast, _ = _dead_and_loss(remedy_runs["fast"])
+    slow, slow_loss = _dead_and_loss(remedy_runs["slow"])
+    leaky, leaky_loss = _dead_and_loss(remedy_runs["leaky"])
+    assert (fast > slow).all() and fast.min() >= 1       # every seed: fewer deaths with the cure
+    assert slow.max() <= 2                               # measured 0-1
+    assert (leaky == 0).all()
+    assert leaky_loss.max() > 1.5 * slow_loss.max()      # the large steps still cost (2.2 times)
+    assert NOISE_VAR / 2 < slow_loss.min() and slow_loss.max() < 1.5 * NOISE_VAR   # 0.0122-0.0131
+
+
+def test_dead_units_cost_loss_when_few_units_are_left(remedy_runs):
+    fast, fast_loss = _dead_and_loss(remedy_runs["fast"])
+    _, slow_loss = _dead_and_loss(remedy_runs["slow"])
+    assert (fast_loss < 4 * NOISE_VAR).sum() >= 3        # most runs still fit the sine (4 of 5)
+    worst = fast_loss.argmax()
+    assert fast[worst] == fast.max()                     # the worst run lost the most units
+    assert fast_loss[worst] > 5 * slow_loss.max()        # measured 10 times
+
+
+def test_a_network_with_dead_units_equals_the_narrower_network_of_its_live_units(remedy_runs):
+    # The exercise ex-ch03-dead-capacity: removing the dead units changes no training output.
+    dead, _, net = max(remedy_runs["fast"], key=lambda r: r[0])
+    alive = ~np.all(net[1].forward(net[0].forward(X_SIN)) == 0, axis=0)
+    assert alive.sum() == 16 - dead and dead > 0
+    narrow = nnlearn.MLP([1, int(alive.sum()), 1], activation="relu", rng=0)
+    narrow[0].params["W"][...] = net[0].params["W"][:, alive]
+    narrow[0].params["b"][...] = net[0].params["b"][alive]
+    narrow[2].params["W"][...] = net[2].params["W"][alive]
+    narrow[2].params["b"][...] = net[2].params["b"]
+    np.testing.assert_allclose(narrow.forward(X_SIN), net.forward(X_SIN), rtol=1e-12, atol=1e-12)
+    assert net.n_params == 49 and net.n_params - narrow.n_params == 3 * dead

@@ -225,6 +225,137 @@ def test_best_constants_are_mean_median_and_soft_target():
     assert round(min(values), 4) == 0.6109
 
 
+# -- Entropy, cross-entropy and KL divergence ---------------------------------------------------
+
+def entropy(p):
+    """The chapter's H(p) in nats, over the last axis; 0 log 0 = 0."""
+    p = np.asarray(p, dtype=float)
+    return np.sum(p * np.log(1 / np.where(p > 0, p, 1.0)), axis=-1)
+
+
+def cross_entropy(p, q):
+    """The chapter's H(p, q) in nats."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    return -np.sum(p * np.log(np.where(p > 0, q, 1.0)), axis=-1)
+
+
+def kl_divergence(p, q):
+    """The chapter's D_KL(p || q) in nats."""
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    ratio = np.where(p > 0, p, 1.0) / np.where(p > 0, q, 1.0)
+    return np.sum(p * np.log(ratio), axis=-1)
+
+
+P3, Q3 = np.array([0.6, 0.3, 0.1]), np.array([0.98, 0.01, 0.01])
+ENTROPY_SEEDS = range(5)
+
+
+def test_entropy_examples_in_bits():
+    bits = lambda p: entropy(p) / np.log(2)
+    assert bits([0.5, 0.5]) == pytest.approx(1.0) and bits([1.0, 0.0]) == 0.0
+    assert bits(np.full(6, 1 / 6)) == pytest.approx(np.log2(6))
+    # "less than half of the fair coin's bit"
+    assert 0 < bits([0.9, 0.1]) < 0.5
+    # nats and bits differ by the factor ln 2
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(5))
+    assert entropy(p) == pytest.approx(-np.sum(p * np.log2(p)) * np.log(2))
+
+
+@pytest.mark.parametrize("seed", ENTROPY_SEEDS)
+def test_gibbs_inequality_and_the_cross_entropy_identity(seed):
+    rng = np.random.default_rng(seed)
+    for K in (2, 3, 10):
+        P, Q = rng.dirichlet(np.ones(K), size=(2, 500))
+        kl = kl_divergence(P, Q)
+        assert kl.min() >= 0          # smallest over seeds 0-9 and these K: about 5e-8
+        assert np.abs(kl_divergence(P, P)).max() < 1e-15          # equality for p = q
+        np.testing.assert_allclose(cross_entropy(P, Q), entropy(P) + kl, rtol=1e-12, atol=1e-14)
+        assert np.all(cross_entropy(P, Q) >= entropy(P))
+
+
+@pytest.mark.parametrize("seed", ENTROPY_SEEDS)
+def test_the_uniform_distribution_maximises_entropy(seed):
+    rng = np.random.default_rng(seed)
+    for K in (2, 3, 6, 10):
+        P = rng.dirichlet(np.ones(K), size=500)
+        assert entropy(P).max() < np.log(K)
+        assert entropy(np.full(K, 1 / K)) == pytest.approx(np.log(K))
+        # KL(p || uniform) = log K - H(p), the chapter's proof of the bound
+        np.testing.assert_allclose(kl_divergence(P, np.full(K, 1 / K)), np.log(K) - entropy(P))
+    q_grid = np.linspace(0.001, 0.999, 999)                      # the figure's left panel
+    h = entropy(np.stack([q_grid, 1 - q_grid], axis=1))
+    assert q_grid[np.argmax(h)] == pytest.approx(0.5) and h.max() == pytest.approx(np.log(2))
+
+
+@pytest.mark.parametrize("seed", ENTROPY_SEEDS)
+def test_kl_divergence_is_not_symmetric(seed):
+    # the chapter's example: 0.956 against 0.424 nats
+    assert kl_divergence(P3, Q3) > 2 * kl_divergence(Q3, P3) > 0
+    assert cross_entropy(P3, Q3) == pytest.approx(entropy(P3) + kl_divergence(P3, Q3))
+    rng = np.random.default_rng(seed)
+    for K in (2, 3, 10):
+        P, Q = rng.dirichlet(np.ones(K), size=(2, 500))
+        differ = np.abs(kl_divergence(P, Q) - kl_divergence(Q, P)) > 1e-3
+        assert differ.mean() > 0.5    # seeds 0-9: 0.81-0.86 for K = 2, above 0.94 for K = 3, 10
+    # the figure: for p = 0.2, KL(p || q) grows without bound at both ends, KL(q || p) <= log 5
+    p_coin, q_grid = np.array([0.2, 0.8]), np.linspace(0.001, 0.999, 999)
+    coins = np.stack([q_grid, 1 - q_grid], axis=1)
+    forward, backward = kl_divergence(p_coin, coins), kl_divergence(coins, p_coin)
+    assert forward[0] > 3 * backward[0] and forward[-1] > 3 * backward[-1]
+    assert backward.max() < np.log(5) and forward.max() > 4
+    at_p = np.isclose(q_grid, 0.2)
+    assert np.abs(forward[at_p]).max() < 1e-12 and np.abs(backward[at_p]).max() < 1e-12
+    assert forward[~at_p].min() > 0 and backward[~at_p].min() > 0
+
+
+@pytest.mark.parametrize("seed", ENTROPY_SEEDS)
+def test_the_cross_entropy_losses_are_cross_entropies(seed):
+    rng = np.random.default_rng(seed)
+    n, K = 6, 4
+    P = softmax(rng.normal(size=(n, K)))
+    labels = rng.integers(0, K, size=n)
+    Y_hard, Y_soft = nnlearn.one_hot(labels, K), softmax(rng.normal(size=(n, K)))
+    cce = losses.get("cce")
+    assert cce(P, labels) == pytest.approx(np.mean(cross_entropy(Y_hard, P)))
+    assert cce(P, labels) == pytest.approx(np.mean(kl_divergence(Y_hard, P)))   # H(one-hot) = 0
+    assert cce(P, Y_soft) == pytest.approx(np.mean(entropy(Y_soft) + kl_divergence(Y_soft, P)))
+    assert cce(P, Y_soft) > np.mean(entropy(Y_soft)) > 0                    # the floor
+    p, y = rng.uniform(0.01, 0.99, size=(5, 1)), rng.uniform(0, 1, size=(5, 1))
+    pairs = lambda v: np.hstack([v, 1 - v])
+    assert losses.get("bce")(p, y) == pytest.approx(np.mean(cross_entropy(pairs(y), pairs(p))))
+
+
+@pytest.mark.parametrize("seed", [None, *ENTROPY_SEEDS])
+def test_gradient_descent_on_scores_stops_at_the_entropy_of_a_soft_target(seed):
+    """seed None: the chapter's target (0.6, 0.3, 0.1), 300 steps with lr = 2 from z = 0."""
+    target = P3 if seed is None else np.random.default_rng(seed).dirichlet(5 * np.ones(3))
+    target = target.reshape(1, 3)
+    z, cce_logits = np.zeros((1, 3)), losses.get("cce", from_logits=True)
+    start = cce_logits(z, target)
+    for _ in range(300):
+        z -= 2.0 * cce_logits.gradient(z, target)
+    assert start > entropy(target)[0] + 1e-3 or seed is not None
+    assert abs(cce_logits(z, target) - entropy(target)[0]) < 1e-7
+    assert abs(kl_divergence(target, softmax(z))[0]) < 1e-7
+    np.testing.assert_allclose(softmax(z), target, atol=1e-4)
+
+
+def test_die_entropy_exercise():
+    fair, loaded = np.full(6, 1 / 6), np.array([0.1] * 5 + [0.5])
+    h_loaded = entropy(loaded) / np.log(2)
+    assert h_loaded == pytest.approx(0.5 + 0.5 * np.log2(10)) and round(h_loaded, 3) == 2.161
+    assert round(entropy(fair) / np.log(2), 3) == 2.585 and h_loaded < np.log2(6)
+    assert cross_entropy(loaded, fair) / np.log(2) == pytest.approx(np.log2(6))
+    assert round(kl_divergence(loaded, fair) / np.log(2), 3) == 0.424
+
+
+def test_log_x_at_most_x_minus_1_exercise():
+    x = np.concatenate([np.linspace(1e-6, 5, 100_001), [1.0]])
+    gap = x - 1 - np.log(x)
+    assert gap.min() == 0.0 and np.all(gap[x != 1.0] > 0)
+
+
 # -- Why squared error and a sigmoid learn slowly -----------------------------------------------
 
 def test_confidently_wrong_gradient_mse_versus_bce():

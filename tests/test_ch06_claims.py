@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nnlearn
-from nnlearn.activations import Sigmoid, sigmoid
+from nnlearn.activations import Sigmoid, sigmoid, softmax
 from nnlearn.autograd import Value
 from nnlearn.explore.backprop import STAGES, BackpropExplorer
 from nnlearn.gradcheck import check_gradients, numerical_gradient, relative_error
@@ -527,3 +527,117 @@ def test_mse_gradient_includes_the_mean_and_backward_overwrites():
     first = {k: float(v) for k, v in gradients(net).items()}
     second = gradients(net)                       # a second backward pass: the same, not doubled
     assert all(first[k] == second[k] for k in first)
+
+
+# -- Softmax and cross-entropy: backpropagation with a Jacobian --------------------------------
+
+CCE = nnlearn.losses.get("cce")
+CCE_LOGITS = nnlearn.losses.get("cce", from_logits=True)
+JACOBIAN_SEEDS = range(5)
+SHAPES = [(1, 2), (4, 3), (16, 10)]
+
+
+def softmax_jacobian(s_row):
+    """The chapter's J = diag(s) - s s^T for one sample's probabilities."""
+    return np.diag(s_row) - np.outer(s_row, s_row)
+
+
+@pytest.mark.parametrize("seed", JACOBIAN_SEEDS)
+@pytest.mark.parametrize("K", [2, 3, 5, 10])
+def test_softmax_jacobian_is_diag_minus_outer_symmetric_and_singular(seed, K):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=2.0, size=(1, K))
+    s = softmax(z)[0]
+    J = softmax_jacobian(s)
+    numeric = np.stack([numerical_gradient(lambda v: softmax(v)[0, i], z.copy())[0]
+                        for i in range(K)])                        # row i: d s_i / d z
+    # central differences have an absolute noise of ~1e-10; J's entries can be as small as 1e-4 here
+    assert relative_error(J, numeric) < 1e-5                       # measured: at most 3e-7
+    assert np.array_equal(J, J.T)                                  # symmetric
+    assert np.abs(J @ np.ones(K)).max() < 1e-15                     # J 1 = 0: rows sum to zero
+    # singular, rank K - 1; a tolerance far above rounding (~1e-17) and far below the K - 1 other
+    # singular values (smallest over these seeds: ~1e-5 of the largest)
+    assert np.linalg.matrix_rank(J, tol=1e-12 * np.abs(J).max()) == K - 1
+    v = rng.normal(size=K)
+    assert abs((J.T @ v).sum()) < 1e-14                             # gradients reaching z sum to 0
+    assert v @ J @ v == pytest.approx(s @ v ** 2 - (s @ v) ** 2) and v @ J @ v > 0
+    # shift invariance, the reason for J 1 = 0
+    np.testing.assert_allclose(softmax(z + 3.7), softmax(z), rtol=1e-14)
+
+
+@pytest.mark.parametrize("seed", JACOBIAN_SEEDS)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_the_chain_through_the_jacobian_is_s_minus_y(seed, shape):
+    n, K = shape
+    rng = np.random.default_rng(seed)
+    Z, labels = rng.normal(scale=2.0, size=(n, K)), rng.integers(0, K, size=n)
+    Y, S = nnlearn.one_hot(labels, K), softmax(Z)
+    dl_ds = CCE.gradient(S, labels)
+    np.testing.assert_allclose(dl_ds, -Y / (n * S))                 # -y/s, with the mean's 1/n
+    chain = np.stack([softmax_jacobian(s).T @ g for s, g in zip(S, dl_ds)])
+    assert relative_error(chain, (S - Y) / n) < 1e-12
+    assert relative_error(chain, CCE_LOGITS.gradient(Z, labels)) < 1e-12
+    # nnlearn's softmax backward (no J built) is the same Jacobian-vector product
+    assert relative_error(chain, nnlearn.activations.get("softmax").backward(Z, dl_ds)) < 1e-12
+    finite = numerical_gradient(lambda z: CCE_LOGITS(z, labels), Z.copy())
+    assert relative_error(chain, finite) < 1e-5       # measured: at most 4e-7 (tiny gradients)
+    # soft targets: the step that uses sum(y) = 1
+    Y_soft = softmax(rng.normal(size=(n, K)))
+    chain_soft = np.stack([softmax_jacobian(s).T @ g for s, g in zip(S, CCE.gradient(S, Y_soft))])
+    assert relative_error(chain_soft, (S - Y_soft) / n) < 1e-12
+
+
+@pytest.mark.parametrize("seed", JACOBIAN_SEEDS)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_the_fused_gradient_is_exact_for_large_logits_where_two_steps_fail(seed, shape):
+    n, K = shape
+    rng = np.random.default_rng(seed)
+    Z, labels = rng.normal(scale=1000.0, size=(n, K)), rng.integers(0, K, size=n)
+    Y, S = nnlearn.one_hot(labels, K), softmax(Z)
+    fused = CCE_LOGITS.gradient(Z, labels)
+    assert np.all(np.isfinite(fused)) and np.isfinite(CCE_LOGITS(Z, labels))
+    np.testing.assert_allclose(fused, (S - Y) / n, atol=1e-15)
+    assert np.abs(fused.sum(axis=1)).max() < 1e-15
+    # the loss is up to thousands per sample: rounding in the finite difference is ~1e-7 absolute,
+    # and entries of a correct, confident row are ~1e-100: compare absolutely (entries <= 1/n)
+    finite = numerical_gradient(lambda z: CCE_LOGITS(z, labels), Z.copy())
+    assert np.abs(fused - finite).max() < 1e-5
+    # exact loss: -log s_c = logsumexp(z) - z_c, computed with the maximum subtracted
+    m = Z.max(axis=1)
+    lse = m + np.log(np.exp(Z - m[:, None]).sum(axis=1))
+    assert CCE_LOGITS(Z, labels) == pytest.approx(np.mean(lse - Z[np.arange(n), labels]), rel=1e-12)
+    # two steps: where the true class's probability underflows, the chain's row is zero
+    chain = np.stack([softmax_jacobian(s).T @ g for s, g in zip(S, CCE.gradient(S, labels))])
+    lost = S[np.arange(n), labels] == 0
+    assert np.all(chain[lost] == 0) and np.all(np.abs(fused[lost]).max(axis=1) > 0.9 / n)
+
+
+def test_the_chapters_large_score_example():
+    z, y = np.array([[1000.0, 0.0, -1000.0]]), np.array([2])
+    s = softmax(z)
+    assert np.array_equal(s, [[1.0, 0.0, 0.0]])
+    two_steps = softmax_jacobian(s[0]).T @ CCE.gradient(s, y)[0]
+    assert np.all(two_steps == 0) and CCE(s, y) == pytest.approx(-np.log(np.finfo(float).tiny))
+    assert round(CCE(s, y), 1) == 708.4
+    assert CCE_LOGITS(z, y) == 2000.0
+    assert np.array_equal(CCE_LOGITS.gradient(z, y), [[1.0, 0.0, -1.0]])
+
+
+@pytest.mark.parametrize("seed", JACOBIAN_SEEDS)
+def test_softmax_networks_pass_the_gradient_check_both_ways(seed):
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(8, 4)), rng.integers(0, 3, size=8)
+    net_softmax = nnlearn.MLP([4, 6, 3], activation="tanh", output_activation="softmax", rng=seed)
+    net_scores = nnlearn.MLP([4, 6, 3], activation="tanh", rng=seed)
+    assert max(check_gradients(net_softmax, CCE, X, y).values()) < 1e-6     # measured: ~2e-9
+    assert max(check_gradients(net_scores, CCE_LOGITS, X, y).values()) < 1e-6
+
+
+def test_exercise_the_three_class_jacobian():
+    s = softmax(np.array([[np.log(2.0), 0.0, 0.0]]))[0]
+    J = softmax_jacobian(s)
+    np.testing.assert_allclose(s, [1 / 2, 1 / 4, 1 / 4])
+    np.testing.assert_allclose(16 * J, [[4, -2, -2], [-2, 3, -1], [-2, -1, 3]], atol=1e-14)
+    y = np.array([0.0, 1.0, 0.0])
+    np.testing.assert_allclose(J.T @ (-y / s), [1 / 2, -3 / 4, 1 / 4])
+    np.testing.assert_allclose(J.T @ (-y / s), s - y)

@@ -470,14 +470,28 @@ def test_two_to_the_k_minus_one_units_cannot_compute_the_sawtooth(k):
 
     Both the sawtooth and every such network are piecewise linear with kinks at multiples of
     2^-k, so the grid of multiples of 2^-(k+2) decides: a network that matched on it would match
-    everywhere. (It is also 30 times cheaper than a fine grid for the 2^15 fits of k = 4.)"""
+    everywhere. (It is also 30 times cheaper than a fine grid for the 2^15 fits of k = 4.)
+
+    The fits are batched: the least-squares residual is the target minus its projection Q Q^T y
+    onto the columns of H (reduced QR of each H), the residual lstsq leaves, to 1e-13; about four
+    times faster than one lstsq per choice of sides."""
     x = np.arange(2**(k + 2) + 1) / 2**(k + 2)
     target = tent_k(x, k)
     corners = np.arange(1, 2**k) / 2**k
-    for sides in itertools.product((1.0, -1.0), repeat=len(corners)):
-        H = np.column_stack([np.maximum(0.0, s * (x - c)) for s, c in zip(sides, corners)] + [np.ones_like(x)])
+    all_sides = np.array(list(itertools.product((1.0, -1.0), repeat=len(corners))))
+    for sides in np.array_split(all_sides, max(1, len(all_sides) // 4096)):
+        H = np.maximum(0.0, sides[:, None, :] * (x[None, :, None] - corners))
+        H = np.concatenate([H, np.ones(H.shape[:2] + (1,))], axis=2)   # (choices, points, units + 1)
+        Q, _ = np.linalg.qr(H)
+        residual = target - np.einsum("bpn,bn->bp", Q, np.einsum("bpn,p->bn", Q, target))
+        assert np.all(np.abs(residual).max(axis=1) > 1e-3)
+    # The batched residual is the one lstsq leaves (checked on a few choices).
+    for sides in all_sides[:: max(1, len(all_sides) // 7)]:
+        H = np.column_stack([np.maximum(0.0, s * (x - c)) for s, c in zip(sides, corners)]
+                            + [np.ones_like(x)])
         coef, *_ = np.linalg.lstsq(H, target, rcond=None)
-        assert np.abs(H @ coef - target).max() > 1e-3
+        Q, _ = np.linalg.qr(H)
+        np.testing.assert_allclose(H @ coef - target, Q @ (Q.T @ target) - target, atol=1e-10)
     x = np.linspace(0.0, 1.0, 2001)  # the exact interpolant, checked between the kinks too
     target = tent_k(x, k)
     H = np.column_stack([np.maximum(0.0, x - c) for c in np.arange(2**k) / 2**k] + [np.ones_like(x)])
@@ -634,3 +648,215 @@ def test_the_literalincludes_show_signature_and_body_without_docstring():
         assert shown[0].startswith(f"def {name}(") and '"""' not in "\n".join(shown)
         assert shown[-1] == lines[-1] and lines[body_start] in shown
         assert all(not line.startswith("def ") for line in shown[1:])        # one function, nothing else
+
+
+# -- two inputs: ridges and towers ------------------------------------------------------------
+
+def towers_by_hand(f, m, low, high, steepness=50.0, threshold=20.0):
+    knots = np.linspace(low, high, m + 1)
+    kappa = steepness / (knots[1] - knots[0])
+    net = Sequential([Dense(2, 2 * (m + 1), rng=0), Activation("sigmoid"),
+                      Dense(2 * (m + 1), m * m, rng=0), Activation("sigmoid"),
+                      Dense(m * m, 1, rng=0)])
+    W1 = np.zeros((2, 2 * (m + 1)))
+    W1[0, :m + 1], W1[1, m + 1:] = kappa, kappa
+    net[0].params["W"][...] = W1
+    net[0].params["b"][...] = -kappa * np.concatenate([knots, knots])
+    W2 = np.zeros((2 * (m + 1), m, m))
+    i = np.arange(m)
+    W2[i, i, :], W2[i + 1, i, :] = threshold, -threshold
+    W2[m + 1 + i, :, i], W2[m + 2 + i, :, i] = threshold, -threshold
+    net[2].params["W"][...] = W2.reshape(2 * (m + 1), m * m)
+    net[2].params["b"][...] = -1.5 * threshold
+    centres = (knots[:-1] + knots[1:]) / 2
+    C1, C2 = np.meshgrid(centres, centres, indexing="ij")
+    net[4].params["W"][...] = f(C1, C2).reshape(m * m, 1)
+    net[4].params["b"][...] = 0.0
+    return net
+
+
+def f_plane(x1, x2):
+    return np.sin(x1) * np.cos(x2)
+
+
+def edge_distance(x, m, low=-3.0, high=3.0):
+    r = np.mod(x - low, (high - low) / m)
+    return np.minimum(r, (high - low) / m - r)
+
+
+_G = np.linspace(-3, 3, 100)
+X_PLANE = np.column_stack([a.ravel() for a in np.meshgrid(_G, _G, indexing="ij")])
+
+
+def tower_errors(f, m, low=-3.0, high=3.0, x=X_PLANE):
+    """(largest |network - exact staircase| and |network - f| at least Delta/10 from every
+    cell edge, largest |network - f| everywhere), as the chapter measures them."""
+    delta = (high - low) / m
+    fit = towers_by_hand(f, m, low, high).predict(x).ravel()
+    away = np.all(edge_distance(x, m, low, high) >= delta / 10, axis=1)
+    cell = np.clip(((x - low) // delta).astype(int), 0, m - 1)
+    staircase_2d = f(*(low + (cell.T + 0.5) * delta))
+    target = f(x[:, 0], x[:, 1])
+    return (np.abs(fit - staircase_2d)[away].max(), np.abs(fit - target)[away].max(),
+            np.abs(fit - target).max())
+
+
+@pytest.mark.parametrize("low, high, height",
+                         [(-1.0, 1.0, 1.0), (0.3, 1.1, -2.5), (-2.9, -0.4, 0.7)])
+def test_a_tower_is_its_height_on_its_cell_and_zero_elsewhere(low, high, height):
+    """One tower (m = 1) on [low, high]^2: at least Delta/10 from the cell's edges it is within
+    1e-3 |h| of h inside and of 0 outside (measured 5.0e-5 |h|; the bound from sigma(-5) per
+    step is 6e-5). Before the threshold, the ridge sum is 2 on the cell, 1 on the arms and 0
+    beyond (within 0.02)."""
+    tower = towers_by_hand(lambda a, b: np.full_like(a, height), 1, low, high)
+    x = X_PLANE
+    steps = tower[1].forward(tower[0].forward(x))
+    ridge = steps[:, 0] - steps[:, 1]
+    ridge_sum = tower[2].forward(steps).ravel() / 20 + 1.5
+    out = tower.predict(x).ravel()
+    delta = high - low
+    inside_1d = (x > low) & (x < high)
+    away = np.all((np.abs(x - low) >= delta / 10) & (np.abs(x - high) >= delta / 10), axis=1)
+    inside, arms = np.all(inside_1d, axis=1), np.sum(inside_1d, axis=1) == 1
+    assert np.abs(out[away & inside] - height).max() < 1e-3 * abs(height)
+    assert np.abs(out[away & ~inside]).max() < 1e-3 * abs(height)
+    on_strip = inside_1d[:, 0]
+    assert np.abs(ridge[away & on_strip] - 1).max() < 0.01
+    assert np.abs(ridge[away & ~on_strip]).max() < 0.01
+    assert np.abs(ridge_sum[away & inside] - 2).max() < 0.02
+    assert np.abs(ridge_sum[away & arms] - 1).max() < 0.02
+    assert np.abs(ridge_sum[away & ~inside & ~arms]).max() < 0.02
+    # Without the threshold the arms are as high as half the cell: the sum of ridges is no tower.
+    assert ridge_sum[away & arms].min() > 0.45 * ridge_sum[away & inside].max()
+
+
+@pytest.mark.parametrize("m", range(1, 9))
+def test_the_tower_network_has_2_m_plus_1_steps_and_m_squared_towers(m):
+    net = towers_by_hand(f_plane, m, -3.0, 3.0)
+    assert net[0].n_out == 2 * (m + 1) and net[2].n_out == m * m and net[4].n_in == m * m
+    assert net.n_params == 6 * (m + 1) + (2 * m + 4) * m * m + 1
+    assert np.count_nonzero(net[2].params["W"]) == 4 * m * m        # four steps per tower
+    if m in (4, 8):                                                 # the exercise's numbers
+        expected = {4: (10, 16, 223), 8: (18, 64, 1335)}[m]
+        assert (net[0].n_out, net[2].n_out, net.n_params) == expected
+
+
+def test_the_tower_approximation_error_falls_away_from_the_edges_and_obeys_the_bound():
+    """The chapter's claims for sin x1 cos x2 (Lipschitz constant 1): exact computations."""
+    errors = {m: tower_errors(f_plane, m) for m in (4, 8)}
+    for m, (gap, away, everywhere) in errors.items():
+        assert gap < 1e-3                                       # the staircase (measured 1.3e-4)
+        assert away <= 0.4 * np.sqrt(2) * 6 / m + 1e-3          # omega(0.4 sqrt(2) Delta) + leakage
+        assert everywhere > 0.9                                 # the corners (0.986, 0.983)
+    assert errors[8][1] < 0.7 * errors[4][1]                    # 0.486 -> 0.289
+    # At a corner of both grids the network drops to about 0 while f is almost 1.
+    for m in (4, 8):
+        net = towers_by_hand(f_plane, m, -3.0, 3.0)
+        assert abs(net.predict(np.array([[1.5, 0.0]]))[0, 0]) < 0.05
+    assert f_plane(1.5, 0.0) > 0.99
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_tower_bound_holds_for_other_smooth_functions(seed):
+    """Random sums of plane waves a cos(w . x + phi), Lipschitz with constant sum |a| |w|, on
+    random squares: away from the edges the error is at most Lambda 0.4 sqrt(2) Delta plus the
+    leakage, for m = 2, 4, 8."""
+    rng = np.random.default_rng(seed)
+    a, w, phi = rng.normal(size=4), rng.normal(size=(4, 2)), rng.uniform(0, 2 * np.pi, 4)
+    lipschitz = np.sum(np.abs(a) * np.linalg.norm(w, axis=1))
+
+    def f(x1, x2):
+        phase = np.multiply.outer(x1, w[:, 0]) + np.multiply.outer(x2, w[:, 1]) + phi
+        return np.sum(a * np.cos(phase), axis=-1)
+
+    low = rng.uniform(-3, 0)
+    high = low + rng.uniform(1, 6)
+    g = np.linspace(low, high, 60)
+    x = np.column_stack([c.ravel() for c in np.meshgrid(g, g, indexing="ij")])
+    scale = np.abs(a).sum()                                     # >= max |f|
+    for m in (2, 4, 8):
+        gap, away, _ = tower_errors(f, m, low, high, x)
+        assert gap < 2e-3 * scale
+        assert away <= lipschitz * 0.4 * np.sqrt(2) * (high - low) / m + 2e-3 * scale
+
+
+def test_along_an_edge_two_towers_blend_and_at_a_corner_all_are_off():
+    """sigma(z) + sigma(-z) = 1: on the edge between two cells, at least Delta/5 from the
+    corners, the towers add up to 1 (within 1e-3; 0.93 at Delta/10); at a corner where four
+    cells meet, to about 0."""
+    m = 4
+    ones = towers_by_hand(lambda a, b: np.ones_like(a), m, -3.0, 3.0)
+    x2 = np.linspace(-3, 3, 401)
+    x2 = x2[edge_distance(x2, m) >= 0.3]                         # 0.2 Delta from the corners
+    for t in (-1.5, 0.0, 1.5):                                  # inner knots
+        total = ones.predict(np.column_stack([np.full_like(x2, t), x2])).ravel()
+        assert np.abs(total - 1).max() < 1e-3
+    corners = np.array([[s, t] for s in (-1.5, 0.0, 1.5) for t in (-1.5, 0.0, 1.5)])
+    assert ones.predict(corners).max() < 0.01
+
+
+def test_exercise_ridge_sum_no_sum_of_axis_functions_is_a_tower():
+    """The best g(x1) + h(x2) (least squares over all grid functions g, h) stays at least 1/4
+    from the indicator of a cell somewhere, as the exercise proves for any g, h."""
+    k = 16
+    cell = np.zeros((k, k))
+    cell[5:9, 6:11] = 1.0
+    rows, cols = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    design = np.zeros((k * k, 2 * k))
+    design[np.arange(k * k), rows.ravel()] = 1.0
+    design[np.arange(k * k), k + cols.ravel()] = 1.0
+    coef, *_ = np.linalg.lstsq(design, cell.ravel(), rcond=None)
+    assert np.abs(design @ coef - cell.ravel()).max() >= 0.25
+    # With exact steps, a threshold theta in (1, 2] gives the indicator exactly; 1 does not.
+    ridge_sum = cell.any(axis=1)[:, None] * 1.0 + cell.any(axis=0)[None, :] * 1.0
+    for theta in (1.01, 1.5, 2.0):
+        np.testing.assert_array_equal((ridge_sum - theta >= 0).astype(float), cell)
+    assert not np.array_equal((ridge_sum - 1.0 >= 0).astype(float), cell)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_exercise_tower_count_d_ridges_and_a_threshold_at_d_minus_half(d):
+    """The d-dimensional tower: d ridges (2 steps each) summed and thresholded at d - 1/2,
+    built from nnlearn layers, is about 1 on its cell and 0 elsewhere (away from the edges);
+    and the unit counts of the solution."""
+    m, low, high = 3, 0.0, 1.0
+    knots = np.linspace(low, high, m + 1)
+    kappa = 50 / (knots[1] - knots[0])
+    net = Sequential([Dense(d, d * (m + 1), rng=0), Activation("sigmoid"),
+                      Dense(d * (m + 1), 1, rng=0), Activation("sigmoid")])
+    W1 = np.kron(np.eye(d), np.full((1, m + 1), kappa))         # m + 1 steps along each axis
+    net[0].params["W"][...] = W1
+    net[0].params["b"][...] = -kappa * np.tile(knots, d)
+    W2 = np.zeros((d, m + 1))
+    W2[:, 1], W2[:, 2] = 20.0, -20.0                            # the tower on the middle cell
+    net[2].params["W"][...] = W2.reshape(-1, 1)
+    net[2].params["b"][...] = -20.0 * (d - 0.5)
+    x = np.random.default_rng(d).uniform(low, high, (20_000, d))
+    away = np.all(edge_distance(x, m, low, high) >= 0.1 / m, axis=1)
+    inside = np.all((x > 1 / 3) & (x < 2 / 3), axis=1)
+    out = net.predict(x).ravel()
+    assert np.abs(out[away & inside] - 1).max() < 1e-3 and np.abs(out[away & ~inside]).max() < 1e-3
+    assert net[0].n_out == d * (m + 1)
+    counts = {dim: dim * (4 + 1) + 4**dim for dim in (2, 3, 10)}    # m = 4 in the exercise
+    assert counts == {2: 26, 3: 79, 10: 1_048_626}
+
+
+def test_the_corner_pinholes_shrink_like_one_over_the_steepness():
+    """Doubling the steepness halves the pinhole (where towers of height 1 add up to less than
+    1/2, along the diagonal from a corner: 0.0328, 0.0163, 0.0080 for 50, 100, 200) and divides
+    its share of the mean-square error by about 4 (4.4e-3, 9.9e-4, 1.9e-4 on a grid with no
+    point on a knot), while the largest deviation, at the corners, stays near 1."""
+    diagonal = np.linspace(0, 0.75, 3001)
+    g = -3 + (np.arange(200) + 0.5) * 6 / 200                   # no point on a knot or the boundary
+    x = np.column_stack([c.ravel() for c in np.meshgrid(g, g, indexing="ij")])
+    width, mean_square, worst = [], [], []
+    for steepness in (50.0, 100.0, 200.0):
+        ones = towers_by_hand(lambda a, b: np.ones_like(a), 4, -3.0, 3.0, steepness=steepness)
+        on_diagonal = ones.predict(np.column_stack([diagonal, diagonal])).ravel()
+        width.append(diagonal[on_diagonal < 0.5].max())
+        deviation = ones.predict(x).ravel() - 1
+        mean_square.append(np.mean(deviation**2))
+        worst.append(np.abs(ones.predict(np.array([[0.0, 0.0], [1.5, -1.5]])) - 1).max())
+    assert np.all(np.abs(np.array(width[1:]) / width[:-1] - 0.5) < 0.1)
+    assert np.all(np.array(mean_square[1:]) / mean_square[:-1] < 0.35)
+    assert min(worst) > 0.99

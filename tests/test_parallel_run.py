@@ -39,14 +39,14 @@ def test_the_slow_groups_are_collected_first():
 
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "-o", "addopts=", "tests/test_activations.py", "tests/test_ch07_claims.py",
-         "tests/test_ch01_claims.py"],
+         "-o", "addopts=", "tests/test_activations.py", "tests/test_ch10_claims.py",
+         "tests/test_ch07_claims.py"],
         capture_output=True, text=True, cwd=ROOT, timeout=300)
     files = []
     for line in done.stdout.splitlines():
         name = line.split("::")[0]
         if "::" in line and name not in files:
             files.append(name)
-    assert files == ["tests/test_ch01_claims.py", "tests/test_ch07_claims.py",
+    assert files == ["tests/test_ch07_claims.py", "tests/test_ch10_claims.py",
                      "tests/test_activations.py"]
-    assert SLOW_GROUPS.index("tests/test_ch01_claims.py") < SLOW_GROUPS.index("tests/test_ch07_claims.py")
+    assert SLOW_GROUPS.index("tests/test_ch07_claims.py") < SLOW_GROUPS.index("tests/test_ch10_claims.py")

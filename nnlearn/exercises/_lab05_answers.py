@@ -2,6 +2,8 @@
 recognise.
 """
 
+import math
+
 import numpy as np
 
 
@@ -255,3 +257,62 @@ def _lr_gram(X):
 
 def _lr_sigma(X):
     return 2.0 / (2.0 * np.linalg.norm(X, 2) / X.shape[0])
+
+
+# -- question 5: the cosine schedule ------------------------------------------------------------------
+
+def cosine_lr(epoch, lr0, T_max, eta_min=0.0):
+    """The cosine-annealing rate after `epoch` epochs (the closed form, followed past T_max)."""
+    return eta_min + 0.5 * (lr0 - eta_min) * (1.0 + math.cos(math.pi * epoch / T_max))
+
+
+def _cos_with(epoch, lr0, T_max, eta_min, angle):
+    return eta_min + 0.5 * (lr0 - eta_min) * (1.0 + math.cos(angle))
+
+
+def _cos_epoch_plus_one(epoch, lr0, T_max, eta_min=0.0):
+    return cosine_lr(epoch + 1, lr0, T_max, eta_min)
+
+
+def _cos_epoch_minus_one(epoch, lr0, T_max, eta_min=0.0):
+    return cosine_lr(epoch - 1, lr0, T_max, eta_min)
+
+
+def _cos_degrees(epoch, lr0, T_max, eta_min=0.0):
+    return _cos_with(epoch, lr0, T_max, eta_min, 180.0 * epoch / T_max)
+
+
+def _cos_no_pi(epoch, lr0, T_max, eta_min=0.0):
+    return _cos_with(epoch, lr0, T_max, eta_min, epoch / T_max)
+
+
+def _cos_full_period(epoch, lr0, T_max, eta_min=0.0):
+    return _cos_with(epoch, lr0, T_max, eta_min, 2.0 * math.pi * epoch / T_max)
+
+
+def _cos_no_eta_min(epoch, lr0, T_max, eta_min=0.0):
+    return cosine_lr(epoch, lr0, T_max, 0.0)
+
+
+def _cos_eta_min_added(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + 0.5 * lr0 * (1.0 + math.cos(math.pi * epoch / T_max))
+
+
+def _cos_clamped(epoch, lr0, T_max, eta_min=0.0):
+    return cosine_lr(min(epoch, T_max), lr0, T_max, eta_min)
+
+
+def _cos_no_half(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * (1.0 + math.cos(math.pi * epoch / T_max))
+
+
+def _cos_floor_division(epoch, lr0, T_max, eta_min=0.0):
+    return _cos_with(epoch, lr0, T_max, eta_min, math.pi * (epoch // T_max))
+
+
+def _cos_rising(epoch, lr0, T_max, eta_min=0.0):
+    return lr0 + 0.5 * (eta_min - lr0) * (1.0 + math.cos(math.pi * epoch / T_max))
+
+
+def _cos_sin(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + 0.5 * (lr0 - eta_min) * (1.0 + math.sin(math.pi * epoch / T_max))

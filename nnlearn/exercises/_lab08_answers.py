@@ -184,3 +184,76 @@ def _impute_row_means(X_train, X_test):
 def _impute_medians(X_train, X_test):
     medians = np.nanmedian(X_train, axis=0)
     return np.where(np.isnan(X_train), medians, X_train), np.where(np.isnan(X_test), medians, X_test)
+
+
+# -- q5: k-fold indices ----------------------------------------------------------------------------
+def kfold_indices(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError(f"`k` must be an integer with 2 <= k <= n = {n}, got {k!r}.")
+    folds = np.array_split(rng.permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_unshuffled(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    folds = np.array_split(np.arange(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_drop_remainder(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    order, size = rng.permutation(n), n // k
+    folds = [order[i * size:(i + 1) * size] for i in range(k)]
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_train_everything(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    return [(np.arange(n), fold) for fold in np.array_split(rng.permutation(n), k)]
+
+
+def _kfold_independent_draws(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    pairs = []
+    for _ in range(k):
+        val = rng.choice(n, size=n // k, replace=False)
+        pairs.append((np.setdiff1d(np.arange(n), val), val))
+    return pairs
+
+
+def _kfold_global_generator(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    folds = np.array_split(np.random.permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_fixed_seed(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    folds = np.array_split(np.random.default_rng(0).permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_last_takes_rest(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    order, size = rng.permutation(n), n // k
+    folds = [order[i * size:(i + 1) * size] for i in range(k - 1)] + [order[(k - 1) * size:]]
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_no_check(n, k, rng):
+    folds = np.array_split(rng.permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def _kfold_next_fold_trains(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError("bad k")
+    folds = np.array_split(rng.permutation(n), k)
+    return [(folds[(i + 1) % k], folds[i]) for i in range(k)]

@@ -3,7 +3,8 @@
 Questions: ``q1`` one gradient-descent step for a linear model trained with
 the mean squared error, ``q2`` one step of the heavy ball (momentum), ``q3``
 one Adam step with bias correction, ``q4`` the largest stable learning rate
-2 / lambda_max of gradient descent on a linear least-squares problem.
+2 / lambda_max of gradient descent on a linear least-squares problem, ``q5`` the
+learning rate of a cosine-annealing schedule at a given epoch.
 """
 
 import numpy as np
@@ -12,6 +13,9 @@ from ._function_question import FunctionQuestion, Mistake
 from ._lab05_answers import (_adam_abs_g, _adam_eps_inside, _adam_fixed_betas, _adam_g_not_squared,
                              _adam_no_correction, _adam_no_sqrt, _adam_returns_hats,
                              _adam_swapped_weights, _adam_t_minus_one, _adam_t_plus_one,
+                             _cos_clamped, _cos_degrees, _cos_epoch_minus_one, _cos_epoch_plus_one,
+                             _cos_eta_min_added, _cos_floor_division, _cos_full_period,
+                             _cos_no_eta_min, _cos_no_half, _cos_no_pi, _cos_rising, _cos_sin,
                              _gd_b_mean, _gd_b_with_W_grad, _gd_b_with_W_grad_mean, _gd_no_bias,
                              _gd_no_lr, _gd_no_two, _gd_notes, _gd_plus, _gd_prediction_without_b,
                              _gd_sum, _gd_W_with_yhat_mean, _gd_W_with_yhat_sum, _hessian,
@@ -19,9 +23,10 @@ from ._lab05_answers import (_adam_abs_g, _adam_eps_inside, _adam_fixed_betas, _
                              _lr_one_over, _lr_per_feature, _lr_sigma, _lr_trace,
                              _mom_beta_on_grad, _mom_ema, _mom_grad_only, _mom_in_place,
                              _mom_nesterov, _mom_old_buffer, _mom_plus, _mom_swapped,
-                             _mom_velocity, adam_step, gd_step, max_stable_lr, momentum_step)
+                             _mom_velocity, adam_step, cosine_lr, gd_step, max_stable_lr,
+                             momentum_step)
 
-__all__ = ["q1", "q2", "q3", "q4"]
+__all__ = ["q1", "q2", "q3", "q4", "q5"]
 
 _rng = np.random.default_rng(505)
 
@@ -48,6 +53,12 @@ _XB = _rng.normal(size=(6, 2)) * np.array([1.0, 10.0])
 _XC = np.array([[1.0], [2.0], [-1.0], [0.5], [3.0]])
 _XW = _rng.normal(size=(2, 4))                                    # fewer samples than features
 _XI = np.array([[1, 2], [0, -1], [3, 1]])                         # integers
+
+# q5: (epoch, lr0, T_max, eta_min): epoch 0, epoch T_max (a rate of exactly 0), eta_min > 0, past
+# T_max (the cosine rises again), whole numbers, a realistic Adam rate, and the default eta_min.
+_COSINE_CASES = [(0, 0.1, 10, 0.0), (3, 0.1, 10, 0.0), (10, 0.1, 10, 0.0), (7, 0.05, 20, 0.001),
+                 (20, 0.05, 20, 0.001), (25, 0.1, 20, 0.001), (1, 1, 1, 0), (120, 3e-4, 150, 1e-6),
+                 (4, 0.2, 8)]
 
 # q1: integer inputs and an integer learning rate.
 _INT_CASE = (_XI, np.array([[1], [0], [2]]), np.array([[0.5], [-0.25]]), np.array([0.1]), 1)
@@ -82,6 +93,13 @@ def _draw_adam(rng):
 def _draw_lr(rng):
     n, d = rng.integers(1, 8), rng.integers(1, 5)
     return (rng.normal(size=(n, d)) * rng.uniform(0.1, 5.0, size=d),)
+
+
+def _draw_cosine(rng):
+    T_max = int(rng.integers(1, 60))
+    lr0 = float(rng.uniform(1e-3, 1.0))
+    eta_min = 0.0 if rng.uniform() < 0.4 else float(rng.uniform(0.0, 0.2) * lr0)
+    return int(rng.integers(0, 2 * T_max + 1)), lr0, T_max, eta_min
 
 
 _W_WITH_YHAT = ("W was moved with ∂L/∂ŷ (one number per sample, here averaged or summed into one "
@@ -252,4 +270,43 @@ q4 = FunctionQuestion(
            "∇L(w) = (2/n) Xᵀ(Xw − y), so the Hessian is H = 2XᵀX/n, a (d, d) symmetric matrix; "
            "np.linalg.eigvalsh(H) returns its eigenvalues in increasing order.",
            "H = 2 * X.T @ X / X.shape[0]; return 2 / np.linalg.eigvalsh(H)[-1]"],
+)
+
+q5 = FunctionQuestion(
+    "Lab 5, question 5 (a cosine learning-rate schedule)", cosine_lr, _COSINE_CASES,
+    draw=_draw_cosine, output_names=("learning rate",),
+    mistakes=[
+        Mistake("Off by one: `epoch` counts the epochs already done, so the first epoch, epoch 0, "
+                "runs at lr0 and epoch T_max at eta_min. You used epoch + 1.", _cos_epoch_plus_one),
+        Mistake("Off by one: `epoch` counts the epochs already done, so epoch 0 runs at lr0 and "
+                "epoch T_max at eta_min. You used epoch − 1.", _cos_epoch_minus_one),
+        Mistake("math.cos and np.cos take radians: the angle is π·epoch/T_max, which goes from 0 to "
+                "π, not 180·epoch/T_max (degrees).", _cos_degrees),
+        Mistake("π is missing from the angle: it must be π·epoch/T_max, so that the cosine goes from "
+                "cos 0 = 1 to cos π = −1 over T_max epochs (yours only reaches cos 1 ≈ 0.54, and the "
+                "rate never gets down to eta_min).", _cos_no_pi),
+        Mistake("That is a whole cosine period, back at lr0 after T_max epochs. Cosine annealing "
+                "takes half a period: the angle is π·epoch/T_max, so that the rate is eta_min at "
+                "epoch T_max.", _cos_full_period),
+        Mistake("eta_min is missing: the rate falls from lr0 to eta_min, "
+                "η = η_min + ½(η₀ − η_min)(1 + cos(π e/T_max)); yours falls to 0.", _cos_no_eta_min),
+        Mistake("The amplitude is ½(η₀ − η_min), not ½η₀: with eta_min added on top, your rate "
+                "starts at lr0 + eta_min instead of lr0.", _cos_eta_min_added),
+        Mistake("Past T_max your rate stays at eta_min. The question, like nnlearn's "
+                "CosineAnnealingLR and PyTorch's, follows the same closed form for every epoch, so "
+                "past T_max the rate rises again: do not clamp the epoch.", _cos_clamped),
+        Mistake("The factor ½ is missing: 1 + cos goes from 2 to 0, so ½(η₀ − η_min)(1 + cos) goes "
+                "from η₀ − η_min to 0. Your rate starts at about twice lr0.", _cos_no_half),
+        Mistake("epoch // T_max is floor division (0 for every epoch before T_max): the angle is "
+                "π * epoch / T_max with true division.", _cos_floor_division),
+        Mistake("Your rate rises from eta_min to lr0. Annealing goes DOWN: "
+                "η = η_min + ½(η₀ − η_min)(1 + cos(π e/T_max)) is lr0 at epoch 0.", _cos_rising),
+        Mistake("Use the cosine, not the sine: at epoch 0, 1 + cos 0 = 2 gives lr0; with the sine "
+                "the schedule starts halfway down.", _cos_sin),
+    ],
+    hints=["At epoch 0 the rate is lr0, at epoch T_max it is eta_min, and in between it follows half "
+           "a cosine: η_e = η_min + ½(η₀ − η_min)(1 + cos(π e / T_max)).",
+           "np.cos takes radians: the angle goes from 0 to π while the epoch goes from 0 to T_max. "
+           "Do not clamp the epoch: past T_max the same formula applies.",
+           "return eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * epoch / T_max))"],
 )

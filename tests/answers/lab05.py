@@ -273,6 +273,63 @@ def lr_eig_first(X):
     return 2 / np.linalg.eig(2 * X.T @ X / X.shape[0])[0][0].real
 
 
+# -- question 5: the cosine schedule ----------------------------------------------------------------------
+def cos_degrees(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(180 * epoch / T_max))
+
+
+def cos_first_epoch_is_one(epoch, lr0, T_max, eta_min=0.0):
+    e = epoch + 1                                        # "epoch 1 is the first epoch"
+    return eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * e / T_max))
+
+
+def cos_clamped(epoch, lr0, T_max, eta_min=0.0):
+    e = min(epoch, T_max)
+    return eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * e / T_max))
+
+
+def cos_forgets_eta_min(epoch, lr0, T_max, eta_min=0.0):
+    return 0.5 * lr0 * (1 + np.cos(np.pi * epoch / T_max))
+
+
+def cos_fixed_T_max(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * epoch / 10))
+
+
+def cos_returns_array(epoch, lr0, T_max, eta_min=0.0):
+    return np.array([eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * epoch / T_max))])
+
+
+def cos_linear(epoch, lr0, T_max, eta_min=0.0):
+    return lr0 - (lr0 - eta_min) * min(epoch, T_max) / T_max
+
+
+def cos_no_default(epoch, lr0, T_max, eta_min):
+    return eta_min + 0.5 * (lr0 - eta_min) * (1 + np.cos(np.pi * epoch / T_max))
+
+
+def cos_squared(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + (lr0 - eta_min) * np.cos(np.pi * epoch / (2 * T_max)) ** 2   # (1 + cos 2x)/2
+
+
+def cos_radians_from_degrees(epoch, lr0, T_max, eta_min=0.0):
+    return eta_min + 0.5 * (lr0 - eta_min) * (1 + math.cos(math.radians(180 * epoch / T_max)))
+
+
+def cos_interpolated(epoch, lr0, T_max, eta_min=0.0):
+    weight = (1 + math.cos(math.pi * epoch / T_max)) / 2    # 1 at epoch 0, 0 at T_max
+    return weight * lr0 + (1 - weight) * eta_min
+
+
+def cos_with_nnlearn(epoch, lr0, T_max, eta_min=0.0):
+    import nnlearn
+    opt = nnlearn.optim.SGD(lr=lr0)
+    schedule = nnlearn.schedules.CosineAnnealingLR(opt, T_max=T_max, eta_min=eta_min)
+    for _ in range(epoch):
+        schedule.step()
+    return opt.lr
+
+
 WRONG = [
     ("q1", gd_forgot_bias_in_prediction, "Your prediction leaves out the bias"),
     ("q1", gd_bias_mean, "Your ∂L/∂b is the MEAN of ∂L/∂ŷ"),
@@ -306,6 +363,14 @@ WRONG = [
     ("q3", adam_no_sqrt, "The square root is missing"),
     ("q3", adam_abs_gradient, "v must average the SQUARED gradients"),
     ("q4", lr_eig_first, "np.linalg.eig does not sort the eigenvalues"),
+    ("q5", cos_degrees, "take radians"),
+    ("q5", cos_first_epoch_is_one, "Off by one"),
+    ("q5", cos_clamped, "do not clamp the epoch"),
+    ("q5", cos_forgets_eta_min, "eta_min is missing"),
+    ("q5", cos_fixed_T_max, "ignores `T_max`"),
+    ("q5", cos_returns_array, "has shape (1,); expected a number"),
+    ("q5", cos_linear, "The learning rate is wrong for the input"),
+    ("q5", cos_no_default, "missing 1 required positional argument"),
 ]
 
 RIGHT = [
@@ -321,4 +386,8 @@ RIGHT = [
     ("q1", gd_augmented),
     ("q2", mom_expanded),
     ("q3", adam_running_update),
+    ("q5", cos_squared),
+    ("q5", cos_radians_from_degrees),
+    ("q5", cos_interpolated),
+    ("q5", cos_with_nnlearn),
 ]

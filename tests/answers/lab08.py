@@ -406,3 +406,157 @@ def standardise_test_by_its_own_std(X_train, X_test):
 WRONG += [
     ("q1", standardise_test_by_its_own_std, "divided by its own standard deviation"),
 ]
+
+
+# -- q5: k-fold indices (judged by properties: any shuffle drawn from `rng` is right) --------------
+def kfold_global_shuffle(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    idx = np.arange(n)
+    np.random.shuffle(idx)
+    folds = np.array_split(idx, k)
+    return [
+        (np.concatenate([f for j, f in enumerate(folds) if j != i]), folds[i]) for i in range(k)
+    ]
+
+
+def kfold_choice_per_fold(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    out = []
+    for _ in range(k):
+        val = rng.choice(n, n // k, replace=False)
+        out.append((np.setdiff1d(np.arange(n), val), val))
+    return out
+
+
+def kfold_floor_size(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    perm, m = rng.permutation(n), n // k
+    return [
+        (np.concatenate([perm[: i * m], perm[(i + 1) * m :]]), perm[i * m : (i + 1) * m])
+        for i in range(k)
+    ]
+
+
+def kfold_ceil_size(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    perm, m = rng.permutation(n), -(-n // k)
+    return [
+        (np.concatenate([perm[: i * m], perm[(i + 1) * m :]]), perm[i * m : (i + 1) * m])
+        for i in range(k)
+    ]
+
+
+def kfold_delete_positions(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    order = rng.permutation(n)
+    return [
+        (np.delete(order, val), val) for val in np.array_split(order, k)
+    ]  # deletes positions, not values
+
+
+def kfold_swapped(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    folds = np.array_split(rng.permutation(n), k)
+    return [(folds[i], np.concatenate(folds[:i] + folds[i + 1 :])) for i in range(k)]
+
+
+def kfold_interleaved_unshuffled(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    idx = np.arange(n)
+    return [(np.setdiff1d(idx, idx[i::k]), idx[i::k]) for i in range(k)]
+
+
+def kfold_contiguous(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    return [(np.setdiff1d(np.arange(n), f), f) for f in np.array_split(np.arange(n), k)]
+
+
+def kfold_no_check(n, k, rng):
+    folds = np.array_split(rng.permutation(n), max(k, 1))
+    return [(np.concatenate(folds[:i] + folds[i + 1 :]), folds[i]) for i in range(len(folds))]
+
+
+def kfold_assert_check(n, k, rng):
+    assert 2 <= k <= n, "bad k"
+    folds = np.array_split(rng.permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1 :]), folds[i]) for i in range(k)]
+
+
+def kfold_seeded_own(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    folds = np.array_split(np.random.default_rng(42).permutation(n), k)
+    return [(np.concatenate(folds[:i] + folds[i + 1 :]), folds[i]) for i in range(k)]
+
+
+def kfold_float_indices(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    folds = np.array_split(rng.permutation(n) * 1.0, k)
+    return [(np.concatenate(folds[:i] + folds[i + 1 :]), folds[i]) for i in range(k)]
+
+
+def kfold_sklearn(n, k, rng):
+    from sklearn.model_selection import KFold
+
+    splitter = KFold(n_splits=k, shuffle=True, random_state=int(rng.integers(2**31)))
+    return list(splitter.split(np.zeros((n, 1))))
+
+
+def kfold_generator(n, k, rng):
+    if not 2 <= k <= n:
+        raise ValueError(f"k must be in [2, {n}], got {k}")
+    order = list(range(n))
+    rng.shuffle(order)
+    start = 0
+    folds = []
+    for i in range(k):
+        size = n // k + (1 if i < n % k else 0)
+        folds.append(order[start : start + size])
+        start += size
+    return ((sum(folds[:i] + folds[i + 1 :], []), folds[i]) for i in range(k))  # lists, lazily
+
+
+def kfold_interleaved_shuffled(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    order = rng.permutation(n)
+    return [(np.sort(np.setdiff1d(order, order[i::k])), order[i::k]) for i in range(k)]
+
+
+def kfold_fold_labels(n, k, rng):
+    if k < 2 or k > n:
+        raise ValueError("k must be between 2 and n")
+    label = rng.permutation(np.arange(n) % k)  # a shuffled fold number for every example
+    return [(np.flatnonzero(label != i), np.flatnonzero(label == i)) for i in range(k)]
+
+
+WRONG += [
+    ("q5", kfold_global_shuffle, "global generator"),
+    ("q5", kfold_choice_per_fold, "overlap"),
+    ("q5", kfold_floor_size, "never validated"),
+    ("q5", kfold_ceil_size, "differ by at most one"),
+    ("q5", kfold_delete_positions, None),
+    ("q5", kfold_swapped, "(val_idx, train_idx)"),
+    ("q5", kfold_interleaved_unshuffled, "whatever `rng`"),
+    ("q5", kfold_contiguous, "Shuffle first"),
+    ("q5", kfold_no_check, "raise a ValueError"),
+    ("q5", kfold_assert_check, "raise a ValueError"),
+    ("q5", kfold_seeded_own, "whatever `rng`"),
+    ("q5", kfold_float_indices, "integer indices"),
+]
+
+RIGHT += [
+    ("q5", kfold_sklearn),
+    ("q5", kfold_generator),
+    ("q5", kfold_interleaved_shuffled),
+    ("q5", kfold_fold_labels),
+]

@@ -361,3 +361,143 @@ WRONG += [
 RIGHT += [
     ("q4", clip_like_pytorch),
 ]
+
+
+# -- q5: batch normalisation, training mode -------------------------------------------------------
+def bn_var_ddof1(X, gamma, beta, eps):
+    X = np.asarray(X, dtype=float)
+    return gamma * (X - X.mean(axis=0)) / np.sqrt(np.var(X, axis=0, ddof=1) + eps) + beta
+
+
+def bn_std_ddof1(X, gamma, beta, eps):
+    X = np.asarray(X, dtype=float)
+    std = X.std(axis=0, ddof=1)
+    return gamma * (X - X.mean(axis=0)) / np.sqrt(std ** 2 + eps) + beta
+
+
+def bn_eps_outside(X, gamma, beta, eps):
+    X = np.asarray(X, dtype=float)
+    return gamma * (X - X.mean(0)) / (X.std(0) + eps) + beta
+
+
+def bn_naive_variance(X, gamma, beta, eps):
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0)
+    var = (X ** 2).mean(axis=0) - mean ** 2
+    return gamma * (X - mean) / np.sqrt(var + eps) + beta
+
+
+def bn_output_like_input(X, gamma, beta, eps):
+    out = np.zeros_like(X)
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    out[:] = gamma * (X - mean) / np.sqrt(var + eps) + beta
+    return out
+
+
+def bn_rows_keepdims(X, gamma, beta, eps):
+    mean = X.mean(axis=1, keepdims=True)
+    var = X.var(axis=1, keepdims=True)
+    return gamma * (X - mean) / np.sqrt(var + eps) + beta
+
+
+def bn_rows(X, gamma, beta, eps):
+    return gamma * (X - X.mean(axis=1)) / np.sqrt(X.var(axis=1) + eps) + beta
+
+
+def bn_forgot_gamma_beta(X, gamma, beta, eps):
+    return (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + eps)
+
+
+def bn_centres_in_place(X, gamma, beta, eps):
+    X = X.astype(float, copy=False)
+    X -= X.mean(axis=0)
+    return gamma * X / np.sqrt((X ** 2).mean(axis=0) + eps) + beta
+
+
+def bn_default_eps(X, gamma, beta, eps=1e-5):
+    return gamma * (X - X.mean(axis=0)) / np.sqrt(X.var(axis=0) + 1e-5) + beta
+
+
+def bn_without_eps(X, gamma, beta, eps):
+    with np.errstate(all="ignore"):
+        return gamma * (X - X.mean(axis=0)) / X.std(axis=0) + beta
+
+
+def bn_loop_into_empty_like(X, gamma, beta, eps):
+    out = np.empty_like(X)
+    for j in range(X.shape[1]):
+        col = X[:, j]
+        out[:, j] = gamma[j] * (col - col.mean()) / math.sqrt(col.var() + eps) + beta[j]
+    return out
+
+
+def bn_variance_as_std(X, gamma, beta, eps):
+    return gamma * (X - X.mean(axis=0)) / (X.var(axis=0) + eps) + beta
+
+
+WRONG += [
+    ("q5", bn_var_ddof1, "unbiased variance"),
+    ("q5", bn_std_ddof1, "unbiased variance"),
+    ("q5", bn_eps_outside, "outside the square root"),
+    ("q5", bn_naive_variance, "E[x²] − E[x]²"),
+    ("q5", bn_output_like_input, "integer dtype"),
+    ("q5", bn_rows_keepdims, "each row"),
+    ("q5", bn_rows, "axis=1"),
+    ("q5", bn_forgot_gamma_beta, "gamma and beta are missing"),
+    ("q5", bn_centres_in_place, "in place"),
+    ("q5", bn_default_eps, "ignores `eps`"),
+    ("q5", bn_without_eps, "eps is missing"),
+    ("q5", bn_loop_into_empty_like, "integer dtype"),
+    ("q5", bn_variance_as_std, "square root"),
+]
+
+
+def bn_np_var(X, gamma, beta, eps):
+    X = np.asarray(X, dtype=float)
+    return gamma * (X - np.mean(X, axis=0)) / np.sqrt(np.var(X, axis=0) + eps) + beta
+
+
+def bn_keepdims_and_reciprocal(X, gamma, beta, eps):
+    X = X.astype(np.float64)
+    mean = X.mean(axis=0, keepdims=True)
+    inv_std = 1.0 / np.sqrt(X.std(axis=0, keepdims=True) ** 2 + eps)
+    return (X - mean) * inv_std * gamma + beta
+
+
+def bn_columns_with_math(X, gamma, beta, eps):
+    n, d = np.shape(X)
+    out = np.empty((n, d))
+    for j in range(d):
+        col = [float(X[i, j]) for i in range(n)]
+        mean = math.fsum(col) / n
+        var = math.fsum((v - mean) ** 2 for v in col) / n
+        for i in range(n):
+            out[i, j] = gamma[j] * (col[i] - mean) / math.sqrt(var + eps) + beta[j]
+    return out
+
+
+def bn_welford(X, gamma, beta, eps):
+    # one pass, but Welford's update stays accurate for large offsets
+    X = np.asarray(X, dtype=float)
+    mean, m2 = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    for k, row in enumerate(X, start=1):
+        delta = row - mean
+        mean += delta / k
+        m2 += delta * (row - mean)
+    return gamma * (X - mean) / np.sqrt(m2 / len(X) + eps) + beta
+
+
+def bn_transposed(X, gamma, beta, eps):
+    T = np.asarray(X, dtype=float).T
+    centred = T - T.mean(axis=1, keepdims=True)
+    var = (centred * centred).mean(axis=1, keepdims=True)
+    return (centred / np.sqrt(var + eps)).T * gamma + beta
+
+
+RIGHT += [
+    ("q5", bn_np_var),
+    ("q5", bn_keepdims_and_reciprocal),
+    ("q5", bn_columns_with_math),
+    ("q5", bn_welford),
+    ("q5", bn_transposed),
+]
