@@ -207,24 +207,35 @@ class _NoBar:
 
 
 class _Bar:
-    """A tqdm bar over epochs whose loss display refreshes at most twice a second."""
+    """A tqdm bar over epochs whose loss display refreshes at most twice a second; closed, it
+    shows the last epoch's values, however short the run."""
 
     def __init__(self, epochs):
+        import sys
+
         from tqdm.auto import tqdm  # imported here: only needed when a bar is shown
 
+        if sys.platform == "emscripten":  # Pyodide has no threads: no tqdm monitor thread
+            tqdm.monitor_interval = 0
         self.bar = tqdm(total=epochs, unit="epoch", leave=True)
         self.last = 0.0
+        self.history = None
+
+    def _shown(self):
+        return {k: f"{self.history[k][-1]:.4g}" for k in ("loss", "val_loss")
+                if k in self.history and len(self.history[k])}
 
     def update(self, history):
+        self.history = history
         self.bar.update(1)
         now = time.perf_counter()
         if now - self.last > 0.5:
             self.last = now
-            shown = {k: f"{history[k][-1]:.4g}" for k in ("loss", "val_loss")
-                     if k in history}
-            self.bar.set_postfix(shown, refresh=False)
+            self.bar.set_postfix(self._shown(), refresh=False)
 
     def close(self):
+        if self.history is not None:  # the final values, not those of the last refresh
+            self.bar.set_postfix(self._shown(), refresh=False)
         self.bar.close()
 
 
