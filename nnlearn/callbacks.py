@@ -207,15 +207,15 @@ class _NoBar:
 
 
 class _Bar:
-    """A tqdm bar over epochs whose loss display refreshes at most twice a second; closed, it
-    shows the last epoch's values, however short the run."""
+    """A tqdm bar over epochs whose loss display refreshes at most twice a second;
+    closed, it shows the last epoch's values, however short the run."""
 
     def __init__(self, epochs):
         import sys
 
         from tqdm.auto import tqdm  # imported here: only needed when a bar is shown
 
-        if sys.platform == "emscripten":  # Pyodide has no threads: no tqdm monitor thread
+        if sys.platform == "emscripten":  # Pyodide has no threads: no monitor thread
             tqdm.monitor_interval = 0
         self.bar = tqdm(total=epochs, unit="epoch", leave=True)
         self.last = 0.0

@@ -14,12 +14,15 @@ Reductions follow PyTorch's defaults: the mean over *all elements* for
 ``torch.nn.BCELoss`` and ``NLLLoss`` on :math:`\log p`); with
 ``from_logits=True`` they take raw scores and apply the sigmoid or softmax
 themselves, stably (like ``BCEWithLogitsLoss`` and ``CrossEntropyLoss``).
+Both take class weights for imbalanced data as PyTorch does: ``pos_weight`` for
+``"bce"``, ``weight`` (one per class) for ``"cce"``.
 
 Look a loss up with :func:`get`; :data:`LOSSES` maps names to classes.
 """
 
 import numpy as np
 
+from . import _loss_weights as weights
 from ._validation import check_array, check_positive, from_table, shape_hint
 from .activations import _log_softmax as log_softmax
 from .activations import _sigmoid as sigmoid
@@ -204,12 +207,38 @@ class BinaryCrossEntropy(Loss):
     which is exact for any :math:`z`.  Equals ``torch.nn.BCELoss()`` /
     ``BCEWithLogitsLoss()`` (away from :math:`p \in \{0, 1\}`, where the
     clipping differs).
+
+    With a weight :math:`w` for the positives (``pos_weight``) the loss term of a
+    positive target is multiplied by :math:`w`, still averaged over the :math:`N`
+    elements:
+
+    .. math:: L = -\frac1N \sum_i \big[w\,y_i \log p_i + (1 - y_i)\log(1 - p_i)\big],
+              \qquad \frac{\partial L}{\partial z_i}
+              = \frac1N\big(\sigma(z_i)\,(w y_i + 1 - y_i) - w y_i\big),
+
+    exactly ``torch.nn.BCEWithLogitsLoss(pos_weight=w)`` (from logits, with
+    :math:`\log p = -\operatorname{softplus}(-z)`), and
+    :math:`\partial L/\partial p_i = \frac1N\big(\frac{1 - y_i}{1 - p_i}
+    - \frac{w y_i}{p_i}\big)` for probabilities.  The usual choice is
+    :math:`w = n_{\text{neg}}/n_{\text{pos}}`, the ratio of negatives to positives
+    in the training set, which gives both classes the same total weight.
+
+    Parameters
+    ----------
+    from_logits : bool, default False
+        Take raw scores :math:`z` and apply the sigmoid inside the loss.
+    pos_weight : float or array of shape (n_outputs,), optional
+        Non-negative weight of the positive targets, one number or one per output
+        column (then ``y_pred`` must have shape ``(n_samples, n_outputs)``).  None
+        (default) is the unweighted loss; 1 gives the same value.
     """
 
     name = "bce"
 
-    def __init__(self, from_logits=False):
+    def __init__(self, from_logits=False, pos_weight=None):
         self.from_logits = _check_from_logits(from_logits)
+        self.pos_weight = weights.check_weights(pos_weight, "pos_weight",
+                                                vector_only=False)
 
     def _check(self, y_pred, y_true):
         y_pred, y_true = super()._check(y_pred, y_true)
@@ -223,9 +252,13 @@ class BinaryCrossEntropy(Loss):
             raise ValueError("`y_pred` must hold probabilities in [0, 1], got values "
                              f"from {y_pred.min()} to {y_pred.max()}. If these are raw "
                              "scores, use get('bce', from_logits=True).")
+        if self.pos_weight is not None:
+            weights.check_pos_weight_fits(self.pos_weight, y_pred)
         return y_pred, y_true
 
     def _value(self, y_pred, y_true):
+        if self.pos_weight is not None:
+            return weights.bce_value(y_pred, y_true, self.pos_weight, self.from_logits)
         if self.from_logits:
             z = y_pred
             return np.mean(np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
@@ -234,6 +267,9 @@ class BinaryCrossEntropy(Loss):
         return -np.mean(y_true * np.log(p) + (1 - y_true) * np.log1p(-p))
 
     def _gradient(self, y_pred, y_true):
+        if self.pos_weight is not None:
+            return weights.bce_gradient(y_pred, y_true, self.pos_weight,
+                                        self.from_logits)
         if self.from_logits:
             return (sigmoid(y_pred) - y_true) / y_pred.size
         eps = np.finfo(y_pred.dtype).eps
@@ -241,7 +277,9 @@ class BinaryCrossEntropy(Loss):
         return (p - y_true) / (p * (1 - p) * y_pred.size)
 
     def __repr__(self):
-        return f"BinaryCrossEntropy(from_logits={self.from_logits})"
+        extra = ("" if self.pos_weight is None
+                 else f", pos_weight={weights.show(self.pos_weight)}")
+        return f"BinaryCrossEntropy(from_logits={self.from_logits}{extra})"
 
 
 class CategoricalCrossEntropy(Loss):
@@ -265,17 +303,52 @@ class CategoricalCrossEntropy(Loss):
               = \frac1n(p_{ik} - y_{ik}) \text{ for one-hot } y,
 
     exactly ``torch.nn.CrossEntropyLoss()``.
+
+    With class weights :math:`w_k` (``weight``), as in
+    ``torch.nn.CrossEntropyLoss(weight=w)``, the mean depends on the targets' form.
+    For integer labels :math:`t_i` it is the weighted mean
+
+    .. math:: L = -\frac{\sum_i w_{t_i} \log p_{i t_i}}{\sum_i w_{t_i}},
+              \qquad \frac{\partial L}{\partial z_{ik}}
+              = \frac{w_{t_i}\,(p_{ik} - [k = t_i])}{\sum_j w_{t_j}},
+
+    which divides by the sum of the weights of the samples' classes, so scaling all
+    weights by :math:`c` leaves it unchanged.  For one-hot or probability rows
+    it follows torch's definition for probability targets, which divides by
+    :math:`n` (so one-hot rows and the same labels give different values unless
+    the weights are all 1):
+
+    .. math:: L = -\frac1n \sum_i \sum_k w_k\,y_{ik}\log p_{ik},
+              \qquad \frac{\partial L}{\partial z_{ik}}
+              = \frac1n\Big(p_{ik}\sum_j w_j y_{ij} - w_k y_{ik}\Big).
+
+    For probabilities (``from_logits=False``) :math:`\partial L/\partial p_{ik}` is
+    the weight of the term times :math:`-1/p_{ik}` over the same denominator.
+
+    Parameters
+    ----------
+    from_logits : bool, default False
+        Take raw scores :math:`z` of shape ``(n_samples, K)`` and apply the softmax
+        inside the loss.
+    weight : array of shape (K,), optional
+        Non-negative weight of each class, in class order; checked against the
+        :math:`K` columns of ``y_pred`` at each call.  None (default) is the
+        unweighted loss; weights of 1 give the same value.  A common choice is
+        :math:`n / (K\,n_k)` for a class of :math:`n_k` examples.
     """
 
     name = "cce"
 
-    def __init__(self, from_logits=False):
+    def __init__(self, from_logits=False, weight=None):
         self.from_logits = _check_from_logits(from_logits)
+        self.weight = weights.check_weights(weight, "weight", vector_only=True)
 
     def _check(self, y_pred, y_true):
         y_pred = check_array(y_pred, "y_pred", ndim=2)
         y_true = check_array(y_true, "y_true", allow_int=True)
         n, k = y_pred.shape
+        if self.weight is not None:
+            weights.check_weight_fits(self.weight, k)
         if y_true.ndim == 1:
             if y_true.shape[0] != n:
                 raise ValueError(f"`y_true` holds {y_true.shape[0]} labels but "
@@ -293,7 +366,12 @@ class CategoricalCrossEntropy(Loss):
                                  f"classes, got labels from {y_true.min()} to "
                                  f"{y_true.max()}. Check that y_pred has one column "
                                  "per class and that labels start at 0.")
-            y_true = _one_hot(y_true, k, y_pred.dtype)
+            if self.weight is not None:
+                # labels stay labels: their weighted mean divides by sum(w[labels])
+                weights.check_label_weights(self.weight, y_true)
+                y_true = y_true.astype(np.int64, copy=False)
+            else:
+                y_true = _one_hot(y_true, k, y_pred.dtype)
         else:
             y_true = y_true.astype(y_pred.dtype, copy=False)
             _check_same_shape(y_pred, y_true)
@@ -308,6 +386,8 @@ class CategoricalCrossEntropy(Loss):
         return y_pred, y_true
 
     def _value(self, y_pred, y_true):
+        if self.weight is not None:
+            return weights.cce_value(y_pred, y_true, self.weight, self.from_logits)
         n = y_pred.shape[0]
         if self.from_logits:
             value = -np.sum(y_true * log_softmax(y_pred)) / n
@@ -322,6 +402,8 @@ class CategoricalCrossEntropy(Loss):
         return -np.sum(y_true * np.log(p)) / n
 
     def _gradient(self, y_pred, y_true):
+        if self.weight is not None:
+            return weights.cce_gradient(y_pred, y_true, self.weight, self.from_logits)
         n = y_pred.shape[0]
         if self.from_logits:
             return (softmax(y_pred) * y_true.sum(axis=1, keepdims=True) - y_true) / n
@@ -329,7 +411,8 @@ class CategoricalCrossEntropy(Loss):
         return -y_true / (p * n)
 
     def __repr__(self):
-        return f"CategoricalCrossEntropy(from_logits={self.from_logits})"
+        extra = "" if self.weight is None else f", weight={weights.show(self.weight)}"
+        return f"CategoricalCrossEntropy(from_logits={self.from_logits}{extra})"
 
 
 def _one_hot(labels, n_classes, dtype):
@@ -346,7 +429,8 @@ LOSSES = {cls.name: cls
 def get(name, **options):
     """Return the loss called ``name``.
 
-    Options (``delta``, ``from_logits``) go to its constructor.
+    Options (``delta``, ``from_logits``, ``pos_weight``, ``weight``) go to its
+    constructor.
 
     Parameters
     ----------

@@ -261,6 +261,9 @@ class _Run:
         last = self.model.layers[-1]
         if not isinstance(last, Activation) or self.logits:
             return None
+        if (getattr(self.loss, "pos_weight", None) is not None
+                or getattr(self.loss, "weight", None) is not None):
+            return None  # class weights: the loss's gradient, through the activation
         if (isinstance(last.activation, Sigmoid)
                 and isinstance(self.loss, BinaryCrossEntropy)):
             return lambda p, y: (p - y) * (1.0 / p.size)

@@ -346,7 +346,8 @@ def test_softmax_of_logits_near_the_float_limit_is_finite_without_warnings():
 # -- Losses ---------------------------------------------------------------------------------------------------
 
 LOSS_CASES = [("mse", {}), ("mae", {}), ("huber", {}), ("bce", {}), ("bce", {"from_logits": True}),
-              ("cce", {}), ("cce", {"from_logits": True})]
+              ("cce", {}), ("cce", {"from_logits": True}), ("bce", {"pos_weight": 2.0}),
+              ("bce", {"from_logits": True, "pos_weight": 19.0})]
 
 
 @pytest.mark.parametrize("name, options", LOSS_CASES)
@@ -440,6 +441,79 @@ def test_loss_lookup_names_the_users_argument(bad):
         get_loss_as(bad, "loss")
     with pytest.raises(TypeError, match="`name` must be a loss name"):
         get_loss(bad)
+
+
+# -- Losses: class weights (pos_weight for "bce", weight for "cce") -----------------------------------------
+
+@pytest.mark.parametrize("name, options, error, match", [
+    ("bce", {"pos_weight": -1.0}, ValueError, r"`pos_weight` must hold non-negative weights, got -1.0\. Hint"),
+    ("bce", {"pos_weight": np.nan}, ValueError, r"`pos_weight` must hold finite weights, got nan\. Hint"),
+    ("bce", {"pos_weight": [1.0, np.inf]}, ValueError, r"`pos_weight` must hold finite weights, got \[1.0, inf\]"),
+    ("bce", {"pos_weight": 0}, ValueError, r"`pos_weight` must hold at least one positive weight, got 0.0\. Hint"),
+    ("bce", {"pos_weight": "19"}, TypeError, r"`pos_weight` must be a non-negative number.*got str '19'"),
+    ("bce", {"pos_weight": True}, TypeError, r"`pos_weight` must be a non-negative number.*got bool True"),
+    ("bce", {"pos_weight": [[1.0, 2.0]]}, ValueError, r"`pos_weight` must be .*got an array of shape \(1, 2\)\. Hint"),
+    ("bce", {"pos_weight": []}, ValueError, r"`pos_weight` must be .*got an empty array"),
+    ("bce", {"pos_weight": [1.0, 2j]}, TypeError, r"`pos_weight` must be .*dtype complex128\. Hint"),
+    ("cce", {"weight": 2.0}, ValueError, r"`weight` must be a 1-D array of one non-negative weight per class.*"
+                                         r"got an array of shape \(\)\. Hint: one weight per class"),
+    ("cce", {"weight": [1.0, -0.5]}, ValueError, r"`weight` must hold non-negative weights, got \[1.0, -0.5\]"),
+    ("cce", {"weight": [1.0, np.nan]}, ValueError, r"`weight` must hold finite weights"),
+    ("cce", {"weight": [0, 0, 0]}, ValueError,
+     r"`weight` must hold at least one positive weight, got \[0.0, 0.0, 0.0\]"),
+    ("cce", {"weight": ["a", "b"]}, TypeError, r"`weight` must be a 1-D array .*got an array of dtype <U1"),
+    ("cce", {"weight": [True, False]}, TypeError, r"`weight` must be a 1-D array .*got an array of dtype bool"),
+    ("cce", {"weight": [[1.0], [2.0]]}, ValueError, r"`weight` must be a 1-D array .*shape \(2, 1\)"),
+    ("cce", {"weight": [[1.0], [2.0, 3.0]]}, TypeError, r"`weight` must be a 1-D array .*numpy cannot convert"),
+    ("cce", {"weight": None, "pos_weight": 2.0}, TypeError, r"loss 'cce' got unexpected options \['pos_weight'"),
+    ("bce", {"weight": [1.0, 2.0]}, TypeError, r"loss 'bce' got unexpected options \['weight'\]"),
+])
+def test_bad_class_weights_are_refused_at_construction(name, options, error, match):
+    with pytest.raises(error, match=match):
+        get_loss(name, **options)
+    with pytest.raises(error, match=match):
+        get_loss_as(name, "loss", **options)
+
+
+def test_class_weights_that_do_not_fit_the_columns_are_refused_at_the_call():
+    loss = get_loss("cce", from_logits=True, weight=[1.0, 2.0])
+    z = np.zeros((4, 3))
+    for y in (np.array([0, 1, 2, 0]), np.eye(3)[[0, 1, 2, 0]]):
+        with pytest.raises(ValueError, match=r"`weight` must hold one weight per class, 3 for the 3 columns of "
+                                             r"`y_pred`, got 2 weights \[1.0, 2.0\]\. Hint"):
+            loss(z, y)
+        with pytest.raises(ValueError, match=r"`weight` must hold one weight per class"):
+            loss.gradient(z, y)
+    bce = get_loss("bce", from_logits=True, pos_weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match=r"`pos_weight` holds 2 weights, one per output column, so `y_pred` must "
+                                         r"have shape \(n_samples, 2\), got 3 columns\. Hint"):
+        bce(np.zeros((4, 3)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"got shape \(4,\)"):
+        bce(np.zeros(4), np.zeros(4))
+    assert np.isfinite(bce(np.zeros((4, 2)), np.ones((4, 2))))  # one weight per column is fine
+    assert np.isfinite(get_loss("bce", from_logits=True, pos_weight=3.0)(np.zeros(4), np.ones(4)))
+
+
+def test_labels_whose_classes_all_weigh_zero_are_an_error_not_nan():
+    loss = get_loss("cce", from_logits=True, weight=[0.0, 1.0, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"`y_true` holds only classes whose `weight` is 0, got labels \[0\]"):
+            loss(np.zeros((2, 3)), np.array([0, 0]))
+        assert loss(np.zeros((2, 3)), np.array([0, 1])) == pytest.approx(np.log(3))
+
+
+def test_fit_names_the_weight_that_does_not_fit_the_model(moons):
+    X, y = moons
+    net = MLP([2, 4, 3], rng=0)
+    loss = get_loss("cce", from_logits=True, weight=[1.0, 2.0])
+    with pytest.raises(ValueError, match=r"`weight` must hold one weight per class, 3 for the 3 columns of the "
+                                         r"model's output, got 2 weights"):
+        fit(net, X, y, loss=loss, optimizer=SGD(0.1), **KW)
+    with pytest.raises(ValueError, match=r"`weight` must hold one weight per class"):
+        evaluate(net, X, y, loss=loss)
+    with pytest.raises(TypeError, match=r"options \['pos_weight'\] cannot be applied to an existing loss object"):
+        get_loss(get_loss("bce"), pos_weight=2.0)
 
 
 # ---- fit / evaluate, EarlyStopping and divergence ------------------------------------------------

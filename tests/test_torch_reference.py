@@ -95,6 +95,30 @@ LOSS_CASES = {
     "cce_logits_onehot": (get_loss("cce", from_logits=True), F.cross_entropy, "real", "onehot"),
     "cce_logits_soft": (get_loss("cce", from_logits=True), F.cross_entropy, "real", "soft_rows"),
 }
+# Class weights (k = 4 columns): pos_weight as in BCEWithLogitsLoss, weight as in CrossEntropyLoss.
+POS_W, CLASS_W = [0.5, 2.0, 7.0, 1.0], [1.0, 4.0, 0.25, 2.5]
+LOSS_CASES.update({
+    # the probability form is BCEWithLogitsLoss on logit(p)
+    "bce_pw": (get_loss("bce", pos_weight=3.0), lambda p, y: F.binary_cross_entropy_with_logits(
+        torch.logit(p), y, pos_weight=t(3.0)), "prob", "binary"),
+    "bce_pw_vector_soft": (get_loss("bce", pos_weight=POS_W), lambda p, y: F.binary_cross_entropy_with_logits(
+        torch.logit(p), y, pos_weight=t(POS_W)), "prob", "soft"),
+    "bce_logits_pw": (get_loss("bce", from_logits=True, pos_weight=19.0), lambda p, y: (
+        F.binary_cross_entropy_with_logits(p, y, pos_weight=t(19.0))), "real", "binary"),
+    "bce_logits_pw_vector": (get_loss("bce", from_logits=True, pos_weight=POS_W), lambda p, y: (
+        F.binary_cross_entropy_with_logits(p, y, pos_weight=t(POS_W))), "real", "binary"),
+    # labels: mean weighted by w[label]; probability rows: sum over classes, mean over samples
+    "cce_w_labels": (get_loss("cce", weight=CLASS_W), lambda p, y: F.nll_loss(
+        torch.log(p), y, weight=t(CLASS_W)), "simplex", "labels"),
+    "cce_w_onehot": (get_loss("cce", weight=CLASS_W), lambda p, y: F.nll_loss(
+        torch.log(p), y.argmax(1), weight=t(CLASS_W), reduction="sum") / len(y), "simplex", "onehot"),
+    "cce_logits_w_labels": (get_loss("cce", from_logits=True, weight=CLASS_W), lambda p, y: (
+        F.cross_entropy(p, y, weight=t(CLASS_W))), "real", "labels"),
+    "cce_logits_w_onehot": (get_loss("cce", from_logits=True, weight=CLASS_W), lambda p, y: (
+        F.cross_entropy(p, y, weight=t(CLASS_W))), "real", "onehot"),
+    "cce_logits_w_soft": (get_loss("cce", from_logits=True, weight=CLASS_W), lambda p, y: (
+        F.cross_entropy(p, y, weight=t(CLASS_W))), "real", "soft_rows"),
+})
 
 
 def loss_case(key, rng, n=7, k=4):
@@ -136,7 +160,9 @@ def torch_forward(net, X):
 
 
 MLP_CASES = [("mse", None), ("mae", None), ("huber", None), ("bce", "sigmoid"), ("bce_logits", None),
-             ("cce_labels", "softmax"), ("cce_logits_onehot", None)]
+             ("cce_labels", "softmax"), ("cce_logits_onehot", None),
+             ("bce_pw", "sigmoid"), ("bce_logits_pw_vector", None), ("cce_w_labels", "softmax"),
+             ("cce_logits_w_labels", None), ("cce_logits_w_soft", None)]
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
@@ -232,3 +258,31 @@ def _forward_with(leaves, X):
         if i + 2 < len(leaves):
             A = torch.tanh(A)
     return A, leaves
+
+
+def test_fit_with_class_weights_follows_torch():
+    """50 full-batch SGD epochs of nnlearn.fit with weighted losses (by object and by name) against
+    the same training loop in PyTorch with BCEWithLogitsLoss(pos_weight) / CrossEntropyLoss(weight)."""
+    from nnlearn import fit
+    from nnlearn.losses import BinaryCrossEntropy
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    labels = np.where(np.arange(40) < 4, 1, 0) + (np.arange(40) % 13 == 0)
+    cases = [(BinaryCrossEntropy(from_logits=True, pos_weight=19.0), (labels > 0)[:, None] * 1.0, 1,
+              torch.nn.BCEWithLogitsLoss(pos_weight=t(19.0))),
+             (get_loss("cce", from_logits=True, weight=[1.0, 6.0, 3.0]), labels, 3,
+              torch.nn.CrossEntropyLoss(weight=t([1.0, 6.0, 3.0])))]
+    for loss, y, width, torch_loss in cases:
+        net = MLP([3, 8, width], activation="tanh", rng=1)
+        _, leaves = torch_forward(net, t(X))
+        topt = torch.optim.SGD(leaves, lr=0.2)
+        y_torch = torch.tensor(y) if y.ndim == 1 else t(y)
+        for _ in range(50):
+            topt.zero_grad()
+            torch_loss(_forward_with(leaves, t(X))[0], y_torch).backward()
+            topt.step()
+        history = fit(net, X, y, loss=loss, optimizer=SGD(0.2), epochs=50, progress=False)
+        for (name, p, _), leaf in zip(net.named_parameters(), leaves):
+            assert relative_error(p, leaf.detach().numpy()) <= END_TO_END_TOL, name
+        assert history.loss[-1] < history.loss[0]

@@ -401,6 +401,14 @@ _KFOLD_GLOBAL = (
 )
 
 
+def _container(out, pairs):
+    """What the learner returned, for a message: a list or tuple as it is, else its kind."""
+    if isinstance(out, (list, tuple)):
+        return _describe(out)
+    kind = "an iterator" if hasattr(out, "__next__") else "an iterable"
+    return f"a {type(out).__name__} ({kind}) giving {_describe(pairs)}"
+
+
 def _kfold_call(answer, n, k, seed):
     """The learner's folds for (n, k): a list of (train, val) integer arrays, or Incorrect."""
     try:
@@ -409,8 +417,8 @@ def _kfold_call(answer, n, k, seed):
         raise
     except Exception as exc:
         raise Incorrect(
-            f"kfold_indices({n}, {k}, rng) raised {_exception_text(exc)}; for 2 ≤ k ≤ n it must "
-            "return k pairs (train_idx, val_idx)."
+            f"Your function raised {_exception_text(exc)} (for kfold_indices({n}, {k}, rng)); "
+            "for 2 ≤ k ≤ n it must return k pairs (train_idx, val_idx)."
         ) from None
     if out is None:
         raise Incorrect("Your function returned None: did you forget the `return` statement?")
@@ -428,15 +436,16 @@ def _kfold_call(answer, n, k, seed):
         ) from None
     if len(pairs) != k:
         raise Incorrect(
-            f"kfold_indices({n}, {k}, rng) returned {len(pairs)} item(s); k = {k} folds need {k} "
-            "pairs (train_idx, val_idx), one per fold."
+            f"kfold_indices({n}, {k}, rng) returned {_container(out, pairs)}: {len(pairs)} "
+            f"item(s); k = {k} folds need {k} pairs (train_idx, val_idx), one per fold."
         )
     folds = []
     for number, pair in enumerate(pairs, start=1):
         if isinstance(pair, (np.ndarray, str)) or not hasattr(pair, "__len__") or len(pair) != 2:
             raise Incorrect(
-                f"Item number {number} of what kfold_indices({n}, {k}, rng) returned is "
-                f"{_describe(pair)}; each item must be a pair (train_idx, val_idx) of index arrays."
+                f"Item number {number} of what kfold_indices({n}, {k}, rng) returned "
+                f"({_container(out, pairs)}) is {_describe(pair)}; each item must be a pair "
+                "(train_idx, val_idx) of index arrays."
             )
         arrays = []
         for name, part in zip(("train_idx", "val_idx"), pair):
@@ -595,9 +604,9 @@ def _judge_kfold(answer):
             continue
         except Exception as exc:
             raise Incorrect(
-                f"kfold_indices({n}, {k}, rng) raised {_exception_text(exc)}; for a k outside "
-                "2 ≤ k ≤ n, raise a ValueError that says so yourself (`if not 2 <= k <= n: raise "
-                "ValueError(...)`)."
+                f"Your function raised {_exception_text(exc)} (for kfold_indices({n}, {k}, rng)); "
+                "for a k outside 2 ≤ k ≤ n, raise a ValueError that says so yourself "
+                "(`if not 2 <= k <= n: raise ValueError(...)`)."
             ) from None
         why = (
             "one fold leaves no data to train on"
