@@ -242,3 +242,15 @@ def test_chapter_runs_are_deterministic():
     a = trained(20, **NOISY, dropout=0.2, seed=3).history["test_loss"]
     b = trained(20, **NOISY, dropout=0.2, seed=3).history["test_loss"]
     np.testing.assert_array_equal(a, b)
+
+
+def test_an_experiment_sent_as_a_state_string_repeats_the_run():
+    """The chapter: "trained for the same number of epochs, two playgrounds made from one string have the
+    same weights", and the same as the experiment's own run (here with dropout, whose masks are seeded)."""
+    text = Playground(**NOISY, dropout=0.2, seed=3).state
+    assert "dropout=0.2" in text and "seed=3" in text
+    a, b = trained(20, state=text), trained(20, state=text)
+    original = trained(20, **NOISY, dropout=0.2, seed=3)
+    np.testing.assert_array_equal(a._theta, b._theta)
+    np.testing.assert_array_equal(a._theta, original._theta)
+    assert a.history == b.history == original.history

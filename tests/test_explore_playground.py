@@ -1,8 +1,12 @@
-"""Playground: data sets, features, training (against nnlearn.fit), reset/step, drawing in place, the widget's
-controls, Play/Step/Reset, its layout and text size on a phone, and clear errors for bad
-parameters."""
+"""Playground: data sets, features, training (against nnlearn.fit), reset/step, drawing in
+place, the widget's controls, Play/Step/Reset, its layout and text size on a phone, clear
+errors for bad parameters, and its split into modules by idea. (State strings:
+tests/test_playground_state.py.)"""
 
+import ast
 import io
+import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -18,6 +22,8 @@ from nnlearn.explore.playground import (
 )
 from nnlearn.optim import SGD
 from nnlearn.training import fit
+
+EXPLORE = pathlib.Path(__file__).resolve().parents[1] / "nnlearn" / "explore"
 
 # -- data and features -----------------------------------------------------------------------------
 
@@ -149,6 +155,15 @@ def test_structural_changes_rebuild_and_others_do_not():
     assert pg.epoch == 0 and pg.model.n_params == 2 * 3 + 3 + 3 + 1
     pg.update(dataset="gauss3", loss="cce")
     assert pg.result["proba"].shape[2] == 3 and pg.model.layers[-2].n_out == 3
+
+
+def test_snapshot_is_what_update_step_and_reset_return():
+    pg = Playground()
+    stepped = pg.step(2)
+    snapshot = pg.snapshot()
+    assert snapshot["epoch"] == 2 and snapshot["train_loss"] == stepped["train_loss"]
+    np.testing.assert_array_equal(snapshot["image"], stepped["image"])
+    assert pg.reset()["epoch"] == pg.snapshot()["epoch"] == 0
 
 
 def test_divergence_stops_training():
@@ -296,3 +311,45 @@ def test_invalid_parameters_raise_clear_errors():
         playground_data("spirals")
     with pytest.raises(ValueError, match="`X` must have shape"):
         feature_map(np.zeros((3, 3)), ["x1"])
+
+
+# -- the modules -----------------------------------------------------------------------------------
+
+OLD_PUBLIC_NAMES = ["Playground", "playground_data", "feature_map", "DATASETS", "FEATURES",
+                    "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "LEARNING_RATES", "PENALTIES",
+                    "EXTENT", "GRID_SIZE", "CLASS_COLORS"]
+
+
+def test_the_public_names_stay_where_they_were():
+    import nnlearn.explore
+    import nnlearn.explore.playground as module
+
+    assert set(OLD_PUBLIC_NAMES) <= set(module.__all__)
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+    assert nnlearn.explore.Playground is module.Playground
+    assert "Playground" in nnlearn.explore.__all__
+
+
+def test_the_playground_is_split_into_modules_of_at_most_400_lines():
+    """The developers' guide: a module past ~400 lines is two ideas."""
+    modules = sorted(EXPLORE.glob("*playground*.py"))
+    assert {p.name for p in modules} >= {"playground.py", "_playground_data.py",
+                                        "_playground_engine.py", "_playground_state.py"}
+    for path in modules:
+        n_lines = len(path.read_text().splitlines())
+        assert n_lines <= 400, (path.name, n_lines)
+
+
+@pytest.mark.parametrize("name", ["_playground_data", "_playground_engine", "_playground_state"])
+def test_the_numerical_parts_import_only_numpy_and_nnlearn_even_inside_functions(name):
+    tree = ast.parse((EXPLORE / f"{name}.py").read_text())
+    third_party = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            third_party |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            third_party.add(node.module.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):         # relative: nnlearn, not the widget
+            assert node.module not in ("explorer", "playground"), (name, node.module)
+    assert third_party - set(sys.stdlib_module_names) <= {"numpy"}, name

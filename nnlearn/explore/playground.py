@@ -6,94 +6,68 @@ features, the hidden layers, the activation, the loss, the optimizer and its
 learning rate, the batch size and the regularisation, then watch the decision
 boundary form while the train and test losses fall (or do not).
 
-The module has two layers:
+The playground is split by idea; this module re-exports the public names of all:
 
-* a plain, widget-free engine: the data sets (:func:`playground_data`), the
-  feature map (:func:`feature_map`) and :class:`Playground`, whose
-  :meth:`~Playground.update` builds data, features and network when a
-  structural parameter changes and returns the current state, and whose
-  :meth:`~Playground.step` trains for some epochs;
-* the widget (:meth:`~nnlearn.explore.explorer.Explorer.widget`): one control per
-  parameter, a heatmap of the network's prediction over the plane with the train and
-  test points on it, the two loss curves, and Play / Step / Reset.
-
-Conventions (close to TensorFlow Playground's):
-
-* The points live in the square :math:`[-6, 6]^2`.  Each data set draws a
-  clean pattern, then adds Gaussian noise :math:`\mathcal N(0, \text{noise}^2)`
-  to both coordinates (``noise`` is in coordinate units).
-* The features (:data:`FEATURES`) are :math:`x_1, x_2, x_1^2, x_2^2, x_1x_2,
-  \sin x_1, \sin x_2`, each divided by the largest magnitude it takes on the
-  square (6 for :math:`x_i`, 36 for the products, 1 for the sines), so that
-  every input of the network lies in :math:`[-1, 1]` (see the chapter on
-  preparing data).
-* Losses: ``"mse"`` with a tanh output and targets :math:`\pm 1` (TensorFlow
-  Playground's choice; one output per class and targets :math:`2\,\text{one-hot} - 1`
-  for three classes), ``"bce"`` with a sigmoid output (two classes only), and
-  ``"cce"`` with a softmax output, one unit per class.
-* L2 adds :math:`\lambda_2 W` and L1 adds :math:`\lambda_1 \operatorname{sign}(W)`
-  to the gradient of every weight matrix (not the biases); dropout puts a
-  :class:`~nnlearn.layers.Dropout` after every hidden activation.
-* The loss recorded after every epoch is the data loss on the whole training
-  set and on the whole test set, in evaluation mode (dropout off).
+* ``_playground_data``: the data sets (:func:`playground_data`) and the feature map
+  (:func:`feature_map`), with their conventions;
+* ``_playground_engine``: the widget-free engine, :class:`PlaygroundEngine`, whose
+  ``update`` builds data, features and network when a structural parameter changes
+  and returns the current snapshot, and whose ``step`` trains for some epochs;
+* ``_playground_state``: the state string that holds every setting
+  (:attr:`~PlaygroundEngine.state`, ``Playground(state=...)``);
+* this module: :class:`Playground`, the engine with its figure and widget (one
+  control per parameter, a heatmap of the network's prediction over the plane with
+  the train and test points on it, the two loss curves, Play / Step / Reset, and the
+  state string to copy).
 
 >>> pg = Playground(dataset="xor", features=("x1", "x2"), hidden=(4,), seed=0)
->>> state = pg.step(5)
->>> state["epoch"], len(pg.history["train_loss"])  # epochs 0 (initial weights) to 5
+>>> snapshot = pg.step(5)
+>>> snapshot["epoch"], len(pg.history["train_loss"])  # epochs 0 (initial weights) to 5
 (5, 6)
->>> state["image"].shape
+>>> snapshot["image"].shape
 (60, 60, 3)
+>>> pg.state
+'v=1&dataset=xor&hidden=4&seed=0'
 """
-
-import numbers
 
 import numpy as np
 
-from .._validation import (
-    check_choice,
-    check_int,
-    check_interval,
-    check_positive,
-    check_rng,
-)
-from ..activations import softmax
-from ..datasets import spirals
-from ..layers import Activation, Dense, Dropout
-from ..losses import get as get_loss
-from ..network import Sequential
-from ..optim import SGD, AdaGrad, Adam, RMSprop
+from .._validation import check_int
+from . import _playground_data as _data
+from . import _playground_engine as _engine
+from ._playground_data import _check_features, feature_map, playground_data
+from ._playground_engine import _COLOURS, PlaygroundEngine, _check_hidden
 from .explorer import Explorer
 
-__all__ = ["Playground", "playground_data", "feature_map", "DATASETS", "FEATURES",
-           "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "LEARNING_RATES", "PENALTIES",
-           "EXTENT", "GRID_SIZE", "CLASS_COLORS"]
+__all__ = ["Playground", "PlaygroundEngine", "playground_data", "feature_map",
+           "DATASETS", "FEATURES", "ACTIVATIONS", "LOSSES", "OPTIMIZERS",
+           "LEARNING_RATES", "PENALTIES", "EXTENT", "GRID_SIZE", "CLASS_COLORS"]
+
+# The constants, re-exported with their documentation (for the API reference).
 
 #: Names of the data sets of :func:`playground_data` (the last two have three classes).
-DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "gauss3", "spiral3")
-
-#: Feature name → (function of x1 and x2, scale); the network sees
-#: ``function / scale``.
-_FEATURES = {
-    "x1": (lambda a, b: a, 6.0),
-    "x2": (lambda a, b: b, 6.0),
-    "x1^2": (lambda a, b: a * a, 36.0),
-    "x2^2": (lambda a, b: b * b, 36.0),
-    "x1x2": (lambda a, b: a * b, 36.0),
-    "sin_x1": (lambda a, b: np.sin(a), 1.0),
-    "sin_x2": (lambda a, b: np.sin(b), 1.0),
-}
+DATASETS = _data.DATASETS
 
 #: Names of the input features, in the order :func:`feature_map` accepts them.
-FEATURES = tuple(_FEATURES)
+FEATURES = _data.FEATURES
+
+#: Half-width of the square the points live in.
+EXTENT = _data.EXTENT
 
 #: Hidden-layer activations offered.
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+ACTIVATIONS = _engine.ACTIVATIONS
 
 #: Losses offered, with the output activation each implies.
-LOSSES = {"mse": "tanh", "bce": "sigmoid", "cce": "softmax"}
+LOSSES = _engine.LOSSES
 
 #: Optimizers offered.
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+OPTIMIZERS = _engine.OPTIMIZERS
+
+#: Resolution of the heatmap (the network is evaluated on a GRID_SIZE x GRID_SIZE grid).
+GRID_SIZE = _engine.GRID_SIZE
+
+#: Colours of classes 0, 1, 2 (Okabe-Ito orange, blue, green).
+CLASS_COLORS = _engine.CLASS_COLORS
 
 #: Learning rates offered by the widget (the engine accepts any positive number).
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -101,203 +75,13 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 #: L1 / L2 strengths offered by the widget (the engine accepts any non-negative number).
 PENALTIES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
-#: Half-width of the square the points live in.
-EXTENT = 6.0
-
-#: Resolution of the heatmap (the network is evaluated on a GRID_SIZE x GRID_SIZE grid).
-GRID_SIZE = 60
-
-#: Colours of classes 0, 1, 2 (Okabe-Ito orange, blue, green).
-CLASS_COLORS = ("#E69F00", "#0072B2", "#009E73")
-
 # Font size of all the figure's text, in points.  Shown 358 px wide (the page's column
 # on a 390 px phone), the default 5.6-inch figure makes it 10.5 * 358 / (72 * 5.6) =
 # 9.3 px tall on screen, whatever the dpi.
 _FONT_SIZE = 10.5
 
-_TURNS = 1.75
 
-_STRUCTURAL = ("dataset", "noise", "train_ratio", "n_samples", "features", "hidden",
-               "activation", "loss", "dropout", "seed")
-
-
-def _rgb(hex_colour):
-    return np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
-
-
-_COLOURS = np.array([_rgb(c) for c in CLASS_COLORS])
-
-
-# -- data ------------------------------------------------------------------------------
-
-def _n_classes(name):
-    return 3 if name.endswith("3") else 2
-
-
-def playground_data(name, n_samples=400, *, noise=0.0, rng=None):
-    r"""Points in :math:`[-6, 6]^2` with integer class labels,
-    drawn from one of :data:`DATASETS`.
-
-    * ``"circle"``: class 1 inside radius 2, class 0 on the ring of radii 3.5 to 5
-      (radius and angle uniform);
-    * ``"xor"``: uniform on :math:`[-5, 5]^2` minus a margin of 0.3 around the
-      axes; class 1 when :math:`x_1 x_2 > 0` (first and third quadrants);
-    * ``"gauss"``: two Gaussian clouds of standard deviation 1 around
-      :math:`(2, 2)` (class 1) and :math:`(-2, -2)` (class 0);
-    * ``"spiral"``: two interleaved arms of :func:`nnlearn.datasets.spirals`
-      (1.75 turns, no angular noise) scaled to radius 5;
-    * ``"moons"``: two interleaving half circles, scaled by 3 and centred;
-    * ``"gauss3"``: three Gaussian clouds of standard deviation 1 at radius 3,
-      at 90, 210 and 330 degrees (classes 0, 1, 2);
-    * ``"spiral3"``: three spiral arms (classes 0, 1, 2).
-
-    Then Gaussian noise of standard deviation ``noise`` is added to every coordinate,
-    and the coordinates are clipped to :math:`[-6, 6]` (this touches only the far tails
-    of the Gaussian clouds and of very noisy data).
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`DATASETS`.
-    n_samples : int, default 400
-        Number of points, at least the number of classes; the classes are as equal in
-        size as possible.
-    noise : float, default 0
-        Standard deviation of the added noise, in coordinate units.
-    rng : None, int or numpy.random.Generator
-
-    Returns
-    -------
-    X : ndarray of float64, shape (n_samples, 2)
-    y : ndarray of int64, shape (n_samples,)
-        Class labels ``0 .. k-1`` (k = 2, or 3 for ``"gauss3"`` and ``"spiral3"``).
-
-    Examples
-    --------
-    >>> X, y = playground_data("circle", 10, rng=0)
-    >>> X.shape, np.bincount(y).tolist()
-    ((10, 2), [5, 5])
-    """
-    check_choice(name, "name", DATASETS, "data set", kind="data set (`name`)")
-    k = _n_classes(name)
-    n_samples = check_int(n_samples, "n_samples", minimum=k)
-    noise = check_positive(noise, "noise", allow_zero=True)
-    rng = check_rng(rng)
-    y = np.repeat(np.arange(k),
-                  [n_samples // k + (i < n_samples % k) for i in range(k)])
-    n = n_samples
-    if name == "circle":
-        r = np.where(y == 1, rng.uniform(0.0, 2.0, n), rng.uniform(3.5, 5.0, n))
-        angle = rng.uniform(0.0, 2 * np.pi, n)
-        X = r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-    elif name == "xor":
-        X = rng.uniform(0.3, 5.0, (n, 2)) * rng.choice([-1.0, 1.0], (n, 2))
-        y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
-    elif name in ("gauss", "gauss3"):
-        angles = np.radians([45, 225]) if k == 2 else np.radians([90, 210, 330])
-        radius = np.sqrt(8.0) if k == 2 else 3.0
-        centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
-        if k == 2:
-            centres = centres[::-1]  # class 0 at (-2, -2), class 1 at (2, 2)
-        X = centres[y] + rng.standard_normal((n, 2))
-    elif name in ("spiral", "spiral3"):
-        X, y = spirals(n, n_arms=k, noise=0.0, turns=_TURNS, rng=rng)
-        X = 5.0 * X
-    else:  # moons
-        t = rng.uniform(0.0, np.pi, n)
-        X = np.where((y == 0)[:, None], np.column_stack([np.cos(t), np.sin(t)]),
-                     np.column_stack([1.0 - np.cos(t), 0.5 - np.sin(t)]))
-        X = 3.0 * (X - [0.5, 0.25])
-    if noise:
-        X = X + noise * rng.standard_normal(X.shape)
-    X = np.clip(X, -EXTENT, EXTENT)  # keep every point (and feature) inside the square
-    order = rng.permutation(n)
-    return X[order], y[order].astype(np.int64)
-
-
-def _check_features(features):
-    if isinstance(features, str):
-        features = (features,)
-    try:
-        features = tuple(features)
-    except TypeError:
-        raise TypeError(f"`features` must be a sequence of feature names from "
-                        f"{list(FEATURES)}, "
-                        f"got {type(features).__name__} {features!r}.") from None
-    if not features:
-        raise ValueError(f"`features` must name at least one input feature from "
-                         f"{list(FEATURES)}, got none.")
-    for f in features:
-        check_choice(f, "features", FEATURES, "feature", kind="feature (`features`)")
-    if len(set(features)) != len(features):
-        raise ValueError(f"`features` must not repeat a feature, got {list(features)}.")
-    return features
-
-
-def feature_map(X, features):
-    r"""The network's inputs: the chosen features of the points ``X``,
-    each scaled into :math:`[-1, 1]`.
-
-    Parameters
-    ----------
-    X : ndarray, shape (n_samples, 2)
-        Points :math:`(x_1, x_2)`.
-    features : sequence of str
-        Names from :data:`FEATURES`: ``"x1"``, ``"x2"`` (divided by 6), ``"x1^2"``,
-        ``"x2^2"``, ``"x1x2"`` (divided by 36), ``"sin_x1"``, ``"sin_x2"``.
-
-    Returns
-    -------
-    ndarray, shape (n_samples, len(features))
-
-    Examples
-    --------
-    >>> feature_map(np.array([[3.0, -6.0]]), ["x1", "x2^2", "x1x2"]).tolist()
-    [[0.5, 1.0, -0.5]]
-    """
-    features = _check_features(features)
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"`X` must have shape (n_samples, 2), got {X.shape}.")
-    a, b = X[:, 0], X[:, 1]
-    return np.column_stack([_FEATURES[f][0](a, b) / _FEATURES[f][1] for f in features])
-
-
-# -- the engine ------------------------------------------------------------------------
-
-def _make_optimizer(name, lr):
-    if name == "sgd":
-        return SGD(lr)
-    if name == "momentum":
-        return SGD(lr, momentum=0.9)
-    if name == "nesterov":
-        return SGD(lr, momentum=0.9, nesterov=True)
-    if name == "adagrad":
-        return AdaGrad(lr)
-    if name == "rmsprop":
-        return RMSprop(lr)
-    return Adam(lr)
-
-
-def _check_hidden(hidden):
-    if isinstance(hidden, str):
-        text = hidden.replace(",", " ").split()
-        try:
-            hidden = tuple(int(t) for t in text)
-        except ValueError:
-            raise ValueError(f"`hidden` must list the widths of the hidden layers, "
-                             f"such as (4, 4) or '4, 4', got {hidden!r}.") from None
-    if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
-        hidden = (hidden,)
-    try:
-        hidden = tuple(hidden)
-    except TypeError:
-        raise TypeError(f"`hidden` must be a sequence of layer widths such as (4, 4), "
-                        f"got {hidden!r}.") from None
-    return tuple(check_int(h, f"hidden[{i}]", minimum=1) for i, h in enumerate(hidden))
-
-
-class Playground(Explorer):
+class Playground(PlaygroundEngine, Explorer):
     r"""Train a small network on a 2-D data set and watch its decision boundary and
     loss curves.
 
@@ -339,6 +123,11 @@ class Playground(Explorer):
 
     Other Parameters
     ----------------
+    state : str, optional
+        All the settings above in one string, as :attr:`~PlaygroundEngine.state`
+        gives them (for example ``"v=1&dataset=spiral&hidden=8,8&seed=3"``); a
+        parameter also given as a keyword overrides the string's.
+        :meth:`~PlaygroundEngine.from_state` does the same.
     epochs_per_frame : int, default 5
         Epochs trained per tick of the widget's Play button (it ticks every 100 ms, so
         up to 50 epochs per second are shown when a frame takes less than 100 ms).
@@ -354,268 +143,34 @@ class Playground(Explorer):
     features, hidden, activation, loss, dropout, seed`` changes (this resets
     training); a new ``optimizer`` starts a fresh optimizer on the current
     weights; ``lr, batch_size, l1, l2`` take effect at the next step.  It
-    returns the state (see :meth:`state`).  :meth:`step` trains, :meth:`reset`
-    starts again from the initial weights.  If the loss or a weight becomes
-    NaN or infinite, ``diverged`` becomes True and training stops.
+    returns the snapshot of training (see :meth:`~PlaygroundEngine.snapshot`).
+    :meth:`~PlaygroundEngine.step` trains, :meth:`~PlaygroundEngine.reset` starts
+    again from the initial weights.  If the loss or a weight becomes NaN or infinite,
+    ``diverged`` becomes True and training stops.
+
+    :attr:`~PlaygroundEngine.state` is the string of every setting and the seed
+    (not of the display: ``epochs_per_frame``, ``figsize``, ``dpi``); two
+    playgrounds made from one string and trained for the same epochs have the same
+    weights.  The widget shows it, ready to copy, under the figure.
     """
 
-    defaults = {"dataset": "circle", "noise": 0.0, "train_ratio": 0.5, "n_samples": 400,
-                "features": ("x1", "x2"), "hidden": (4, 4), "activation": "tanh",
-                "loss": "bce", "optimizer": "sgd", "lr": 0.03, "batch_size": 10,
-                "l1": 0.0, "l2": 0.0, "dropout": 0.0, "seed": 0}
-
-    def __init__(self, *, epochs_per_frame=5, figsize=(5.6, 3.3), dpi=80, **params):
+    def __init__(self, *, state=None, epochs_per_frame=5, figsize=(5.6, 3.3), dpi=80,
+                 **params):
         self.epochs_per_frame = check_int(epochs_per_frame, "epochs_per_frame",
                                           minimum=1)
-        self._structure = None
-        self._optimizer_name = None
+        self._init_engine()
         self._scatter_version = None
-        self._version = 0
-        super().__init__(figsize=figsize, dpi=dpi, **params)
-
-    # -- parameters --------------------------------------------------------------------
-
-    def _check(self, p):
-        check_choice(p["dataset"], "dataset", DATASETS, "data set",
-                     kind="data set (`dataset`)")
-        noise = check_positive(p["noise"], "noise", allow_zero=True)
-        train_ratio = check_interval(p["train_ratio"], "train_ratio", 0.0, 1.0,
-                                     low_closed=False)
-        n_samples = check_int(p["n_samples"], "n_samples", minimum=4)
-        features = _check_features(p["features"])
-        hidden = _check_hidden(p["hidden"])
-        check_choice(p["activation"], "activation", ACTIVATIONS, "activation",
-                     kind="activation (`activation`)")
-        check_choice(p["loss"], "loss", tuple(LOSSES), "loss", kind="loss (`loss`)")
-        k = _n_classes(p["dataset"])
-        if p["loss"] == "bce" and k > 2:
-            raise ValueError(f"`loss` 'bce' needs two classes, but data set "
-                             f"{p['dataset']!r} has {k}: use 'cce' (softmax) or 'mse'.")
-        check_choice(p["optimizer"], "optimizer", OPTIMIZERS, "optimizer",
-                     kind="optimizer (`optimizer`)")
-        lr = check_positive(p["lr"], "lr")
-        batch_size = check_int(p["batch_size"], "batch_size", minimum=1)
-        l1 = check_positive(p["l1"], "l1", allow_zero=True)
-        l2 = check_positive(p["l2"], "l2", allow_zero=True)
-        dropout = check_interval(p["dropout"], "dropout", 0.0, 1.0)
-        seed = check_int(p["seed"], "seed", minimum=0)
-        n_train = round(train_ratio * n_samples)
-        if not 1 <= n_train < n_samples:
-            raise ValueError(f"`train_ratio` {train_ratio} leaves {n_train} of "
-                             f"{n_samples} points for training; both the training and "
-                             "the test set need at least one point.")
-        return {**p, "noise": noise, "train_ratio": train_ratio, "n_samples": n_samples,
-                "features": features, "hidden": hidden, "lr": lr,
-                "batch_size": batch_size, "l1": l1, "l2": l2, "dropout": dropout,
-                "seed": seed}
+        self._state_text = None
+        Explorer.__init__(self, figsize=figsize, dpi=dpi,
+                          **self._with_state(state, params))
 
     def update(self, **params):
         """Apply ``params`` (rebuilding and resetting if a structural one changed)
-        and return :meth:`state`."""
-        unknown = set(params) - set(self.defaults)
-        if unknown:
-            raise TypeError(f"Playground has no parameter(s) {sorted(unknown)}; "
-                            f"its parameters are {sorted(self.defaults)}.")
-        p = self._check({**self.defaults, **getattr(self, "params", {}), **params})
-        self.params = {**getattr(self, "params", {}), **params}
-        self._p = p
-        structure = tuple(p[name] for name in _STRUCTURAL)
-        if structure != self._structure:
-            self._structure = structure
-            self._build(p)
-        elif p["optimizer"] != self._optimizer_name:
-            self._optimizer_name = p["optimizer"]
-            self.optimizer = _make_optimizer(p["optimizer"], p["lr"])
-            self.optimizer._check_parameters(self._pairs)
-        self.optimizer.lr = p["lr"]
-        self.result = self.state()
-        return self.result
-
-    def _build(self, p):
-        rng = np.random.default_rng(p["seed"])
-        X, y = playground_data(p["dataset"], p["n_samples"], noise=p["noise"], rng=rng)
-        n_train = round(p["train_ratio"] * p["n_samples"])
-        self.X_train, self.y_train = X[:n_train], y[:n_train]
-        self.X_test, self.y_test = X[n_train:], y[n_train:]
-        self.n_classes = k = _n_classes(p["dataset"])
-        self.F_train = feature_map(self.X_train, p["features"])
-        self.F_test = feature_map(self.X_test, p["features"])
-        g = np.linspace(-EXTENT, EXTENT, GRID_SIZE)
-        # row 0 at the top (largest x2), as imshow draws it
-        gx, gy = np.meshgrid(g, g[::-1])
-        self.F_grid = feature_map(np.column_stack([gx.ravel(), gy.ravel()]),
-                                  p["features"])
-        loss = p["loss"]
-        n_out = 1 if (k == 2 and loss != "cce") else k
-        self.loss = get_loss(loss)
-        self.T_train = self._targets(self.y_train, loss, n_out)
-        self.T_test = self._targets(self.y_test, loss, n_out)
-        # The network: Dense, activation, [Dropout], ..., Dense, output activation;
-        # one generator for all.
-        net_rng = np.random.default_rng([p["seed"], 1])
-        sizes = [len(p["features"]), *p["hidden"], n_out]
-        layers = []
-        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-            layers.append(Dense(a, b, rng=net_rng))
-            if i < len(sizes) - 2:
-                layers.append(Activation(p["activation"]))
-                if p["dropout"] > 0:
-                    layers.append(Dropout(p["dropout"], rng=net_rng))
-        layers.append(Activation(LOSSES[loss]))
-        self.model = Sequential(layers)
-        self._pairs = self.model.flat_parameters()
-        self._theta, self._grad = self._pairs[0]
-        self._initial_theta = self._theta.copy()
-        self._weight_mask = np.zeros_like(self._theta)
-        for name, where in self.model._flat_slices.items():
-            if name.endswith(".W"):
-                self._weight_mask[where] = 1.0
-        self._fused = loss in ("bce", "cce")
-        self._shuffle_seed = [p["seed"], 2]
-        self._version += 1
-        self._restart()
-
-    def _targets(self, y, loss, n_out):
-        if loss == "cce":
-            return np.eye(n_out)[y]
-        if n_out == 1:
-            t = y[:, None].astype(np.float64)
-            return 2 * t - 1 if loss == "mse" else t
-        return 2 * np.eye(n_out)[y] - 1  # mse with three classes
-
-    def _restart(self):
-        self._theta[...] = self._initial_theta
-        self._optimizer_name = self._p["optimizer"]
-        self.optimizer = _make_optimizer(self._p["optimizer"], self._p["lr"])
-        self.optimizer._check_parameters(self._pairs)
-        self._shuffle_rng = np.random.default_rng(self._shuffle_seed)
-        for layer in self.model.layers:  # dropout masks restart too
-            if isinstance(layer, Dropout):
-                layer.rng = np.random.default_rng([self._p["seed"], 3])
-        self.epoch = 0
-        self.diverged = False
-        train, test = self._losses()
-        self.history = {"epoch": [0], "train_loss": [train], "test_loss": [test]}
-
-    def reset(self):
-        """Start training again from the same initial weights (and the same
-        shuffling); returns the state."""
-        self._restart()
-        self.result = self.state()
-        return self.result
-
-    # -- training ----------------------------------------------------------------------
-
-    def _losses(self):
-        with np.errstate(all="ignore"):
-            self.model.eval()
-            train = float(self.loss._value(self.model._forward(self.F_train),
-                                           self.T_train))
-            test = float(self.loss._value(self.model._forward(self.F_test),
-                                          self.T_test))
-        return train, test
-
-    def _epoch(self):
-        p, model, theta, grad = self._p, self.model, self._theta, self._grad
-        n = len(self.F_train)
-        bs = min(p["batch_size"], n)
-        order = self._shuffle_rng.permutation(n)
-        F, T = self.F_train[order], self.T_train[order]
-        below = len(model.layers) - 1
-        mask = self._weight_mask
-        model.train()
-        for start in range(0, n, bs):
-            xb, tb = F[start:start + bs], T[start:start + bs]
-            out = model._forward(xb)
-            # sigmoid + BCE and softmax + CE: dL/dz = (p - t) / (elements or rows)
-            if self._fused:
-                scale = 1.0 / (out.size if p["loss"] == "bce" else out.shape[0])
-                model._backward((out - tb) * scale, below=below, need_input_grad=False)
-            else:
-                model._backward(self.loss._gradient(out, tb), need_input_grad=False)
-            if p["l2"]:
-                grad += p["l2"] * mask * theta
-            if p["l1"]:
-                grad += p["l1"] * mask * np.sign(theta)
-            self.optimizer._step(self._pairs)
-
-    def run_epochs(self, n_epochs=1):
-        """Train ``n_epochs`` epochs and record the losses after each
-        (no state computed); returns the epoch."""
-        n_epochs = check_int(n_epochs, "n_epochs", minimum=0)
-        with np.errstate(all="ignore"):
-            for _ in range(n_epochs):
-                if self.diverged:
-                    break
-                self._epoch()
-                self.epoch += 1
-                train, test = self._losses()
-                self.history["epoch"].append(self.epoch)
-                self.history["train_loss"].append(train)
-                self.history["test_loss"].append(test)
-                if not (np.isfinite(train) and np.isfinite(self._theta).all()):
-                    self.diverged = True
-        return self.epoch
-
-    def step(self, n_epochs=1):
-        """Train ``n_epochs`` epochs, then return (and keep in ``result``)
-        the new :meth:`state`."""
-        self.run_epochs(n_epochs)
-        self.result = self.state()
-        return self.result
-
-    # -- reading the network -----------------------------------------------------------
-
-    def predict_proba(self, F):
-        """Class probabilities, shape (n, n_classes),
-        for feature rows ``F`` (tanh outputs mapped to [0, 1])."""
-        with np.errstate(all="ignore"):
-            self.model.eval()
-            out = self.model._forward(F)
-        if self._p["loss"] == "mse":
-            if out.shape[1] == 1:
-                q = np.clip((out + 1) / 2, 0, 1)
-                return np.hstack([1 - q, q])
-            # scores in [-1, 1] -> a soft argmax, for the colours
-            return softmax(4 * out, axis=1)
-        if out.shape[1] == 1:
-            return np.hstack([1 - out, out])
-        return out
-
-    def accuracy(self, which="test"):
-        """Fraction of correctly classified ``"train"`` or ``"test"`` points."""
-        check_choice(which, "which", ("train", "test"), "subset")
-        F, y = ((self.F_train, self.y_train) if which == "train"
-                else (self.F_test, self.y_test))
-        return float(np.mean(np.argmax(self.predict_proba(F), axis=1) == y))
-
-    def state(self):
-        """The current state as a dict.
-
-        Keys: ``epoch``; ``proba`` (GRID_SIZE, GRID_SIZE, n_classes), the class
-        probabilities over the grid, row 0 at the top; ``image``
-        (GRID_SIZE, GRID_SIZE, 3), its colours; ``train_loss``, ``test_loss``,
-        ``train_accuracy``, ``test_accuracy``; ``history`` (arrays ``epoch``,
-        ``train_loss``, ``test_loss``); ``diverged``; ``version`` (changes when the
-        data are rebuilt).
-        """
-        proba = self.predict_proba(self.F_grid)
-        if not np.isfinite(proba).all():
-            proba = np.full_like(proba, 1.0 / proba.shape[1])
-        colours = proba @ _COLOURS[:proba.shape[1]]
-        confidence = proba.max(axis=1, keepdims=True)
-        # 1/k (undecided) -> white, certain -> 70 % of the class colour on white
-        k = proba.shape[1]
-        strength = 0.7 * (confidence - 1.0 / k) / (1.0 - 1.0 / k)
-        image = 1.0 - strength * (1.0 - colours)
-        hist = {key: np.asarray(v, dtype=float) for key, v in self.history.items()}
-        return {"epoch": self.epoch, "proba": proba.reshape(GRID_SIZE, GRID_SIZE, -1),
-                "image": image.reshape(GRID_SIZE, GRID_SIZE, 3),
-                "train_loss": hist["train_loss"][-1],
-                "test_loss": hist["test_loss"][-1],
-                "train_accuracy": self.accuracy("train"),
-                "test_accuracy": self.accuracy("test"),
-                "history": hist, "diverged": self.diverged, "version": self._version}
+        and return the snapshot; the widget's state string follows."""
+        result = super().update(**params)
+        if self._state_text is not None:
+            self._state_text.value = self.state
+        return result
 
     # -- the figure --------------------------------------------------------------------
 
@@ -770,7 +325,7 @@ class Playground(Explorer):
                              description="L2", layout=narrow),
             "dropout": w.FloatSlider(value=p["dropout"], min=0, max=0.5, step=0.05,
                                      description="dropout", **released),
-            "seed": w.BoundedIntText(value=p["seed"], min=0, max=10**6,
+            "seed": w.BoundedIntText(value=p["seed"], min=0, max=max(10**6, p["seed"]),
                                      description="seed", layout=narrow),
         }
 
@@ -795,9 +350,20 @@ class Playground(Explorer):
         png_width = round(self.figsize[0] * self.dpi)
         image.layout = w.Layout(width="100%", height="auto", max_width=f"{png_width}px")
         panel = w.VBox(list(controls.values()), layout=w.Layout(width="290px"))
-        figure = w.VBox([buttons, image],
+        # The state string, to copy; read-only (an edit is undone), kept up to date by
+        # update().
+        self._state_text = w.Text(value=self.state, description="state",
+                                  tooltip="every setting and the seed: "
+                                          "Playground(state=...) repeats this run",
+                                  layout=w.Layout(width="100%"))
+        self._state_text.observe(self._keep_state_text, names="value")
+        figure = w.VBox([buttons, image, self._state_text],
                         layout=w.Layout(flex="1 1 300px", min_width="0"))
         return w.HBox([panel, figure], layout=w.Layout(flex_flow="row wrap"))
+
+    def _keep_state_text(self, change):
+        if change["new"] != self.state:
+            self._state_text.value = self.state
 
     def _on_play(self, change):
         if change["new"] != change["old"]:

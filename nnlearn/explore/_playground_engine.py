@@ -1,0 +1,400 @@
+r"""The playground's engine: network, training and predictions, without a figure.
+
+Part of :mod:`nnlearn.explore.playground` (which re-exports every public name here);
+numpy and nnlearn only, no plotting, no widgets, so tests, benchmarks and the labs'
+checks train it headless.  :class:`PlaygroundEngine` builds data, features and
+network when a structural parameter changes, trains for some epochs, and reports the
+current snapshot (the decision map as class probabilities and colours, the losses,
+the accuracies); :class:`~nnlearn.explore.playground.Playground` adds the figure and
+the widget to it.
+
+Conventions (close to TensorFlow Playground's):
+
+* Losses: ``"mse"`` with a tanh output and targets :math:`\pm 1` (TensorFlow
+  Playground's choice; one output per class and targets :math:`2\,\text{one-hot} - 1`
+  for three classes), ``"bce"`` with a sigmoid output (two classes only), and
+  ``"cce"`` with a softmax output, one unit per class.
+* L2 adds :math:`\lambda_2 W` and L1 adds :math:`\lambda_1 \operatorname{sign}(W)`
+  to the gradient of every weight matrix (not the biases); dropout puts a
+  :class:`~nnlearn.layers.Dropout` after every hidden activation.
+* The loss recorded after every epoch is the data loss on the whole training
+  set and on the whole test set, in evaluation mode (dropout off).
+"""
+
+import numbers
+
+import numpy as np
+
+from .._validation import check_choice, check_int, check_interval, check_positive
+from ..activations import softmax
+from ..layers import Activation, Dense, Dropout
+from ..losses import get as get_loss
+from ..network import Sequential
+from ..optim import SGD, AdaGrad, Adam, RMSprop
+from ._playground_data import (
+    DATASETS,
+    EXTENT,
+    _check_features,
+    _n_classes,
+    feature_map,
+    playground_data,
+)
+from ._playground_state import V1_DEFAULTS, decode_state, encode_state
+
+__all__ = ["PlaygroundEngine", "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "GRID_SIZE",
+           "CLASS_COLORS"]
+
+#: Hidden-layer activations offered.
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+
+#: Losses offered, with the output activation each implies.
+LOSSES = {"mse": "tanh", "bce": "sigmoid", "cce": "softmax"}
+
+#: Optimizers offered.
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+#: Resolution of the heatmap (the network is evaluated on a GRID_SIZE x GRID_SIZE grid).
+GRID_SIZE = 60
+
+#: Colours of classes 0, 1, 2 (Okabe-Ito orange, blue, green).
+CLASS_COLORS = ("#E69F00", "#0072B2", "#009E73")
+
+_STRUCTURAL = ("dataset", "noise", "train_ratio", "n_samples", "features", "hidden",
+               "activation", "loss", "dropout", "seed")
+
+
+def _rgb(hex_colour):
+    return np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+
+
+_COLOURS = np.array([_rgb(c) for c in CLASS_COLORS])
+
+
+def _make_optimizer(name, lr):
+    make = {"sgd": lambda: SGD(lr), "momentum": lambda: SGD(lr, momentum=0.9),
+            "nesterov": lambda: SGD(lr, momentum=0.9, nesterov=True),
+            "adagrad": lambda: AdaGrad(lr), "rmsprop": lambda: RMSprop(lr),
+            "adam": lambda: Adam(lr)}
+    return make[name]()
+
+
+def _check_hidden(hidden):
+    if isinstance(hidden, str):
+        text = hidden.replace(",", " ").split()
+        try:
+            hidden = tuple(int(t) for t in text)
+        except ValueError:
+            raise ValueError(f"`hidden` must list the widths of the hidden layers, "
+                             f"such as (4, 4) or '4, 4', got {hidden!r}.") from None
+    if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    try:
+        hidden = tuple(hidden)
+    except TypeError:
+        raise TypeError(f"`hidden` must be a sequence of layer widths such as (4, 4), "
+                        f"got {hidden!r}.") from None
+    return tuple(check_int(h, f"hidden[{i}]", minimum=1) for i, h in enumerate(hidden))
+
+
+class PlaygroundEngine:
+    r"""The playground without its figure: build, train, predict.
+
+    Takes the keyword parameters of :class:`~nnlearn.explore.playground.Playground`
+    (documented there) or its ``state`` string; keeps the current values in
+    ``params`` and the last snapshot in ``result``.
+
+    >>> engine = PlaygroundEngine(state="v=1&dataset=xor&hidden=4&seed=0")
+    >>> engine.step(5)["epoch"], engine.state
+    (5, 'v=1&dataset=xor&hidden=4&seed=0')
+    """
+
+    defaults = dict(V1_DEFAULTS)
+
+    def __init__(self, *, state=None, **params):
+        self._init_engine()
+        params = self._with_state(state, params)
+        unknown = set(params) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no parameter(s) "
+                            f"{sorted(unknown)}; its parameters are "
+                            f"{sorted(self.defaults)}.")
+        self.params = {**self.defaults, **params}
+        self.result = self.update(**self.params)
+
+    def _init_engine(self):
+        self._structure = None
+        self._optimizer_name = None
+        self._version = 0
+
+    # -- the state string --------------------------------------------------------------
+
+    @property
+    def state(self):
+        """Every setting and the seed as a short, URL-safe string (format in
+        ``_playground_state``): ``Playground(state=...)`` or :meth:`from_state`
+        rebuilds the same experiment, and trains it the same way."""
+        return encode_state(self._p)
+
+    @classmethod
+    def from_state(cls, state, **options):
+        """A new playground with the settings of the string ``state`` (keyword
+        ``options`` are passed on: a parameter given there overrides the string's)."""
+        return cls(state=state, **options)
+
+    def _with_state(self, state, params):
+        """``params`` over the settings of the string ``state``, if there is one."""
+        if state is None:
+            return params
+        settings = decode_state(state)
+        try:
+            self._check(settings)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"`state` {state!r} has a bad setting: {error} Hint: "
+                             "mend that key in the string, or give the parameter as a "
+                             "keyword, which overrides the string's.") from None
+        return {**settings, **params}
+
+    # -- parameters --------------------------------------------------------------------
+
+    def _check(self, p):
+        check_choice(p["dataset"], "dataset", DATASETS, "data set",
+                     kind="data set (`dataset`)")
+        noise = check_positive(p["noise"], "noise", allow_zero=True)
+        train_ratio = check_interval(p["train_ratio"], "train_ratio", 0.0, 1.0,
+                                     low_closed=False)
+        n_samples = check_int(p["n_samples"], "n_samples", minimum=4)
+        features = _check_features(p["features"])
+        hidden = _check_hidden(p["hidden"])
+        check_choice(p["activation"], "activation", ACTIVATIONS, "activation",
+                     kind="activation (`activation`)")
+        check_choice(p["loss"], "loss", tuple(LOSSES), "loss", kind="loss (`loss`)")
+        k = _n_classes(p["dataset"])
+        if p["loss"] == "bce" and k > 2:
+            raise ValueError(f"`loss` 'bce' needs two classes, but data set "
+                             f"{p['dataset']!r} has {k}: use 'cce' (softmax) or 'mse'.")
+        check_choice(p["optimizer"], "optimizer", OPTIMIZERS, "optimizer",
+                     kind="optimizer (`optimizer`)")
+        lr = check_positive(p["lr"], "lr")
+        batch_size = check_int(p["batch_size"], "batch_size", minimum=1)
+        l1 = check_positive(p["l1"], "l1", allow_zero=True)
+        l2 = check_positive(p["l2"], "l2", allow_zero=True)
+        dropout = check_interval(p["dropout"], "dropout", 0.0, 1.0)
+        seed = check_int(p["seed"], "seed", minimum=0)
+        n_train = round(train_ratio * n_samples)
+        if not 1 <= n_train < n_samples:
+            raise ValueError(f"`train_ratio` {train_ratio} leaves {n_train} of "
+                             f"{n_samples} points for training; both the training and "
+                             "the test set need at least one point.")
+        return {**p, "noise": noise, "train_ratio": train_ratio, "n_samples": n_samples,
+                "features": features, "hidden": hidden, "lr": lr,
+                "batch_size": batch_size, "l1": l1, "l2": l2, "dropout": dropout,
+                "seed": seed}
+
+    def update(self, **params):
+        """Apply ``params`` (rebuilding and resetting if a structural one changed)
+        and return :meth:`snapshot`."""
+        unknown = set(params) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no parameter(s) "
+                            f"{sorted(unknown)}; its parameters are "
+                            f"{sorted(self.defaults)}.")
+        p = self._check({**self.defaults, **getattr(self, "params", {}), **params})
+        self.params = {**getattr(self, "params", {}), **params}
+        self._p = p
+        structure = tuple(p[name] for name in _STRUCTURAL)
+        if structure != self._structure:
+            self._structure = structure
+            self._build(p)
+        elif p["optimizer"] != self._optimizer_name:
+            self._optimizer_name = p["optimizer"]
+            self.optimizer = _make_optimizer(p["optimizer"], p["lr"])
+            self.optimizer._check_parameters(self._pairs)
+        self.optimizer.lr = p["lr"]
+        self.result = self.snapshot()
+        return self.result
+
+    def _build(self, p):
+        rng = np.random.default_rng(p["seed"])
+        X, y = playground_data(p["dataset"], p["n_samples"], noise=p["noise"], rng=rng)
+        n_train = round(p["train_ratio"] * p["n_samples"])
+        self.X_train, self.y_train = X[:n_train], y[:n_train]
+        self.X_test, self.y_test = X[n_train:], y[n_train:]
+        self.n_classes = k = _n_classes(p["dataset"])
+        self.F_train = feature_map(self.X_train, p["features"])
+        self.F_test = feature_map(self.X_test, p["features"])
+        g = np.linspace(-EXTENT, EXTENT, GRID_SIZE)
+        # row 0 at the top (largest x2), as imshow draws it
+        gx, gy = np.meshgrid(g, g[::-1])
+        self.F_grid = feature_map(np.column_stack([gx.ravel(), gy.ravel()]),
+                                  p["features"])
+        loss = p["loss"]
+        n_out = 1 if (k == 2 and loss != "cce") else k
+        self.loss = get_loss(loss)
+        self.T_train = self._targets(self.y_train, loss, n_out)
+        self.T_test = self._targets(self.y_test, loss, n_out)
+        # The network: Dense, activation, [Dropout], ..., Dense, output activation;
+        # one generator for all.
+        net_rng = np.random.default_rng([p["seed"], 1])
+        sizes = [len(p["features"]), *p["hidden"], n_out]
+        layers = []
+        for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(Dense(a, b, rng=net_rng))
+            if i < len(sizes) - 2:
+                layers.append(Activation(p["activation"]))
+                if p["dropout"] > 0:
+                    layers.append(Dropout(p["dropout"], rng=net_rng))
+        layers.append(Activation(LOSSES[loss]))
+        self.model = Sequential(layers)
+        self._pairs = self.model.flat_parameters()
+        self._theta, self._grad = self._pairs[0]
+        self._initial_theta = self._theta.copy()
+        self._weight_mask = np.zeros_like(self._theta)
+        for name, where in self.model._flat_slices.items():
+            if name.endswith(".W"):
+                self._weight_mask[where] = 1.0
+        self._fused = loss in ("bce", "cce")
+        self._shuffle_seed = [p["seed"], 2]
+        self._version += 1
+        self._restart()
+
+    def _targets(self, y, loss, n_out):
+        if loss == "cce":
+            return np.eye(n_out)[y]
+        if n_out == 1:
+            t = y[:, None].astype(np.float64)
+            return 2 * t - 1 if loss == "mse" else t
+        return 2 * np.eye(n_out)[y] - 1  # mse with three classes
+
+    def _restart(self):
+        self._theta[...] = self._initial_theta
+        self._optimizer_name = self._p["optimizer"]
+        self.optimizer = _make_optimizer(self._p["optimizer"], self._p["lr"])
+        self.optimizer._check_parameters(self._pairs)
+        self._shuffle_rng = np.random.default_rng(self._shuffle_seed)
+        for layer in self.model.layers:  # dropout masks restart too
+            if isinstance(layer, Dropout):
+                layer.rng = np.random.default_rng([self._p["seed"], 3])
+        self.epoch = 0
+        self.diverged = False
+        train, test = self._losses()
+        self.history = {"epoch": [0], "train_loss": [train], "test_loss": [test]}
+
+    def reset(self):
+        """Start training again from the same initial weights (and the same
+        shuffling); returns the snapshot."""
+        self._restart()
+        self.result = self.snapshot()
+        return self.result
+
+    # -- training ----------------------------------------------------------------------
+
+    def _losses(self):
+        with np.errstate(all="ignore"):
+            self.model.eval()
+            train = float(self.loss._value(self.model._forward(self.F_train),
+                                           self.T_train))
+            test = float(self.loss._value(self.model._forward(self.F_test),
+                                          self.T_test))
+        return train, test
+
+    def _epoch(self):
+        p, model, theta, grad = self._p, self.model, self._theta, self._grad
+        n = len(self.F_train)
+        bs = min(p["batch_size"], n)
+        order = self._shuffle_rng.permutation(n)
+        F, T = self.F_train[order], self.T_train[order]
+        below = len(model.layers) - 1
+        mask = self._weight_mask
+        model.train()
+        for start in range(0, n, bs):
+            xb, tb = F[start:start + bs], T[start:start + bs]
+            out = model._forward(xb)
+            # sigmoid + BCE and softmax + CE: dL/dz = (p - t) / (elements or rows)
+            if self._fused:
+                scale = 1.0 / (out.size if p["loss"] == "bce" else out.shape[0])
+                model._backward((out - tb) * scale, below=below, need_input_grad=False)
+            else:
+                model._backward(self.loss._gradient(out, tb), need_input_grad=False)
+            if p["l2"]:
+                grad += p["l2"] * mask * theta
+            if p["l1"]:
+                grad += p["l1"] * mask * np.sign(theta)
+            self.optimizer._step(self._pairs)
+
+    def run_epochs(self, n_epochs=1):
+        """Train ``n_epochs`` epochs and record the losses after each
+        (no snapshot computed); returns the epoch."""
+        n_epochs = check_int(n_epochs, "n_epochs", minimum=0)
+        with np.errstate(all="ignore"):
+            for _ in range(n_epochs):
+                if self.diverged:
+                    break
+                self._epoch()
+                self.epoch += 1
+                train, test = self._losses()
+                self.history["epoch"].append(self.epoch)
+                self.history["train_loss"].append(train)
+                self.history["test_loss"].append(test)
+                if not (np.isfinite(train) and np.isfinite(self._theta).all()):
+                    self.diverged = True
+        return self.epoch
+
+    def step(self, n_epochs=1):
+        """Train ``n_epochs`` epochs, then return (and keep in ``result``)
+        the new :meth:`snapshot`."""
+        self.run_epochs(n_epochs)
+        self.result = self.snapshot()
+        return self.result
+
+    # -- reading the network -----------------------------------------------------------
+
+    def predict_proba(self, F):
+        """Class probabilities, shape (n, n_classes),
+        for feature rows ``F`` (tanh outputs mapped to [0, 1])."""
+        with np.errstate(all="ignore"):
+            self.model.eval()
+            out = self.model._forward(F)
+        if self._p["loss"] == "mse":
+            if out.shape[1] == 1:
+                q = np.clip((out + 1) / 2, 0, 1)
+                return np.hstack([1 - q, q])
+            # scores in [-1, 1] -> a soft argmax, for the colours
+            return softmax(4 * out, axis=1)
+        if out.shape[1] == 1:
+            return np.hstack([1 - out, out])
+        return out
+
+    def accuracy(self, which="test"):
+        """Fraction of correctly classified ``"train"`` or ``"test"`` points."""
+        check_choice(which, "which", ("train", "test"), "subset")
+        F, y = ((self.F_train, self.y_train) if which == "train"
+                else (self.F_test, self.y_test))
+        return float(np.mean(np.argmax(self.predict_proba(F), axis=1) == y))
+
+    def snapshot(self):
+        """The current state of training as a dict.
+
+        Keys: ``epoch``; ``proba`` (GRID_SIZE, GRID_SIZE, n_classes), the class
+        probabilities over the grid, row 0 at the top; ``image``
+        (GRID_SIZE, GRID_SIZE, 3), its colours; ``train_loss``, ``test_loss``,
+        ``train_accuracy``, ``test_accuracy``; ``history`` (arrays ``epoch``,
+        ``train_loss``, ``test_loss``); ``diverged``; ``version`` (changes when the
+        data are rebuilt).
+        """
+        proba = self.predict_proba(self.F_grid)
+        if not np.isfinite(proba).all():
+            proba = np.full_like(proba, 1.0 / proba.shape[1])
+        colours = proba @ _COLOURS[:proba.shape[1]]
+        confidence = proba.max(axis=1, keepdims=True)
+        # 1/k (undecided) -> white, certain -> 70 % of the class colour on white
+        k = proba.shape[1]
+        strength = 0.7 * (confidence - 1.0 / k) / (1.0 - 1.0 / k)
+        image = 1.0 - strength * (1.0 - colours)
+        hist = {key: np.asarray(v, dtype=float) for key, v in self.history.items()}
+        return {"epoch": self.epoch, "proba": proba.reshape(GRID_SIZE, GRID_SIZE, -1),
+                "image": image.reshape(GRID_SIZE, GRID_SIZE, 3),
+                "train_loss": hist["train_loss"][-1],
+                "test_loss": hist["test_loss"][-1],
+                "train_accuracy": self.accuracy("train"),
+                "test_accuracy": self.accuracy("test"),
+                "history": hist, "diverged": self.diverged, "version": self._version}
