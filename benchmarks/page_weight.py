@@ -74,6 +74,27 @@ def serve(directory):
         thread.join(timeout=10)
 
 
+# A reader scrolls through the page: images further down load too, if any are lazy.
+SCROLL_THROUGH = """async () => {
+    window.scrollTo(0, document.body.scrollHeight);
+    await new Promise(res => setTimeout(res, 200));
+    await Promise.all([...document.images].map(img => img.complete ? null :
+        new Promise(res => { img.addEventListener('load', res);
+                             img.addEventListener('error', res); })));
+    window.scrollTo(0, 0); }"""
+
+
+def response_bytes(urls, sizes):
+    """``{url: bytes}`` from the DevTools events' ``{requestId: url}`` and
+    ``{requestId: encodedDataLength}`` (``data:`` URIs are not responses)."""
+    weights = {}
+    for request_id, size in sizes.items():
+        url = urls.get(request_id)
+        if url and not url.startswith("data:"):
+            weights[url] = weights.get(url, 0) + int(size)
+    return weights
+
+
 def load(browser, base, path, timeout=60_000):
     """One cold load of ``base + path``; returns ``{"url": bytes}``, the problems and the FCP (ms).
 
@@ -129,24 +150,12 @@ def load(browser, base, path, timeout=60_000):
         cdp.send("Network.enable")
         page.goto(base + path, wait_until="load", timeout=timeout)
         settle()
-        # A reader scrolls through the page: images further down load too, if any are lazy.
-        page.evaluate("""async () => {
-            window.scrollTo(0, document.body.scrollHeight);
-            await new Promise(res => setTimeout(res, 200));
-            await Promise.all([...document.images].map(img => img.complete ? null :
-                new Promise(res => { img.addEventListener('load', res);
-                                     img.addEventListener('error', res); })));
-            window.scrollTo(0, 0); }""")
+        page.evaluate(SCROLL_THROUGH)
         settle()
         fcp = page.evaluate("""() => {
             const e = performance.getEntriesByName('first-contentful-paint');
             return e.length ? e[0].startTime : null; }""")
-        weights = {}
-        for request_id, size in sizes.items():
-            url = urls.get(request_id)
-            if url and not url.startswith("data:"):
-                weights[url] = weights.get(url, 0) + int(size)
-        return weights, problems, fcp
+        return response_bytes(urls, sizes), problems, fcp
     finally:
         context.close()
 

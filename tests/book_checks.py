@@ -7,6 +7,7 @@ fail, on deliberately broken copies of it.
 import contextlib
 import functools
 import html.parser
+import importlib.util
 import http.server
 import os
 import pathlib
@@ -23,6 +24,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  # Only this machine resolves: a request that leaves the site fails at once.
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
+
+
+def _load_page_weight():
+    """benchmarks/page_weight.py (a script, not a package): its functions measure a page's weight."""
+    path = ROOT / "benchmarks" / "page_weight.py"
+    spec = importlib.util.spec_from_file_location("page_weight", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+page_weight = _load_page_weight()
 
 
 def require(available, reason):
@@ -207,20 +220,9 @@ def _open(browser, base, path, viewport, weigh):
     settle()
     if not weigh:
         return page, problems, None
-    page.evaluate("""async () => {
-        window.scrollTo(0, document.body.scrollHeight);
-        await new Promise(res => setTimeout(res, 200));
-        await Promise.all([...document.images].map(img => img.complete ? null :
-            new Promise(res => { img.addEventListener('load', res);
-                                 img.addEventListener('error', res); })));
-        window.scrollTo(0, 0); }""")
+    page.evaluate(page_weight.SCROLL_THROUGH)
     settle()
-    weights = {}
-    for request_id, size in sizes.items():
-        url = urls.get(request_id)
-        if url and not url.startswith("data:"):
-            weights[url] = weights.get(url, 0) + int(size)
-    return page, problems, weights
+    return page, problems, page_weight.response_bytes(urls, sizes)
 
 
 def math_problems(page):

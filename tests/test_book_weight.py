@@ -11,7 +11,6 @@ works opened from disk.
 
 import base64
 import html
-import importlib.util
 import io
 import json
 import re
@@ -20,18 +19,8 @@ import urllib.parse
 import numpy as np
 import pytest
 
-from .book_checks import ROOT, serve, toc_pages
+from .book_checks import page_weight, serve, toc_pages
 
-
-def _load_benchmark():
-    path = ROOT / "benchmarks" / "page_weight.py"
-    spec = importlib.util.spec_from_file_location("page_weight", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-page_weight = _load_benchmark()
 
 FLIPBOOK_DATA = re.compile(
     r'<script type="application/json" class="nnlearn-flipbook-data">(.*?)</script>', re.S)

@@ -39,6 +39,7 @@ from ._playground_data import (
     feature_map,
     playground_data,
 )
+from ._params import merged_params
 from ._playground_state import V1_DEFAULTS, decode_state, encode_state
 
 __all__ = ["PlaygroundEngine", "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "GRID_SIZE",
@@ -113,12 +114,7 @@ class PlaygroundEngine:
     def __init__(self, *, state=None, **params):
         self._init_engine()
         params = self._with_state(state, params)
-        unknown = set(params) - set(self.defaults)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no parameter(s) "
-                            f"{sorted(unknown)}; its parameters are "
-                            f"{sorted(self.defaults)}.")
-        self.params = {**self.defaults, **params}
+        self.params = merged_params(type(self).__name__, self.defaults, params)
         self.result = self.update(**self.params)
 
     def _init_engine(self):

@@ -57,6 +57,8 @@ import inspect
 import io
 import re
 
+from ._params import merged_params
+
 __all__ = ["Explorer"]
 
 # TeX in titles and labels, and reST roles in docstrings, read as plain text.
@@ -132,12 +134,7 @@ class Explorer:
     description = None
 
     def __init__(self, *, figsize=(7, 4), dpi=80, **params):
-        unknown = set(params) - set(self.defaults)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no parameter(s) "
-                            f"{sorted(unknown)}; its parameters are "
-                            f"{sorted(self.defaults)}.")
-        self.params = {**self.defaults, **params}
+        self.params = merged_params(type(self).__name__, self.defaults, params)
         self.figsize, self.dpi = figsize, dpi
         self.fig = self._canvas = self._image = self._widget = None
         self.result = self.update(**self.params)
