@@ -50,22 +50,31 @@ def pytest_configure(config):
 # these first lets the many short groups fill in at the end and both processes finish together.
 SLOW_GROUPS = ("book", "tests/test_nbgrader.py", "tests/test_jupyterlab.py",
                "tests/test_ch07_claims.py", "tests/test_ch10_claims.py", "tests/test_benchmarks.py")
+# The book's phone checks (about a minute) go last, as a group of their own: the process that
+# builds the book is busy for minutes with the build and the desktop checks, so whichever process
+# is free at the end takes them, when the book is long built (its build is shared, see ``site``).
+LAST_GROUPS = ("book-phone",)
 
 
 def group_of(item):
-    """The xdist group of a test: ``book`` for every test that uses the built book, else its file."""
-    return "book" if "site" in getattr(item, "fixturenames", ()) else item.nodeid.split("::")[0]
+    """The xdist group of a test: ``book`` for every test that uses the built book (``book-phone``
+    for those of test_book_phone.py), else its file."""
+    file = item.nodeid.split("::")[0]
+    if "site" not in getattr(item, "fixturenames", ()):
+        return file
+    return "book-phone" if file.endswith("test_book_phone.py") else "book"
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
 def pytest_collection_modifyitems(items):
-    """Group the tests for ``--dist loadgroup`` and put the slowest groups first."""
+    """Group the tests for ``--dist loadgroup``; the slowest groups first, LAST_GROUPS last."""
     for item in items:
         if not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(group_of(item)))
     rank = {group: i for i, group in enumerate(SLOW_GROUPS)}
+    rank.update({group: len(SLOW_GROUPS) + 1 + i for i, group in enumerate(LAST_GROUPS)})
     order = {id(item): i for i, item in enumerate(items)}
-    items.sort(key=lambda item: (rank.get(group_of(item), len(rank)), order[id(item)]))
+    items.sort(key=lambda item: (rank.get(group_of(item), len(SLOW_GROUPS)), order[id(item)]))
 
 
 def _build_book(out):

@@ -34,19 +34,35 @@ def test_each_file_runs_on_one_process():
     assert len(set().union(*workers.values())) == 2, workers     # and both processes used
 
 
-def test_the_slow_groups_are_collected_first():
-    from .conftest import SLOW_GROUPS
+class _Item:
+    """Just what conftest.py's collection hook reads of a collected test."""
 
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "-o", "addopts=", "tests/test_activations.py", "tests/test_ch10_claims.py",
-         "tests/test_ch07_claims.py"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300)
-    files = []
-    for line in done.stdout.splitlines():
-        name = line.split("::")[0]
-        if "::" in line and name not in files:
-            files.append(name)
-    assert files == ["tests/test_ch07_claims.py", "tests/test_ch10_claims.py",
-                     "tests/test_activations.py"]
+    def __init__(self, nodeid, fixturenames=()):
+        self.nodeid, self.fixturenames, self.markers = nodeid, fixturenames, []
+
+    def get_closest_marker(self, name):
+        return next((m for m in self.markers if m.name == name), None)
+
+    def add_marker(self, marker):
+        self.markers.append(marker.mark)
+
+
+def test_the_slow_groups_come_first_and_the_phone_checks_last():
+    from .conftest import LAST_GROUPS, SLOW_GROUPS, pytest_collection_modifyitems
+
+    items = [_Item("tests/test_activations.py::test_a"),
+             _Item("tests/test_book_phone.py::test_p", ("base", "site")),
+             _Item("tests/test_ch10_claims.py::test_c"),
+             _Item("tests/test_book.py::test_b", ("site",)),
+             _Item("tests/test_activations.py::test_a2"),
+             _Item("tests/test_ch07_claims.py::test_c")]
+    pytest_collection_modifyitems(items)
+    assert [i.nodeid for i in items] == [
+        "tests/test_book.py::test_b", "tests/test_ch07_claims.py::test_c",
+        "tests/test_ch10_claims.py::test_c", "tests/test_activations.py::test_a",
+        "tests/test_activations.py::test_a2", "tests/test_book_phone.py::test_p"]
+    groups = [i.get_closest_marker("xdist_group").args[0] for i in items]
+    assert groups == ["book", "tests/test_ch07_claims.py", "tests/test_ch10_claims.py",
+                      "tests/test_activations.py", "tests/test_activations.py", "book-phone"]
     assert SLOW_GROUPS.index("tests/test_ch07_claims.py") < SLOW_GROUPS.index("tests/test_ch10_claims.py")
+    assert LAST_GROUPS == ("book-phone",)

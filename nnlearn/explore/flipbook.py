@@ -676,16 +676,15 @@ def _compact_png(rgba):
     alpha = rgba[..., 3:].astype(np.uint16)
     if (alpha < 255).any():
         rgb = ((rgb * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
-    wide = rgb.astype(np.uint32)
-    packed = (wide[..., 0] << 16) | (wide[..., 1] << 8) | wide[..., 2]
-    colours, indices = np.unique(packed, return_inverse=True)
-    if len(colours) <= 256:
-        image = Image.fromarray(indices.reshape(packed.shape).astype(np.uint8), "P")
-        palette = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], axis=1)
-        image.putpalette(palette.astype(np.uint8).tobytes())
+    image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
+    colours = image.getcolors(256)  # None when there are more than 256
+    if colours is not None:
+        palette = Image.new("P", (1, 1))
+        palette.putpalette([value for _, colour in colours for value in colour])
+        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
     else:
-        image = Image.fromarray(np.ascontiguousarray(rgb), "RGB").quantize(
-            256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+        image = image.quantize(256, method=Image.Quantize.MAXCOVERAGE,
+                               dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
