@@ -49,32 +49,35 @@ def pytest_configure(config):
 # out the groups in collection order (with --no-loadscope-reorder, as `make test` runs), so starting
 # these first lets the many short groups fill in at the end and both processes finish together.
 SLOW_GROUPS = ("book", "tests/test_nbgrader.py", "tests/test_jupyterlab.py",
-               "tests/test_ch07_claims.py", "tests/test_ch10_claims.py", "tests/test_benchmarks.py")
-# The book's phone checks (about a minute) go last, as a group of their own: the process that
-# builds the book is busy for minutes with the build and the desktop checks, so whichever process
-# is free at the end takes them, when the book is long built (its build is shared, see ``site``).
-LAST_GROUPS = ("book-phone",)
+               "tests/test_ch07_claims.py", "tests/test_ch10_claims.py", "tests/test_benchmarks.py",
+               "book-more")
 
 
 def group_of(item):
-    """The xdist group of a test: ``book`` for every test that uses the built book (``book-phone``
-    for those of test_book_phone.py), else its file."""
-    file = item.nodeid.split("::")[0]
-    if "site" not in getattr(item, "fixturenames", ()):
-        return file
-    return "book-phone" if file.endswith("test_book_phone.py") else "book"
+    """The xdist group of a test: its file, except for the tests that use the built book.
+
+    ``book``: the build (test_every_toc_page_is_built) and the tests that share the desktop load
+    of every page (``desktop_page_checks``), on the process that builds the book. ``book-more``:
+    the book's other tests (the phone checks, the navigation, the checks that can fail), about
+    a minute and a half that the other process takes up after the slow groups, when the book is
+    built (the build is shared between the processes, see ``site``).
+    """
+    names = getattr(item, "fixturenames", ())
+    if "site" not in names:
+        return item.nodeid.split("::")[0]
+    build = item.nodeid.split("[")[0].endswith("::test_every_toc_page_is_built")
+    return "book" if build or "desktop_page_checks" in names else "book-more"
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
 def pytest_collection_modifyitems(items):
-    """Group the tests for ``--dist loadgroup``; the slowest groups first, LAST_GROUPS last."""
+    """Group the tests for ``--dist loadgroup`` and put the slowest groups first."""
     for item in items:
         if not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(group_of(item)))
     rank = {group: i for i, group in enumerate(SLOW_GROUPS)}
-    rank.update({group: len(SLOW_GROUPS) + 1 + i for i, group in enumerate(LAST_GROUPS)})
     order = {id(item): i for i, item in enumerate(items)}
-    items.sort(key=lambda item: (rank.get(group_of(item), len(SLOW_GROUPS)), order[id(item)]))
+    items.sort(key=lambda item: (rank.get(group_of(item), len(rank)), order[id(item)]))
 
 
 def _build_book(out):

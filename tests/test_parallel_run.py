@@ -47,22 +47,23 @@ class _Item:
         self.markers.append(marker.mark)
 
 
-def test_the_slow_groups_come_first_and_the_phone_checks_last():
-    from .conftest import LAST_GROUPS, SLOW_GROUPS, pytest_collection_modifyitems
+def test_the_slow_groups_come_first_and_the_book_is_built_where_its_pages_are_checked():
+    from .conftest import SLOW_GROUPS, pytest_collection_modifyitems
 
     items = [_Item("tests/test_activations.py::test_a"),
-             _Item("tests/test_book_phone.py::test_p", ("base", "site")),
+             _Item("tests/test_book_phone.py::test_p[a]", ("base", "site")),
              _Item("tests/test_ch10_claims.py::test_c"),
-             _Item("tests/test_book.py::test_b", ("site",)),
+             _Item("tests/test_book.py::test_page[a]", ("desktop_page_checks", "base", "site")),
              _Item("tests/test_activations.py::test_a2"),
+             _Item("tests/test_book.py::test_every_toc_page_is_built", ("site",)),
              _Item("tests/test_ch07_claims.py::test_c")]
     pytest_collection_modifyitems(items)
     assert [i.nodeid for i in items] == [
-        "tests/test_book.py::test_b", "tests/test_ch07_claims.py::test_c",
-        "tests/test_ch10_claims.py::test_c", "tests/test_activations.py::test_a",
-        "tests/test_activations.py::test_a2", "tests/test_book_phone.py::test_p"]
+        "tests/test_book.py::test_page[a]", "tests/test_book.py::test_every_toc_page_is_built",
+        "tests/test_ch07_claims.py::test_c", "tests/test_ch10_claims.py::test_c",
+        "tests/test_book_phone.py::test_p[a]", "tests/test_activations.py::test_a",
+        "tests/test_activations.py::test_a2"]
     groups = [i.get_closest_marker("xdist_group").args[0] for i in items]
-    assert groups == ["book", "tests/test_ch07_claims.py", "tests/test_ch10_claims.py",
-                      "tests/test_activations.py", "tests/test_activations.py", "book-phone"]
+    assert groups == ["book", "book", "tests/test_ch07_claims.py", "tests/test_ch10_claims.py",
+                      "book-more", "tests/test_activations.py", "tests/test_activations.py"]
     assert SLOW_GROUPS.index("tests/test_ch07_claims.py") < SLOW_GROUPS.index("tests/test_ch10_claims.py")
-    assert LAST_GROUPS == ("book-phone",)
