@@ -7,7 +7,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 # uv installs the requirements several times faster than pip (parallel downloads and installs).
-UV := $(BIN)/uv pip install --python $(BIN)/python
+# --compile-bytecode: like pip, write the .pyc files at install time; where PYTHONDONTWRITEBYTECODE is
+# set (as on our CI machines) every process, each Jupyter kernel included, would otherwise compile all
+# it imports (numpy, matplotlib, IPython ...) again: a second or more per process.
+UV := $(BIN)/uv pip install --compile-bytecode --python $(BIN)/python
 # MathJax and the ipywidgets HTML manager, served from the built site (see _config.yml).
 VENDOR := _vendor/vendor
 
@@ -22,6 +25,7 @@ $(BIN)/uv: $(BIN)/python
 $(VENV)/.book-installed: $(BIN)/uv requirements.txt pyproject.toml
 	$(UV) -r requirements.txt
 	$(UV) --no-deps -e .
+	$(BIN)/python -m compileall -q nnlearn
 	touch $@
 
 # torch goes through pip, which honours the machine's pip configuration (find-links to a local CPU
