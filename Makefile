@@ -1,7 +1,8 @@
 # Two commands set up a fresh machine from a clean clone:
 #   make book   - create .venv, install requirements.txt and the npm assets, build the book into _build/html
+#                 and its JupyterLite site (the labs in the reader's browser) into _build/html/lite
 #   make test   - the same plus requirements-test.txt, then run the test suite (which builds the book
-#                 again with -W -n --keep-going and checks it in Chromium)
+#                 and its lite site again, the book with -W -n --keep-going, and checks them in Chromium)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,8 +14,10 @@ PIP := $(BIN)/python -m pip
 UV := $(BIN)/uv pip install --compile-bytecode --python $(BIN)/python
 # MathJax and the ipywidgets HTML manager, served from the built site (see _config.yml).
 VENDOR := _vendor/vendor
+# The JupyterLite site's build environment (lite/requirements-lite.txt), apart from the book's.
+LITE_VENV := lite/.cache/venv
 
-.PHONY: book test install install-test vendor clean
+.PHONY: book test install install-test vendor lite-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,14 +53,26 @@ node_modules/.vendored: node_modules/.package-lock.json
 	   node_modules/@jupyter-widgets/html-manager/dist/*.svg $(VENDOR)/jupyter-widgets/
 	touch $@
 
+$(LITE_VENV)/.installed: $(BIN)/uv lite/requirements-lite.txt
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(BIN)/uv pip install --compile-bytecode --python $(LITE_VENV)/bin/python \
+	    -r lite/requirements-lite.txt
+	touch $@
+
+# Pyodide's core and lock, integrity-checked against lite/package-lock.json.
+lite/node_modules/.package-lock.json: lite/package.json lite/package-lock.json
+	npm ci --prefix lite --no-audit --no-fund
+
 install: $(VENV)/.book-installed
 install-test: $(VENV)/.test-installed
 vendor: node_modules/.vendored
+lite-deps: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json
 
-book: install vendor
+book: install vendor lite-deps
 	$(BIN)/jupyter-book build .
+	$(BIN)/python scripts/build_lite.py _build/html/lite
 
-test: install-test vendor
+test: install-test vendor lite-deps
 	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 clean:

@@ -89,6 +89,8 @@ def broken_links(site):
     for page in sorted(site.rglob("*.html")):
         if "_static" in page.parts or "_sources" in page.parts:
             continue
+        if page.relative_to(site).parts[0] == "lite":
+            continue  # the JupyterLite app (tests/test_lite.py); links into it are checked
         for tag, key, ref in _parse(str(page)).refs:
             parts = urllib.parse.urlsplit(ref)
             if parts.scheme or parts.netloc:

@@ -77,23 +77,49 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(group_of(item)))
     rank = {group: i for i, group in enumerate(SLOW_GROUPS)}
     order = {id(item): i for i, item in enumerate(items)}
-    items.sort(key=lambda item: (rank.get(group_of(item), len(rank)), order[id(item)]))
+    items.sort(key=lambda item: (rank.get(item.get_closest_marker("xdist_group").args[0],
+                                          len(rank)), order[id(item)]))
 
 
-def _build_book(out):
-    """Build the book into ``out`` with warnings as errors; returns (exit code, log tail, seconds)."""
+LITE_PYTHON = ROOT / "lite" / ".cache" / "venv" / "bin" / "python"
+PYODIDE_NPM = ROOT / "lite" / "node_modules" / "pyodide" / "pyodide-lock.json"
+
+
+def lite_missing():
+    """Why the JupyterLite site cannot be built here (`make lite-deps` installs what it needs), or
+    None."""
+    if not PYODIDE_NPM.exists():
+        return f"{PYODIDE_NPM.relative_to(ROOT)} is missing: run `make lite-deps` (npm ci --prefix lite)"
+    if not LITE_PYTHON.exists():
+        return f"{LITE_PYTHON.relative_to(ROOT)} is missing: run `make lite-deps`"
+    return None
+
+
+def _build_book(out, lite):
+    """Build the book into ``out`` with warnings as errors, then (``lite``) its JupyterLite site
+    into ``_build/html/lite``, as `make book` does; returns (exit code, log tail, seconds).
+
+    Without ``lite`` the pages carry no links to the lite site (``NNLEARN_LITE_PATH=""``)."""
     jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
     start = time.perf_counter()
+    env = {**os.environ, **({} if lite else {"NNLEARN_LITE_PATH": ""})}
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n",
-         "--keep-going"], capture_output=True, text=True, timeout=1800)
+         "--keep-going"], capture_output=True, text=True, timeout=1800, env=env)
     log = f"{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+    if result.returncode == 0 and lite:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "build_lite.py"),
+             str(out / "_build" / "html" / "lite")], capture_output=True, text=True, timeout=1200)
+        log += f"\nbuild_lite.py:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result.returncode, log, time.perf_counter() - start
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The book built with -W -n --keep-going, once per run; returns its html folder."""
+    """The book built with -W -n --keep-going, and its lite site, once per run; returns its html
+    folder. The lite site is left out where its build environment is missing (a failure under
+    NNLEARN_REQUIRE_BROWSER, as in `make test`)."""
     reuse = os.environ.get("NNLEARN_BOOK_SITE")
     if reuse:
         return pathlib.Path(reuse)
@@ -102,10 +128,13 @@ def site(tmp_path_factory):
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, common to the xdist workers
+    missing = lite_missing()
+    if missing and os.environ.get("NNLEARN_REQUIRE_BROWSER"):
+        pytest.fail(f"the book's lite site cannot be built: {missing}")
     out, record = shared / "book", shared / "book-build.json"
     with FileLock(str(shared / "book-build.lock")):
         if not record.exists():
-            code, log, seconds = _build_book(out)
+            code, log, seconds = _build_book(out, lite=missing is None)
             record.write_text(json.dumps({"code": code, "log": log, "seconds": seconds}))
             print(f"\nbook built in {seconds:.1f} s")
         built = json.loads(record.read_text())

@@ -1,11 +1,15 @@
 """The offline JupyterLite site (scripts/build_lite.py) in Chromium, with every other host blocked.
 
-Skipped unless ``NNLEARN_LITE_SITE`` names a built site (the folder holding ``repl/``, e.g.
-``_build/html/lite``), so `make test` does not build it yet::
+The site is the one the test run builds with the book (conftest.py's ``site``: ``lite/`` in the
+book's HTML folder, as `make book` makes it); these tests share the ``book-more`` xdist group.
+``NNLEARN_LITE_SITE`` names another built site instead (the folder holding ``repl/``)::
 
     .venv/bin/python scripts/build_lite.py lite/.cache/site
     NNLEARN_LITE_SITE=lite/.cache/site .venv/bin/python -m pytest -q -p no:cacheprovider \
         -s tests/test_lite.py
+
+Where the lite build environment is missing (`make lite-deps`), the tests are skipped, or fail
+under NNLEARN_REQUIRE_BROWSER (as in `make test`).
 
 The site's parent folder is served by ``python -m http.server --bind 127.0.0.1`` on a free port (a
 process of its own, stopped by PID), and the REPL opened with code that imports nnlearn and trains
@@ -26,10 +30,11 @@ import zipfile
 
 import pytest
 
-from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT
+from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT, require
 
 SITE = os.environ.get("NNLEARN_LITE_SITE")
-pytestmark = pytest.mark.skipif(not SITE, reason="NNLEARN_LITE_SITE is not set (no lite site)")
+# With the book's tests that are not on the process building the book (see conftest.py).
+pytestmark = pytest.mark.xdist_group("book-more")
 
 RESULT_TIMEOUT_S = 240  # cold, on a loaded 2-core machine; first result took 6-19 s in the issue
 MARK = "NNLEARN-RESULT"
@@ -53,24 +58,33 @@ print("{MARK[:7]}" + "{MARK[7:]}", pred, float(h["loss"][-1]), nnlearn.__file__,
 """
 
 
-def _site():
-    site = pathlib.Path(SITE)
-    if not site.is_absolute():
-        site = ROOT / site
+@pytest.fixture(scope="module")
+def lite_site(request):
+    """The lite site's folder: NNLEARN_LITE_SITE, else ``lite/`` of the book the run built."""
+    if SITE:
+        site = pathlib.Path(SITE)
+        site = site if site.is_absolute() else ROOT / site
+        where = f"NNLEARN_LITE_SITE={SITE}"
+    else:
+        from .conftest import lite_missing
+
+        missing = lite_missing()
+        require(missing is None, f"the lite site cannot be built: {missing}")
+        site = request.getfixturevalue("site") / "lite"
+        where = "the book's lite/ folder"
     if not (site / "repl" / "index.html").exists():
-        pytest.fail(f"NNLEARN_LITE_SITE={SITE}: no repl/index.html there; build it with "
-                    "scripts/build_lite.py")
+        pytest.fail(f"{where}: no repl/index.html there; build it with scripts/build_lite.py")
     return site.resolve()
 
 
 @pytest.fixture(scope="module")
-def lite_server(tmp_path_factory):
+def lite_server(lite_site, tmp_path_factory):
     """``python -m http.server`` on 127.0.0.1 serving the site's parent; yields (url, log, site).
 
     ``url`` ends with the site's own folder name and a slash; ``log`` is the server's request
     log (a file), from which the bytes sent are counted.
     """
-    site = _site()
+    site = lite_site
     logs = tmp_path_factory.mktemp("lite-server")
     out, err = logs / "stdout", logs / "stderr"
     with open(out, "wb") as fo, open(err, "wb") as fe:
@@ -112,11 +126,12 @@ def bytes_sent(log, root, since):
     return total, len(lines)
 
 
-def run_in_repl(page, url):
-    """Open the REPL with CODE; returns (seconds to the printed result, its text)."""
+def run_in_repl(page, url, code=CODE):
+    """Open the REPL with ``code`` (CODE and more); returns (seconds to CODE's printed result,
+    its text)."""
     start = time.monotonic()
     page.goto(url + "repl/index.html?kernel=python&toolbar=1&code="
-              + urllib.parse.quote(CODE), wait_until="load", timeout=60_000)
+              + urllib.parse.quote(code), wait_until="load", timeout=60_000)
     deadline = start + RESULT_TIMEOUT_S
     while time.monotonic() < deadline:
         texts = page.locator(".jp-OutputArea-output").all_inner_texts()
@@ -153,7 +168,40 @@ def profile(browser, lite_server, tmp_path_factory):
         context.close()
 
 
-def test_repl_imports_nnlearn_and_trains_an_mlp_offline(lite_server, profile):
+def test_every_chapter_and_the_labs_page_link_to_their_lab_in_the_site(lite_site):
+    """"Run in your browser" under each chapter's title opens the lab of the same name in
+    lite/lab/ (book/_ext/lite_links.py); the labs page opens the file browser."""
+    from .book_checks import toc_pages
+
+    html = lite_site.parent
+    labs = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    linked = {}
+    for page in toc_pages():
+        text = (html / page).read_text(encoding="utf-8")
+        found = re.findall(r'<p class="nnlearn-run-in-browser"><a [^>]*href="([^"]+)"', text)
+        if not found:
+            continue
+        assert len(found) == 1, page
+        target = urllib.parse.urlsplit(found[0].replace("&amp;", "&"))
+        app = ((html / page).parent / target.path).resolve()
+        assert app == (lite_site / "lab" / "index.html").resolve(), (page, found)
+        linked[page] = urllib.parse.parse_qs(target.query).get("path", [""])[0]
+        assert text.index("nnlearn-run-in-browser") > text.index("</h1>"), page  # under the title
+    chapters = {p: linked.get(p) for p in toc_pages() if re.search(r"/part\d/\d\d-", p)}
+    assert sorted(chapters.values()) == labs, chapters     # each chapter: its own lab
+    for page, lab in chapters.items():
+        assert pathlib.Path(page).stem + ".ipynb" == lab, page
+        assert (lite_site / "files" / lab).is_file(), lab  # the student lab, in the site
+    assert linked.get("book/labs.html") == "", linked      # the labs page: the file browser
+
+
+EXPLORER = "\nfrom nnlearn.explore import ActivationExplorer\nActivationExplorer(rng=0)"
+
+
+def test_repl_imports_nnlearn_trains_an_mlp_and_shows_a_live_explorer_offline(lite_server,
+                                                                               profile):
+    """The REPL, cold then warm (the same browser profile): nnlearn imported with no install cell,
+    XOR learnt; in the warm run an explorer renders and moving its slider redraws its image."""
     url, log, site = lite_server
     context, outside, console = profile
     _, mark = bytes_sent(log, site.parent, 0)
@@ -167,25 +215,10 @@ def test_repl_imports_nnlearn_and_trains_an_mlp_offline(lite_server, profile):
     assert "site-packages/nnlearn" in text, text  # the wheel from the lock, not a mounted folder
 
     page = context.new_page()  # same profile: the HTTP cache is warm
-    warm, text = run_in_repl(page, url)
-    page.close()
-    warm_bytes, _ = bytes_sent(log, site.parent, mark)
-    assert "[0, 1, 1, 0]" in text, text
-    print(f"\nlite REPL: first result cold {cold:.1f} s ({cold_bytes / 1e6:.1f} MB sent), "
-          f"warm {warm:.1f} s ({warm_bytes / 1e6:.1f} MB sent); console errors: {console[:5]}")
-    assert not outside, f"requests outside the site: {outside[:10]}"
-    assert cold_bytes > 5e6, "the cold run should have fetched Pyodide and numpy from the site"
-    assert warm_bytes < cold_bytes / 2, "the warm run should reuse the browser's cache"
-
-
-def test_an_explorer_renders_and_its_slider_redraws(lite_server, profile):
-    url, _, _ = lite_server
-    context, outside, _ = profile
-    page = context.new_page()
     try:
-        page.goto(url + "repl/index.html?kernel=python&toolbar=1&code=" + urllib.parse.quote(
-            "from nnlearn.explore import ActivationExplorer\nActivationExplorer(rng=0)"),
-            wait_until="load", timeout=60_000)
+        warm, text = run_in_repl(page, url, CODE + EXPLORER)
+        warm_bytes, _ = bytes_sent(log, site.parent, mark)
+        assert "[0, 1, 1, 0]" in text, text
         image = page.locator(".jp-OutputArea-output .jupyter-widgets img").first
         image.wait_for(timeout=RESULT_TIMEOUT_S * 1000)
         before = image.get_attribute("src")
@@ -196,11 +229,15 @@ def test_an_explorer_renders_and_its_slider_redraws(lite_server, profile):
         page.wait_for_function(
             """([img, old]) => img.getAttribute('src') !== old""",
             arg=[image.element_handle(), before], timeout=60_000)
-        errors = page.locator(".jp-OutputArea-output").all_inner_texts()
-        assert not [t for t in errors if "Traceback" in t or "Error" in t], errors
+        outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+        assert not [t for t in outputs if "Traceback" in t or "Error" in t], outputs
     finally:
         page.close()
+    print(f"\nlite REPL: first result cold {cold:.1f} s ({cold_bytes / 1e6:.1f} MB sent), "
+          f"warm {warm:.1f} s ({warm_bytes / 1e6:.1f} MB sent); console errors: {console[:5]}")
     assert not outside, f"requests outside the site: {outside[:10]}"
+    assert cold_bytes > 5e6, "the cold run should have fetched Pyodide and numpy from the site"
+    assert warm_bytes < cold_bytes / 2, "the warm run should reuse the browser's cache"
 
 
 LAB = "03-activations.ipynb"
