@@ -1,8 +1,9 @@
 # Two commands set up a fresh machine from a clean clone:
 #   make book   - create .venv, install requirements.txt and the npm assets, build the book into _build/html
 #                 and its JupyterLite site (the labs in the reader's browser) into _build/html/lite
-#   make test   - the same plus requirements-test.txt, then run the test suite (which builds the book
-#                 and its lite site again, the book with -W -n --keep-going, and checks them in Chromium)
+#   make test   - the same (but the lite site) plus requirements-test.txt, then run the test suite (which
+#                 builds the book again with -W -n --keep-going and checks it in Chromium); with
+#                 NNLEARN_TEST_LITE=1 (after `make lite-deps`) it builds and checks the lite site too
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -72,7 +73,7 @@ book: install vendor lite-deps
 	$(BIN)/jupyter-book build .
 	$(BIN)/python scripts/build_lite.py _build/html/lite
 
-test: install-test vendor lite-deps
+test: install-test vendor
 	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 clean:

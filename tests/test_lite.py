@@ -1,15 +1,17 @@
 """The offline JupyterLite site (scripts/build_lite.py) in Chromium, with every other host blocked.
 
-The site is the one the test run builds with the book (conftest.py's ``site``: ``lite/`` in the
-book's HTML folder, as `make book` makes it); these tests share the ``book-more`` xdist group.
-``NNLEARN_LITE_SITE`` names another built site instead (the folder holding ``repl/``)::
+Which site: with ``NNLEARN_TEST_LITE=1`` the one the test run builds with the book (conftest.py's
+``site``: ``lite/`` in the book's HTML folder, as `make book` makes it; `make lite-deps` installs
+its build environment); ``NNLEARN_LITE_SITE`` names a built site instead (the folder holding
+``repl/``, e.g. ``_build/html/lite`` after `make book`). With neither, the browser tests are
+skipped: `make test` leaves them out, as they and the site's build would add about a minute to a
+run that must stay within ten::
 
-    .venv/bin/python scripts/build_lite.py lite/.cache/site
-    NNLEARN_LITE_SITE=lite/.cache/site .venv/bin/python -m pytest -q -p no:cacheprovider \
-        -s tests/test_lite.py
+    make lite-deps && NNLEARN_TEST_LITE=1 make test                  # everything, lite included
+    make book && NNLEARN_LITE_SITE=_build/html/lite NNLEARN_BOOK_SITE=_build/html \
+        .venv/bin/python -m pytest -q -p no:cacheprovider -s tests/test_lite.py
 
-Where the lite build environment is missing (`make lite-deps`), the tests are skipped, or fail
-under NNLEARN_REQUIRE_BROWSER (as in `make test`).
+These tests share the ``book-more`` xdist group.
 
 The site's parent folder is served by ``python -m http.server --bind 127.0.0.1`` on a free port (a
 process of its own, stopped by PID), and the REPL opened with code that imports nnlearn and trains
@@ -30,7 +32,7 @@ import zipfile
 
 import pytest
 
-from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT, require
+from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 SITE = os.environ.get("NNLEARN_LITE_SITE")
 # With the book's tests that are not on the process building the book (see conftest.py).
@@ -65,13 +67,12 @@ def lite_site(request):
         site = pathlib.Path(SITE)
         site = site if site.is_absolute() else ROOT / site
         where = f"NNLEARN_LITE_SITE={SITE}"
-    else:
-        from .conftest import lite_missing
-
-        missing = lite_missing()
-        require(missing is None, f"the lite site cannot be built: {missing}")
-        site = request.getfixturevalue("site") / "lite"
+    elif os.environ.get("NNLEARN_TEST_LITE"):
+        site = request.getfixturevalue("site") / "lite"  # conftest.py built it with the book
         where = "the book's lite/ folder"
+    else:
+        pytest.skip("no lite site: set NNLEARN_TEST_LITE=1 (after `make lite-deps`) to build it "
+                    "with the book, or NNLEARN_LITE_SITE to a built one")
     if not (site / "repl" / "index.html").exists():
         pytest.fail(f"{where}: no repl/index.html there; build it with scripts/build_lite.py")
     return site.resolve()
@@ -233,8 +234,10 @@ def test_repl_imports_nnlearn_trains_an_mlp_and_shows_a_live_explorer_offline(li
         assert not [t for t in outputs if "Traceback" in t or "Error" in t], outputs
     finally:
         page.close()
+    cell = float(text.split()[-1])  # the cell's own time, in Python (CODE prints it last)
     print(f"\nlite REPL: first result cold {cold:.1f} s ({cold_bytes / 1e6:.1f} MB sent), "
-          f"warm {warm:.1f} s ({warm_bytes / 1e6:.1f} MB sent); console errors: {console[:5]}")
+          f"warm {warm:.1f} s ({warm_bytes / 1e6:.1f} MB sent), of which the cell {cell:.1f} s; "
+          f"console errors: {console[:5]}")
     assert not outside, f"requests outside the site: {outside[:10]}"
     assert cold_bytes > 5e6, "the cold run should have fetched Pyodide and numpy from the site"
     assert warm_bytes < cold_bytes / 2, "the warm run should reuse the browser's cache"
@@ -312,6 +315,24 @@ def _build_lite_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_link_extension_opens_each_chapters_own_lab():
+    """book/_ext/lite_links.py, without a build: which page links where, and the HTML it adds."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lite_links", ROOT / "book/_ext/lite_links.py")
+    links = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(links)
+    labs = links.labs_of(ROOT)
+    assert len(labs) == 13 and "03-activations" in labs
+    assert links.target_of("book/part1/03-activations", labs) == (
+        "lab/index.html", "?path=03-activations.ipynb", "Run this chapter's lab in your browser")
+    assert links.target_of("book/labs", labs)[:2] == ("lab/index.html", "")
+    for page in ("book/preface", "book/index", "book/appendix/notation", "book/part1/99-none"):
+        assert links.target_of(page, labs) is None, page
+    paragraph = links.link_html("../../lite/lab/index.html?path=a&b", "Run <it>", "(note)")
+    assert 'href="../../lite/lab/index.html?path=a&amp;b">Run &lt;it&gt;</a> (note)' in paragraph
 
 
 def test_the_build_keeps_only_files_whose_hash_is_the_official_locks(tmp_path):
