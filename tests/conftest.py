@@ -132,8 +132,9 @@ def site(tmp_path_factory):
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, common to the xdist workers
     lite = bool(os.environ.get("NNLEARN_TEST_LITE"))
-    if lite and lite_missing():
-        pytest.fail(f"NNLEARN_TEST_LITE is set but the lite site cannot be built: {lite_missing()}")
+    missing = lite_missing() if lite else None
+    if missing:
+        pytest.fail(f"NNLEARN_TEST_LITE is set but the lite site cannot be built: {missing}")
     out, record = shared / "book", shared / "book-build.json"
     with FileLock(str(shared / "book-build.lock")):
         if not record.exists():
