@@ -11,6 +11,8 @@ import importlib.util
 import http.server
 import os
 import pathlib
+import signal
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -26,16 +28,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 
 
-def _load_page_weight():
-    """benchmarks/page_weight.py (a script, not a package): its functions measure a page's weight."""
-    path = ROOT / "benchmarks" / "page_weight.py"
-    spec = importlib.util.spec_from_file_location("page_weight", path)
+def load_script(relative_path):
+    """The module of a file that is not in a package (a script, a Sphinx extension), e.g.
+    ``load_script("scripts/build_lite.py")``; named after the file."""
+    path = ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-page_weight = _load_page_weight()
+def stop_process_group(process, timeout=10):
+    """Stop a process started with ``start_new_session=True`` and everything in its group:
+    SIGTERM, then SIGKILL after ``timeout`` seconds."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+# benchmarks/page_weight.py (a script): its functions measure a page's weight.
+page_weight = load_script("benchmarks/page_weight.py")
 
 
 def require(available, reason):

@@ -4,7 +4,6 @@ shown and downloaded only on narrow screens), the book's Sphinx extension, error
 
 import base64
 import hashlib
-import importlib.util
 import io
 import json
 import pathlib
@@ -19,6 +18,8 @@ import pytest
 
 from nnlearn.explore import Flipbook, flipbook
 from nnlearn.explore.flipbook import MAX_FRAMES, MIN_TEXT_PX, PHONE_WIDTH_PX
+
+from .book_checks import load_script
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -842,11 +843,7 @@ def png_of_colour(rgb, size=(4, 3)):
 # -- the book's Sphinx extension (book/_ext/flipbook_files.py) ------------------------------------
 
 def load_extension():
-    path = ROOT / "book" / "_ext" / "flipbook_files.py"
-    spec = importlib.util.spec_from_file_location("flipbook_files", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("book/_ext/flipbook_files.py")
 
 
 def test_externalise_replaces_only_the_png_uris_inside_flipbooks():

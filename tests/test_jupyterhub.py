@@ -38,6 +38,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from .book_checks import stop_process_group
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 PROXY = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -183,14 +185,7 @@ def hub(tmp_path_factory):
             started = psutil.Process(process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             pass
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        stop_process_group(process, timeout=30)
         log.close()
         _, survivors = psutil.wait_procs(started, timeout=15)
         for leftover in survivors:  # stop by process group what the hub did not stop itself

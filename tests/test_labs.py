@@ -8,13 +8,14 @@ tests/test_jupyterlab.py runs them in JupyterLab.
 """
 
 import importlib
-import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .book_checks import load_script
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -78,11 +79,7 @@ def test_lab_structure(lab):
 
 
 def _format_labs():
-    path = ROOT / "scripts" / "format_labs.py"
-    spec = importlib.util.spec_from_file_location("format_labs", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/format_labs.py")
 
 
 def test_format_labs_turns_check_cells_into_graded_cells_idempotently():

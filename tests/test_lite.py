@@ -23,7 +23,6 @@ import json
 import os
 import pathlib
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ import zipfile
 
 import pytest
 
-from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT
+from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT, load_script, stop_process_group
 
 SITE = os.environ.get("NNLEARN_LITE_SITE")
 # With the book's tests that are not on the process building the book (see conftest.py).
@@ -105,14 +104,7 @@ def lite_server(lite_site, tmp_path_factory):
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}/{site.name}/", err, site
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+        stop_process_group(proc)
 
 
 def bytes_sent(log, root, since):
@@ -308,22 +300,9 @@ def test_a_lab_runs_top_to_bottom_then_a_right_answer_is_correct(lite_server, pr
     assert not outside, f"requests outside the site: {outside[:10]}"
 
 
-def _build_lite_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("build_lite", ROOT / "scripts" / "build_lite.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_link_extension_opens_each_chapters_own_lab():
     """book/_ext/lite_links.py, without a build: which page links where, and the HTML it adds."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("lite_links", ROOT / "book/_ext/lite_links.py")
-    links = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(links)
+    links = load_script("book/_ext/lite_links.py")
     labs = links.labs_of(ROOT)
     assert len(labs) == 13 and "03-activations" in labs
     assert links.target_of("book/part1/03-activations", labs) == (
@@ -338,7 +317,7 @@ def test_the_link_extension_opens_each_chapters_own_lab():
 def test_the_build_keeps_only_files_whose_hash_is_the_official_locks(tmp_path):
     """The provenance check of scripts/build_lite.py on a made-up carrier: a file whose sha256
     is the lock's is kept, one that differs or is missing fails the build."""
-    build_lite = _build_lite_module()
+    build_lite = load_script("scripts/build_lite.py")
     carrier = tmp_path / "carrier.whl"
     good, bad = b"the official bytes", b"other bytes"
     with zipfile.ZipFile(carrier, "w") as zf:

@@ -85,18 +85,13 @@ def _fail(what, got, text, hint=_HINT):
 
 
 def _parse(key, value, text):
-    if key in _FLOATS:
-        try:
-            return float(value)
-        except ValueError:
-            raise _fail(f"key {key!r} must be a number such as {_FLOATS[key]}",
-                        repr(value), text) from None
-    if key in _INTS:
-        try:
-            return int(value)
-        except ValueError:
-            raise _fail(f"key {key!r} must be an integer such as {_INTS[key]}",
-                        repr(value), text) from None
+    for table, kind, word in ((_FLOATS, float, "a number"), (_INTS, int, "an integer")):
+        if key in table:
+            try:
+                return kind(value)
+            except ValueError:
+                raise _fail(f"key {key!r} must be {word} such as {table[key]}",
+                            repr(value), text) from None
     if key == "hidden":
         if value in ("", "none"):
             return ()
