@@ -1,9 +1,8 @@
 # Two commands set up a fresh machine from a clean clone:
 #   make book   - create .venv, install requirements.txt and the npm assets, build the book into _build/html
 #                 and its JupyterLite site (the labs in the reader's browser) into _build/html/lite
-#   make test   - the same (but the lite site) plus requirements-test.txt, then run the test suite (which
-#                 builds the book again with -W -n --keep-going and checks it in Chromium); with
-#                 NNLEARN_TEST_LITE=1 (after `make lite-deps`) it builds and checks the lite site too
+#   make test   - the same plus requirements-test.txt, then run the test suite (which builds the book and
+#                 the lite site again, the book with -W -n --keep-going, and checks them in Chromium)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -17,6 +16,9 @@ UV := $(BIN)/uv pip install --compile-bytecode --python $(BIN)/python
 VENDOR := _vendor/vendor
 # The JupyterLite site's build environment (lite/requirements-lite.txt), apart from the book's.
 LITE_VENV := lite/.cache/venv
+# The installs are independent (the Python packages, the book's npm assets, the lite site's npm
+# package and venv): make runs them side by side, each one's output kept together.
+INSTALL := $(MAKE) --jobs=3 --output-sync=target
 
 .PHONY: book test install install-test vendor lite-deps clean
 
@@ -69,12 +71,15 @@ install-test: $(VENV)/.test-installed
 vendor: node_modules/.vendored
 lite-deps: $(LITE_VENV)/.installed lite/node_modules/.package-lock.json
 
-book: install vendor lite-deps
+book:
+	$(INSTALL) install vendor lite-deps
 	$(BIN)/jupyter-book build .
 	$(BIN)/python scripts/build_lite.py _build/html/lite
 
-test: install-test vendor
-	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
+test:
+	$(INSTALL) install-test vendor lite-deps
+	NNLEARN_REQUIRE_TORCH=1 NNLEARN_REQUIRE_BROWSER=1 NNLEARN_REQUIRE_LITE=1 \
+	    $(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 clean:
 	rm -rf _build _vendor .pytest_cache .hypothesis

@@ -78,6 +78,19 @@ EXTRAS = {
     "ipywidgets": ("ipywidgets>=8.1.5,<8.1.9", ["ipywidgets"], ["comm", "ipython", "traitlets"]),
 }
 NNLEARN_DEPENDS = ["numpy", "tqdm", "matplotlib", "ipywidgets"]
+# At every start the pyodide kernel installs micropip, piplite and its own packages (ssl, sqlite3,
+# ipykernel, comm, pyodide_kernel, jedi, ipython) one after the other through piplite, except
+# those that ``loadPyodideOptions.packages`` in lite/jupyter-lite.json names: loadPyodide loads
+# these from the lock, in one batch, with nnlearn and its dependencies (seconds sooner, warm or
+# cold). The kernel's own wheels (from its extension, in the built site) are entered in the lock
+# for that: name -> (imports, depends).
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+KERNEL_PYPI = Path("extensions/@jupyterlite/pyodide-kernel-extension/static/pypi")
+KERNEL_WHEELS = {
+    "piplite": (["piplite"], ["micropip"]),
+    "ipykernel": (["ipykernel"], []),
+    "pyodide-kernel": (["pyodide_kernel"], ["ipykernel", "comm", "ipython", "piplite"]),
+}
 # Served to piplite only: ipywidgets' requirement (the kernel brings its own widgetsnbextension).
 PIPLITE_ONLY = {"jupyterlab-widgets": "jupyterlab_widgets>=3.0.15,<3.0.17"}
 
@@ -282,6 +295,34 @@ def patch_release_lock(out: Path, extra_wheels) -> None:
     path.write_text(json.dumps(lock, indent=1))
 
 
+def preloaded(settings: Path) -> list[str]:
+    """The packages a jupyter-lite.json has the kernel load at its start."""
+    config = json.loads(settings.read_text())["jupyter-config-data"]
+    plugin = config.get("litePluginSettings", {}).get(KERNEL_PLUGIN, {})
+    return plugin.get("loadPyodideOptions", {}).get("packages", [])
+
+
+def enter_kernel_wheels(out: Path) -> None:
+    """Enter the kernel's own wheels (KERNEL_WHEELS) in the built site's lock, beside it in
+    static/pyodide/; fail if a package the site preloads (``preloaded``) is not in the lock."""
+    dest = out / "static" / "pyodide"
+    path = dest / "pyodide-lock.json"
+    lock = json.loads(path.read_text())
+    packages = lock["packages"]
+    for name, (imports, depends) in KERNEL_WHEELS.items():
+        wheel = pure_wheel(out / KERNEL_PYPI, name)
+        shutil.copy2(wheel, dest / wheel.name)
+        packages[name] = lock_entry(name, dest / wheel.name, imports, depends)
+    wanted = preloaded(out / "jupyter-lite.json")
+    missing = [name for name in wanted if normalize(name) not in packages]
+    missing += [f"{name} (a dependency of {entry['name']})" for entry in packages.values()
+                for name in entry["depends"] if normalize(name) not in packages]
+    if missing:
+        raise BuildError(f"{path}: lacks {missing}, which the kernel loads at its start "
+                         "(loadPyodideOptions in lite/jupyter-lite.json)")
+    path.write_text(json.dumps(lock, indent=1))
+
+
 def stage_contents(stage: Path, cache: Path) -> Path:
     files = stage / "files"
     student = cache / "student"
@@ -360,6 +401,7 @@ def build(out: Path, cache: Path, pyodide: str | None, with_sklearn: bool,
     run(cmd, env=env, cwd=stage)
     if pyodide:
         patch_release_lock(out, wheels)
+    enter_kernel_wheels(out)
 
     for junk in [*out.rglob("*.map"), *out.rglob("*.LICENSE.txt.map")]:
         junk.unlink(missing_ok=True)

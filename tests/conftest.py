@@ -1,14 +1,17 @@
-"""Shared test settings: deterministic hypothesis runs, a seeded generator, and the built book.
+"""Shared test settings: deterministic hypothesis runs, a seeded generator, the built book and
+its JupyterLite site.
 
 The book is built once per test run (``site``) and shared by every test that checks it
 (``test_book*.py``); ``browser`` is one Chromium for all of them and ``base`` the URL of a local server.
-For development only, ``NNLEARN_BOOK_SITE=/path/to/_build/html`` reuses a site built earlier instead of
-building one; `make test` and CI never set it.
+The lite site (``lite_site``, test_lite.py) is built once per run too, apart from the book.
+For development only, ``NNLEARN_BOOK_SITE=/path/to/_build/html`` and
+``NNLEARN_LITE_SITE=/path/to/_build/html/lite`` reuse sites built earlier instead of building
+them; `make test` and CI never set them.
 
 `make test` runs the suite on two processes with pytest-xdist (``-n 2 --dist loadgroup``). Each test
 file is one group, so a module-scoped fixture (a JupyterLab server, an nbgrader course, a trained
 network) is built once; every test that uses the book joins the group ``book``, so one process builds it
-while the other runs the rest. The build is also guarded by a file lock in the run's shared temporary
+while the other runs the rest. Each build is also guarded by a file lock in the run's shared temporary
 folder, so it happens once per run however the tests are distributed.
 """
 
@@ -49,7 +52,7 @@ def pytest_configure(config):
 # out the groups in collection order (with --no-loadscope-reorder, as `make test` runs), so starting
 # these first lets the many short groups fill in at the end and both processes finish together.
 SLOW_GROUPS = ("book", "tests/test_nbgrader.py", "tests/test_jupyterlab.py",
-               "tests/test_ch07_claims.py", "tests/test_ch10_claims.py", "tests/test_benchmarks.py",
+               "tests/test_lite.py", "tests/test_ch07_claims.py", "tests/test_ch10_claims.py", "tests/test_benchmarks.py",
                "book-more")
 
 
@@ -95,56 +98,108 @@ def lite_missing():
     return None
 
 
-def _build_book(out, lite):
-    """Build the book into ``out`` with warnings as errors, then (``lite``) its JupyterLite site
-    into ``_build/html/lite``, as `make book` does; returns (exit code, log tail, seconds).
+def _shared_folder(tmp_path_factory):
+    """The run's temporary folder, common to the xdist workers."""
+    shared = tmp_path_factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
 
-    Without ``lite`` the pages carry no links to the lite site (``NNLEARN_LITE_PATH=""``)."""
-    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
-    start = time.perf_counter()
-    env = {**os.environ, **({} if lite else {"NNLEARN_LITE_PATH": ""})}
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n",
-         "--keep-going"], capture_output=True, text=True, timeout=1800, env=env)
-    log = f"{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
-    if result.returncode == 0 and lite:
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "build_lite.py"),
-             str(out / "_build" / "html" / "lite")], capture_output=True, text=True, timeout=1200)
-        log += f"\nbuild_lite.py:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return result.returncode, log, time.perf_counter() - start
+
+def _once(shared, name, build):
+    """Run ``build()`` (returning (exit code, log)) once per run, whichever process asks
+    first (a file lock in the shared folder); returns its record ``{code, log, seconds}``."""
+    record = shared / f"{name}-build.json"
+    with FileLock(str(shared / f"{name}-build.lock")):
+        if not record.exists():
+            start = time.perf_counter()
+            code, log = build()
+            seconds = time.perf_counter() - start
+            record.write_text(json.dumps({"code": code, "log": log, "seconds": seconds}))
+            print(f"\n{name} built in {seconds:.1f} s")
+        return json.loads(record.read_text())
+
+
+def _run(cmd, env=None, timeout=1800):
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
+                            timeout=timeout, env=env)
+    return result.returncode, f"{result.stdout[-6000:]}\n{result.stderr[-3000:]}"
+
+
+def lite_links():
+    """Whether the book built by this run links to a lite site: when one can be had (built by
+    ``lite_site``, or NNLEARN_LITE_SITE)."""
+    return bool(os.environ.get("NNLEARN_LITE_SITE")) or lite_missing() is None
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The book built with -W -n --keep-going, once per run; returns its html folder.
 
-    With NNLEARN_TEST_LITE set, its JupyterLite site too (``lite/``, as `make book` builds it,
-    checked by test_lite.py; `make lite-deps` installs its build environment). Without it the
-    pages carry no links to a lite site: `make test` leaves the lite site out, which would add
-    about a minute to a run that must stay within ten."""
+    Its chapters link to the JupyterLite site (``lite/``, built apart by ``lite_site``; see
+    ``linked_site``) when `make lite-deps` has installed what that site's build needs, as
+    `make test` does; otherwise (NNLEARN_LITE_PATH="") the pages carry no such links.
+    """
     reuse = os.environ.get("NNLEARN_BOOK_SITE")
     if reuse:
         return pathlib.Path(reuse)
     if not (VENDORED / "mathjax" / "tex-chtml-full.js").exists():
         pytest.fail("the npm assets are missing: run `make vendor` (the README's commands do)")
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the run's folder, common to the xdist workers
-    lite = bool(os.environ.get("NNLEARN_TEST_LITE"))
-    missing = lite_missing() if lite else None
-    if missing:
-        pytest.fail(f"NNLEARN_TEST_LITE is set but the lite site cannot be built: {missing}")
-    out, record = shared / "book", shared / "book-build.json"
-    with FileLock(str(shared / "book-build.lock")):
-        if not record.exists():
-            code, log, seconds = _build_book(out, lite=lite)
-            record.write_text(json.dumps({"code": code, "log": log, "seconds": seconds}))
-            print(f"\nbook built in {seconds:.1f} s")
-        built = json.loads(record.read_text())
+    shared = _shared_folder(tmp_path_factory)
+    out = shared / "book"
+    env = {**os.environ, **({} if lite_links() else {"NNLEARN_LITE_PATH": ""})}
+    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+    built = _once(shared, "book", lambda: _run(
+        [jupyter_book, "build", ROOT, "--path-output", out, "-W", "-n", "--keep-going"],
+        env=env))
     if built["code"] != 0:
         pytest.fail(f"the book build failed (exit {built['code']}):\n{built['log']}")
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def lite_site(tmp_path_factory):
+    """The JupyterLite site (scripts/build_lite.py, as `make book` builds it), once per run and
+    apart from the book, so that its tests need not wait for the book; returns its folder.
+
+    NNLEARN_LITE_SITE names a built one instead (e.g. ``_build/html/lite`` after `make book`).
+    Skipped where `make lite-deps` has not installed its build environment, failed instead if
+    NNLEARN_REQUIRE_LITE is set (`make test` sets it).
+    """
+    given = os.environ.get("NNLEARN_LITE_SITE")
+    if given:
+        folder = pathlib.Path(given)
+        folder = folder if folder.is_absolute() else ROOT / folder
+        if not (folder / "repl" / "index.html").exists():
+            pytest.fail(f"NNLEARN_LITE_SITE={given}: no repl/index.html there; build it with "
+                        "scripts/build_lite.py")
+        return folder.resolve()
+    missing = lite_missing()
+    if missing:
+        if os.environ.get("NNLEARN_REQUIRE_LITE"):
+            pytest.fail(f"the lite site cannot be built: {missing} (NNLEARN_REQUIRE_LITE is set)")
+        pytest.skip(f"the lite site cannot be built: {missing}")
+    shared = _shared_folder(tmp_path_factory)
+    out = shared / "lite"
+    built = _once(shared, "lite", lambda: _run(
+        [sys.executable, ROOT / "scripts" / "build_lite.py", out], timeout=1200))
+    if built["code"] != 0:
+        pytest.fail(f"the lite site's build failed (exit {built['code']}):\n{built['log']}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def linked_site(site, request):
+    """The book's html folder with the lite site at ``lite/`` (a link to ``lite_site``'s) when
+    its pages link there, as in `make book`'s output."""
+    if "nnlearn-run-in-browser" not in (site / "book" / "labs.html").read_text(encoding="utf-8"):
+        return site
+    lite = request.getfixturevalue("lite_site")
+    folder = site / "lite"
+    if not folder.exists():
+        try:
+            folder.symlink_to(lite, target_is_directory=True)
+        except FileExistsError:  # the other process made it
+            pass
+    return site
 
 
 @pytest.fixture(scope="session")

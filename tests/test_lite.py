@@ -1,17 +1,12 @@
 """The offline JupyterLite site (scripts/build_lite.py) in Chromium, with every other host blocked.
 
-Which site: with ``NNLEARN_TEST_LITE=1`` the one the test run builds with the book (conftest.py's
-``site``: ``lite/`` in the book's HTML folder, as `make book` makes it; `make lite-deps` installs
-its build environment); ``NNLEARN_LITE_SITE`` names a built site instead (the folder holding
-``repl/``, e.g. ``_build/html/lite`` after `make book`). With neither, the browser tests are
-skipped: `make test` leaves them out, as they and the site's build would add about a minute to a
-run that must stay within ten::
+The site is conftest.py's ``lite_site``: built once per run, apart from the book, as `make book`
+builds it (`make lite-deps` installs its build environment; `make test` does, and sets
+NNLEARN_REQUIRE_LITE so that a missing one fails rather than skips). ``NNLEARN_LITE_SITE`` names
+a built site instead::
 
-    make lite-deps && NNLEARN_TEST_LITE=1 make test                  # everything, lite included
     make book && NNLEARN_LITE_SITE=_build/html/lite NNLEARN_BOOK_SITE=_build/html \
         .venv/bin/python -m pytest -q -p no:cacheprovider -s tests/test_lite.py
-
-These tests share the ``book-more`` xdist group.
 
 The site's parent folder is served by ``python -m http.server --bind 127.0.0.1`` on a free port (a
 process of its own, stopped by PID), and the REPL opened with code that imports nnlearn and trains
@@ -20,7 +15,6 @@ Printed (-s): time to first result on a cold cache and again warm, and the bytes
 """
 import hashlib
 import json
-import os
 import pathlib
 import re
 import subprocess
@@ -32,10 +26,6 @@ import zipfile
 import pytest
 
 from .book_checks import CHROMIUM, CHROMIUM_ARGS, ROOT, load_script, stop_process_group
-
-SITE = os.environ.get("NNLEARN_LITE_SITE")
-# With the book's tests that are not on the process building the book (see conftest.py).
-pytestmark = pytest.mark.xdist_group("book-more")
 
 RESULT_TIMEOUT_S = 240  # cold, on a loaded 2-core machine; first result took 6-19 s in the issue
 MARK = "NNLEARN-RESULT"
@@ -57,24 +47,6 @@ pred = np.round(net.predict(X).ravel()).astype(int).tolist()
 print("{MARK[:7]}" + "{MARK[7:]}", pred, float(h["loss"][-1]), nnlearn.__file__,
       round(time.perf_counter() - start, 2))
 """
-
-
-@pytest.fixture(scope="module")
-def lite_site(request):
-    """The lite site's folder: NNLEARN_LITE_SITE, else ``lite/`` of the book the run built."""
-    if SITE:
-        site = pathlib.Path(SITE)
-        site = site if site.is_absolute() else ROOT / site
-        where = f"NNLEARN_LITE_SITE={SITE}"
-    elif os.environ.get("NNLEARN_TEST_LITE"):
-        site = request.getfixturevalue("site") / "lite"  # conftest.py built it with the book
-        where = "the book's lite/ folder"
-    else:
-        pytest.skip("no lite site: set NNLEARN_TEST_LITE=1 (after `make lite-deps`) to build it "
-                    "with the book, or NNLEARN_LITE_SITE to a built one")
-    if not (site / "repl" / "index.html").exists():
-        pytest.fail(f"{where}: no repl/index.html there; build it with scripts/build_lite.py")
-    return site.resolve()
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +133,15 @@ def profile(browser, lite_server, tmp_path_factory):
         context.close()
 
 
-def test_every_chapter_and_the_labs_page_link_to_their_lab_in_the_site(lite_site):
+def test_every_chapter_and_the_labs_page_link_to_their_lab_in_the_site(linked_site):
     """"Run in your browser" under each chapter's title opens the lab of the same name in
     lite/lab/ (book/_ext/lite_links.py); the labs page opens the file browser."""
     from .book_checks import toc_pages
 
-    html = lite_site.parent
+    html = linked_site
+    lite_site = html / "lite"
+    if not lite_site.exists():
+        pytest.skip("the book was built without links to a lite site (no `make lite-deps`)")
     labs = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
     linked = {}
     for page in toc_pages():
@@ -231,6 +206,9 @@ def test_repl_imports_nnlearn_trains_an_mlp_and_shows_a_live_explorer_offline(li
           f"warm {warm:.1f} s ({warm_bytes / 1e6:.1f} MB sent), of which the cell {cell:.1f} s; "
           f"console errors: {console[:5]}")
     assert not outside, f"requests outside the site: {outside[:10]}"
+    # The kernel's packages come from the lock at its start (loadPyodideOptions), not piplite.
+    piplite = re.findall(r'"GET (\S*/pypi/\S*) HTTP', log.read_text())
+    assert not piplite, f"the kernel installed through piplite at its start: {piplite[:5]}"
     assert cold_bytes > 5e6, "the cold run should have fetched Pyodide and numpy from the site"
     assert warm_bytes < cold_bytes / 2, "the warm run should reuse the browser's cache"
 
@@ -347,6 +325,12 @@ def test_the_shipped_lock_holds_only_files_present_with_their_hashes(lite_server
         assert path.is_file(), name
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], name
     assert "nnlearn" in lock and "nnlearn" in lock["nnlearn"]["imports"]
+    # What the kernel loads at its start, in one batch rather than through piplite (its own
+    # packages, nnlearn with what it needs): all in the lock.
+    build_lite = load_script("scripts/build_lite.py")
+    preloaded = build_lite.preloaded(site / "jupyter-lite.json")
+    assert {"piplite", "pyodide_kernel", "ipykernel", "ipython", "nnlearn"} <= set(preloaded)
+    assert {build_lite.normalize(name) for name in preloaded} <= set(lock), preloaded
     assert not {"pandas", "pyarrow"} & set(lock)
     shipped = {p.name for p in folder.iterdir() if p.suffix in (".whl", ".zip")}
     listed = {e["file_name"] for e in lock.values()}
