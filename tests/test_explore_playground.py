@@ -257,9 +257,12 @@ def test_widget_layout_reflows_on_a_phone():
             assert px is None or px <= PHONE_COLUMN, (model["model_name"], length)
     root = layouts[state[data["view_specs"][0]["model_id"]]["state"]["layout"]]
     assert root["flex_flow"] == "row wrap"
-    (image,) = [m for m in widgets.values() if m["model_name"] == "ImageModel"]
-    image_layout = layouts[image["state"]["layout"]]
+    figure, network = [m for m in widgets.values() if m["model_name"] == "ImageModel"]
+    image_layout = layouts[figure["state"]["layout"]]
     assert image_layout["width"] == "100%" and image_layout["height"] == "auto"
+    # The network view: at its own size, never wider than the column.
+    network_layout = layouts[network["state"]["layout"]]
+    assert network_layout["max_width"] == "100%" and network_layout["height"] == "auto"
 
 
 def test_figure_text_is_at_least_9px_on_a_phone():

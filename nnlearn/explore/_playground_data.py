@@ -12,6 +12,8 @@ numpy and nnlearn only, no plotting, no widgets.
   every input of the network lies in :math:`[-1, 1]`.
 """
 
+import numbers
+
 import numpy as np
 
 from .._validation import check_choice, check_int, check_positive, check_rng
@@ -174,3 +176,21 @@ def feature_map(X, features):
         raise ValueError(f"`X` must have shape (n_samples, 2), got {X.shape}.")
     a, b = X[:, 0], X[:, 1]
     return np.column_stack([_FEATURES[f][0](a, b) / _FEATURES[f][1] for f in features])
+
+
+def _check_hidden(hidden):
+    if isinstance(hidden, str):
+        text = hidden.replace(",", " ").split()
+        try:
+            hidden = tuple(int(t) for t in text)
+        except ValueError:
+            raise ValueError(f"`hidden` must list the widths of the hidden layers, "
+                             f"such as (4, 4) or '4, 4', got {hidden!r}.") from None
+    if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    try:
+        hidden = tuple(hidden)
+    except TypeError:
+        raise TypeError(f"`hidden` must be a sequence of layer widths such as (4, 4), "
+                        f"got {hidden!r}.") from None
+    return tuple(check_int(h, f"hidden[{i}]", minimum=1) for i, h in enumerate(hidden))

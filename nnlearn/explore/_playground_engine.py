@@ -21,8 +21,6 @@ Conventions (close to TensorFlow Playground's):
   set and on the whole test set, in evaluation mode (dropout off).
 """
 
-import numbers
-
 import numpy as np
 
 from .._validation import check_choice, check_int, check_interval, check_positive
@@ -35,10 +33,12 @@ from ._playground_data import (
     DATASETS,
     EXTENT,
     _check_features,
+    _check_hidden,
     _n_classes,
     feature_map,
     playground_data,
 )
+from ._playground_network import link_weights, neuron_maps
 from ._params import merged_params
 from ._playground_state import V1_DEFAULTS, decode_state, encode_state
 
@@ -77,24 +77,6 @@ def _make_optimizer(name, lr):
             "adagrad": lambda: AdaGrad(lr), "rmsprop": lambda: RMSprop(lr),
             "adam": lambda: Adam(lr)}
     return make[name]()
-
-
-def _check_hidden(hidden):
-    if isinstance(hidden, str):
-        text = hidden.replace(",", " ").split()
-        try:
-            hidden = tuple(int(t) for t in text)
-        except ValueError:
-            raise ValueError(f"`hidden` must list the widths of the hidden layers, "
-                             f"such as (4, 4) or '4, 4', got {hidden!r}.") from None
-    if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
-        hidden = (hidden,)
-    try:
-        hidden = tuple(hidden)
-    except TypeError:
-        raise TypeError(f"`hidden` must be a sequence of layer widths such as (4, 4), "
-                        f"got {hidden!r}.") from None
-    return tuple(check_int(h, f"hidden[{i}]", minimum=1) for i, h in enumerate(hidden))
 
 
 class PlaygroundEngine:
@@ -393,4 +375,6 @@ class PlaygroundEngine:
                 "test_loss": hist["test_loss"][-1],
                 "train_accuracy": self.accuracy("train"),
                 "test_accuracy": self.accuracy("test"),
-                "history": hist, "diverged": self.diverged, "version": self._version}
+                "history": hist, "diverged": self.diverged, "version": self._version,
+                "nodes": neuron_maps(self),
+                "weights": [w.copy() for w in link_weights(self)]}

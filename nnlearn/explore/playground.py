@@ -35,8 +35,11 @@ import numpy as np
 from .._validation import check_int
 from . import _playground_data as _data
 from . import _playground_engine as _engine
-from ._playground_data import _check_features, feature_map, playground_data
-from ._playground_engine import _COLOURS, PlaygroundEngine, _check_hidden
+from . import _playground_widget as _widget
+from ._playground_data import feature_map, playground_data
+from ._playground_engine import _COLOURS, PlaygroundEngine
+from ._playground_network import NetworkViewMixin, colour
+from ._playground_widget import PlaygroundWidget
 from .explorer import Explorer
 
 __all__ = ["Playground", "PlaygroundEngine", "playground_data", "feature_map",
@@ -70,10 +73,10 @@ GRID_SIZE = _engine.GRID_SIZE
 CLASS_COLORS = _engine.CLASS_COLORS
 
 #: Learning rates offered by the widget (the engine accepts any positive number).
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+LEARNING_RATES = _widget.LEARNING_RATES
 
 #: L1 / L2 strengths offered by the widget (the engine accepts any non-negative number).
-PENALTIES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+PENALTIES = _widget.PENALTIES
 
 # Font size of all the figure's text, in points.  Shown 358 px wide (the page's column
 # on a 390 px phone), the default 5.6-inch figure makes it 10.5 * 358 / (72 * 5.6) =
@@ -81,7 +84,8 @@ PENALTIES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 _FONT_SIZE = 10.5
 
 
-class Playground(PlaygroundEngine, Explorer):
+
+class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer):
     r"""Train a small network on a 2-D data set and watch its decision boundary and
     loss curves.
 
@@ -160,16 +164,22 @@ class Playground(PlaygroundEngine, Explorer):
                                           minimum=1)
         self._init_engine()
         self._scatter_version = None
-        self._state_text = None
+        self._state_text = self._node_selector = self._network_image = None
+        self._network_fig = self._network_version = None
+        self.focus = None
         Explorer.__init__(self, figsize=figsize, dpi=dpi,
                           **self._with_state(state, params))
 
     def update(self, **params):
         """Apply ``params`` (rebuilding and resetting if a structural one changed)
-        and return the snapshot; the widget's state string follows."""
+        and return the snapshot; the widget's state string and node selector
+        follow."""
         result = super().update(**params)
+        if self.focus is not None and self.focus not in self.node_names():
+            self.focus = None  # that node is gone with the old network
         if self._state_text is not None:
             self._state_text.value = self.state
+        self._refresh_node_selector()
         return result
 
     # -- the figure --------------------------------------------------------------------
@@ -222,7 +232,10 @@ class Playground(PlaygroundEngine, Explorer):
         self._background = self._background_key = None
 
     def _draw(self, result):
-        self._heat.set_data(result["image"])
+        if self.focus is None:
+            self._heat.set_data(result["image"])
+        else:
+            self._heat.set_data(colour(self.node_map(*self.focus)))
         if self._scatter_version != result["version"]:
             self._scatter_version = result["version"]
             self._train_pts.set_offsets(self.X_train)
@@ -249,9 +262,13 @@ class Playground(PlaygroundEngine, Explorer):
             ax.set(xlim=(0, xmax), ylim=(0, ymax))
         status = ("diverged" if result["diverged"]
                   else f"test acc. {result['test_accuracy']:.0%}")
-        self._title.set_text(f"epoch {result['epoch']}: "
-                             f"train {result['train_loss']:.3f}, "
-                             f"test {result['test_loss']:.3f}, {status}")
+        if self.focus is None:
+            self._title.set_text(f"epoch {result['epoch']}: "
+                                 f"train {result['train_loss']:.3f}, "
+                                 f"test {result['test_loss']:.3f}, {status}")
+        else:
+            self._title.set_text(f"epoch {result['epoch']}, map of "
+                                 f"{self.node_names()[self.focus]} ({status})")
 
     def render(self):
         """Draw the current result and return it as PNG bytes
@@ -282,94 +299,6 @@ class Playground(PlaygroundEngine, Explorer):
         png = buffer.getvalue()
         if self._image is not None:
             self._image.value = png
+        if self._network_image is not None:
+            self._network_image.value = self.render_network()
         return png
-
-    # -- the widget --------------------------------------------------------------------
-
-    def _controls(self):
-        import ipywidgets as w
-
-        p = self.params
-        style = {"description_width": "initial"}
-        narrow = w.Layout(width="280px")
-        released = {"continuous_update": False, "layout": narrow}  # act on release
-        return {
-            "dataset": w.Dropdown(options=list(DATASETS), value=p["dataset"],
-                                  description="data", layout=narrow),
-            "noise": w.FloatSlider(value=p["noise"], min=0, max=2, step=0.1,
-                                   description="noise", **released),
-            "train_ratio": w.FloatSlider(value=p["train_ratio"], min=0.1, max=0.9,
-                                         step=0.1, description="train ratio",
-                                         style=style, **released),
-            "n_samples": w.IntSlider(value=p["n_samples"], min=50, max=1000, step=50,
-                                     description="points", **released),
-            "features": w.SelectMultiple(options=list(FEATURES),
-                                         value=tuple(_check_features(p["features"])),
-                                         description="features", rows=7, layout=narrow),
-            "hidden": w.Text(value=", ".join(map(str, _check_hidden(p["hidden"]))),
-                             description="hidden", placeholder="e.g. 4, 4",
-                             **released),
-            "activation": w.Dropdown(options=list(ACTIVATIONS), value=p["activation"],
-                                     description="activation", layout=narrow),
-            "loss": w.Dropdown(options=list(LOSSES), value=p["loss"],
-                               description="loss", layout=narrow),
-            "optimizer": w.Dropdown(options=list(OPTIMIZERS), value=p["optimizer"],
-                                    description="optimizer", layout=narrow),
-            "lr": w.Dropdown(options=sorted(set(LEARNING_RATES) | {p["lr"]}),
-                             value=p["lr"], description="lr", layout=narrow),
-            "batch_size": w.IntSlider(value=p["batch_size"], min=1, max=100,
-                                      description="batch", **released),
-            "l1": w.Dropdown(options=sorted(set(PENALTIES) | {p["l1"]}), value=p["l1"],
-                             description="L1", layout=narrow),
-            "l2": w.Dropdown(options=sorted(set(PENALTIES) | {p["l2"]}), value=p["l2"],
-                             description="L2", layout=narrow),
-            "dropout": w.FloatSlider(value=p["dropout"], min=0, max=0.5, step=0.05,
-                                     description="dropout", **released),
-            "seed": w.BoundedIntText(value=p["seed"], min=0, max=max(10**6, p["seed"]),
-                                     description="seed", layout=narrow),
-        }
-
-    def _layout(self, controls, image):
-        import ipywidgets as w
-
-        self._play = w.Play(value=0, min=0, max=10**9, step=1, interval=100,
-                            description="play", show_repeat=False)
-        self._play.observe(self._on_play, names="value")
-        self._step_button = w.Button(description="step", tooltip="train one epoch",
-                                     layout=w.Layout(width="auto"))
-        self._step_button.on_click(lambda _: self._advance(1))
-        self._reset_button = w.Button(description="reset",
-                                      tooltip="start again from the initial weights",
-                                      layout=w.Layout(width="auto"))
-        self._reset_button.on_click(lambda _: (self.reset(), self.render()))
-        buttons = w.HBox([self._play, self._step_button, self._reset_button],
-                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        # The figure takes the width of its column (at most its own pixels), and the two
-        # columns wrap: side by side on a wide page, the figure under the controls on a
-        # phone, as wide as the page.
-        png_width = round(self.figsize[0] * self.dpi)
-        image.layout = w.Layout(width="100%", height="auto", max_width=f"{png_width}px")
-        panel = w.VBox(list(controls.values()), layout=w.Layout(width="290px"))
-        # The state string, to copy; read-only (an edit is undone), kept up to date by
-        # update().
-        self._state_text = w.Text(value=self.state, description="state",
-                                  tooltip="every setting and the seed: "
-                                          "Playground(state=...) repeats this run",
-                                  layout=w.Layout(width="100%"))
-        self._state_text.observe(self._keep_state_text, names="value")
-        figure = w.VBox([buttons, image, self._state_text],
-                        layout=w.Layout(flex="1 1 300px", min_width="0"))
-        return w.HBox([panel, figure], layout=w.Layout(flex_flow="row wrap"))
-
-    def _keep_state_text(self, change):
-        if change["new"] != self.state:
-            self._state_text.value = self.state
-
-    def _on_play(self, change):
-        if change["new"] != change["old"]:
-            self._advance(self.epochs_per_frame)
-
-    def _advance(self, n_epochs):
-        """Train ``n_epochs`` and redraw: what Step and every tick of Play do."""
-        self.step(n_epochs)
-        self.render()
