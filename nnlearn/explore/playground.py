@@ -15,6 +15,10 @@ The playground is split by idea; this module re-exports the public names of all:
   and returns the current snapshot, and whose ``step`` trains for some epochs;
 * ``_playground_state``: the state string that holds every setting
   (:attr:`~PlaygroundEngine.state`, ``Playground(state=...)``);
+* ``_playground_network``: the network view, what every node outputs over the plane
+  (:func:`neuron_maps`) and the weights of the links (:func:`link_weights`), drawn
+  in place by ``NetworkView``;
+* ``_playground_widget``: the widget's controls and layout (a mixin);
 * this module: :class:`Playground`, the engine with its figure and widget (one
   control per parameter, a heatmap of the network's prediction over the plane with
   the train and test points on it, the two loss curves, Play / Step / Reset, and the
@@ -38,11 +42,12 @@ from . import _playground_engine as _engine
 from . import _playground_widget as _widget
 from ._playground_data import feature_map, playground_data
 from ._playground_engine import _COLOURS, PlaygroundEngine
-from ._playground_network import NetworkViewMixin, colour
+from ._playground_network import NetworkViewMixin, colour, link_weights, neuron_maps
 from ._playground_widget import PlaygroundWidget
 from .explorer import Explorer
 
 __all__ = ["Playground", "PlaygroundEngine", "playground_data", "feature_map",
+           "neuron_maps", "link_weights",
            "DATASETS", "FEATURES", "ACTIVATIONS", "LOSSES", "OPTIMIZERS",
            "LEARNING_RATES", "PENALTIES", "EXTENT", "GRID_SIZE", "CLASS_COLORS"]
 
