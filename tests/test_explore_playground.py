@@ -344,7 +344,8 @@ def test_the_playground_is_split_into_modules_of_at_most_400_lines():
         assert n_lines <= 400, (path.name, n_lines)
 
 
-@pytest.mark.parametrize("name", ["_playground_data", "_playground_engine", "_playground_state"])
+@pytest.mark.parametrize("name", ["_playground_data", "_playground_engine", "_playground_state",
+                                  "_playground_settings"])
 def test_the_numerical_parts_import_only_numpy_and_nnlearn_even_inside_functions(name):
     tree = ast.parse((EXPLORE / f"{name}.py").read_text())
     third_party = set()

@@ -22,7 +22,7 @@ ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluste
               "surfaces", "explore/__init__", "explore/flipbook", "explore/explorer", "explore/network", "explore/perceptron", "explore/activations", "explore/losses", "explore/optimizers", "explore/backprop", "explore/approximation", "explore/regularization", "explore/initialization", "explore/scaling", "explore/classification",
               "explore/playground", "explore/_playground_data", "explore/_playground_engine",
               "explore/_playground_state", "explore/_playground_network",
-              "explore/_playground_widget", "explore/_params", "explore/convolution", "classroom", "exercises/__init__", "exercises/_question",
+              "explore/_playground_widget", "explore/_playground_settings", "explore/_params", "explore/convolution", "classroom", "exercises/__init__", "exercises/_question",
               *[f"exercises/lab{n:02d}" for n in range(1, 14)]]
 STDLIB_OK = set(sys.stdlib_module_names)
 

@@ -1,11 +1,17 @@
-r"""The playground's data: its seven data sets and its seven input features.
+r"""The playground's data: its nine data sets and its seven input features.
 
 Part of :mod:`nnlearn.explore.playground` (which re-exports every public name here);
 numpy and nnlearn only, no plotting, no widgets.
 
 * The points live in the square :math:`[-6, 6]^2`.  Each data set draws a
   clean pattern, then adds Gaussian noise :math:`\mathcal N(0, \text{noise}^2)`
-  to both coordinates (``noise`` is in coordinate units).
+  to both coordinates (``noise`` is in coordinate units): the points move, and
+  keep the label of the place they were drawn at.
+* Label noise is the other kind (TensorFlow Playground's noise acts so: a point keeps
+  its place and may get a label that does not belong there): ``flip`` is the
+  probability that a point's label is replaced by another class, chosen at random.
+* Seven data sets are classification ones (:data:`DATASETS`, integer labels); two
+  are regression ones (:data:`REGRESSION_DATASETS`, a target in :math:`[-1, 1]`).
 * The features (:data:`FEATURES`) are :math:`x_1, x_2, x_1^2, x_2^2, x_1x_2,
   \sin x_1, \sin x_2`, each divided by the largest magnitude it takes on the
   square (6 for :math:`x_i`, 36 for the products, 1 for the sines), so that
@@ -16,13 +22,29 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_choice, check_int, check_positive, check_rng
+from .._validation import (
+    check_choice,
+    check_int,
+    check_interval,
+    check_positive,
+    check_rng,
+)
 from ..datasets import spirals
 
-__all__ = ["playground_data", "feature_map", "DATASETS", "FEATURES", "EXTENT"]
+__all__ = ["playground_data", "feature_map", "DATASETS", "REGRESSION_DATASETS",
+           "FEATURES", "EXTENT"]
 
-#: Names of the data sets of :func:`playground_data` (the last two have three classes).
+#: Names of the classification data sets of :func:`playground_data` (the last two
+#: have three classes).
 DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "gauss3", "spiral3")
+
+#: Names of the regression data sets of :func:`playground_data` (a real target).
+REGRESSION_DATASETS = ("plane", "multigauss")
+
+# The bumps of "multigauss": centre (x1, x2) and sign, a checkerboard of six.
+_BUMPS = [(-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
+          (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0)]
+_BUMP_WIDTH = 1.2
 
 #: Feature name → (function of x1 and x2, scale); the network sees
 #: ``function / scale``.
@@ -46,12 +68,34 @@ _TURNS = 1.75
 
 
 def _n_classes(name):
+    """Classes of data set ``name``: 2 or 3, and 0 for a regression data set."""
+    if name in REGRESSION_DATASETS:
+        return 0
     return 3 if name.endswith("3") else 2
 
 
-def playground_data(name, n_samples=400, *, noise=0.0, rng=None):
-    r"""Points in :math:`[-6, 6]^2` with integer class labels,
-    drawn from one of :data:`DATASETS`.
+def _regression_target(name, X):
+    """The clean target of regression data set ``name`` at the points ``X``."""
+    if name == "plane":
+        return (X[:, 0] + X[:, 1]) / (2 * EXTENT)
+    t = np.zeros(len(X))
+    for cx, cy, sign in _BUMPS:
+        d2 = (X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2
+        t += sign * np.exp(-d2 / (2 * _BUMP_WIDTH ** 2))
+    return t
+
+
+def _flip_labels(y, k, flip, rng):
+    """``y`` with each label replaced, with probability ``flip``, by one of the other
+    ``k - 1`` classes (chosen uniformly)."""
+    flipped = rng.random(len(y)) < flip
+    shift = rng.integers(1, k, len(y))  # 1 .. k-1: never the same class
+    return np.where(flipped, (y + shift) % k, y)
+
+
+def playground_data(name, n_samples=400, *, noise=0.0, flip=0.0, rng=None):
+    r"""Points in :math:`[-6, 6]^2` with integer class labels, drawn from one of
+    :data:`DATASETS`, or with real targets, from one of :data:`REGRESSION_DATASETS`.
 
     * ``"circle"``: class 1 inside radius 2, class 0 on the ring of radii 3.5 to 5
       (radius and angle uniform);
@@ -64,11 +108,18 @@ def playground_data(name, n_samples=400, *, noise=0.0, rng=None):
     * ``"moons"``: two interleaving half circles, scaled by 3 and centred;
     * ``"gauss3"``: three Gaussian clouds of standard deviation 1 at radius 3,
       at 90, 210 and 330 degrees (classes 0, 1, 2);
-    * ``"spiral3"``: three spiral arms (classes 0, 1, 2).
+    * ``"spiral3"``: three spiral arms (classes 0, 1, 2);
+    * ``"plane"`` (regression): uniform on the square, target
+      :math:`(x_1 + x_2) / 12`, from -1 to 1;
+    * ``"multigauss"`` (regression): uniform on the square, target the sum of six
+      Gaussian bumps :math:`\pm\exp(-\lVert x - c\rVert^2 / (2 \cdot 1.2^2))`
+      centred at :math:`c = (-4, 0, 4) \times (2.5, -2.5)`, their signs alternating
+      like a checkerboard (+1 at :math:`(-4, 2.5)`).
 
-    Then Gaussian noise of standard deviation ``noise`` is added to every coordinate,
-    and the coordinates are clipped to :math:`[-6, 6]` (this touches only the far tails
-    of the Gaussian clouds and of very noisy data).
+    The labels and targets are those of the points as drawn.  Then Gaussian noise of
+    standard deviation ``noise`` is added to every coordinate, and the coordinates are
+    clipped to :math:`[-6, 6]` (this touches only the far tails of the Gaussian clouds
+    and of very noisy data).  Last, with ``flip``, labels are flipped.
 
     Parameters
     ----------
@@ -79,13 +130,17 @@ def playground_data(name, n_samples=400, *, noise=0.0, rng=None):
         size as possible.
     noise : float, default 0
         Standard deviation of the added noise, in coordinate units.
+    flip : float in [0, 1), default 0
+        Label noise (classification only): the probability that a point's label is
+        replaced by another class, chosen at random.
     rng : None, int or numpy.random.Generator
 
     Returns
     -------
     X : ndarray of float64, shape (n_samples, 2)
-    y : ndarray of int64, shape (n_samples,)
-        Class labels ``0 .. k-1`` (k = 2, or 3 for ``"gauss3"`` and ``"spiral3"``).
+    y : ndarray of int64 or float64, shape (n_samples,)
+        Class labels ``0 .. k-1`` (k = 2, or 3 for ``"gauss3"`` and ``"spiral3"``);
+        for a regression data set, the float targets.
 
     Examples
     --------
@@ -93,11 +148,23 @@ def playground_data(name, n_samples=400, *, noise=0.0, rng=None):
     >>> X.shape, np.bincount(y).tolist()
     ((10, 2), [5, 5])
     """
-    check_choice(name, "name", DATASETS, "data set", kind="data set (`name`)")
+    check_choice(name, "name", DATASETS + REGRESSION_DATASETS, "data set",
+                 kind="data set (`name`)")
     k = _n_classes(name)
-    n_samples = check_int(n_samples, "n_samples", minimum=k)
+    n_samples = check_int(n_samples, "n_samples", minimum=max(k, 1))
     noise = check_positive(noise, "noise", allow_zero=True)
+    flip = check_interval(flip, "flip", 0.0, 1.0)
+    if flip and not k:
+        raise ValueError(f"`flip` must be 0 for the regression data set {name!r}, got "
+                         f"{flip}: flipping labels needs classes. Hint: use `noise`, "
+                         "which moves the points (and so blurs the target).")
     rng = check_rng(rng)
+    if not k:
+        X = rng.uniform(-EXTENT, EXTENT, (n_samples, 2))
+        y = _regression_target(name, X)
+        if noise:
+            X = np.clip(X + noise * rng.standard_normal(X.shape), -EXTENT, EXTENT)
+        return X, y
     y = np.repeat(np.arange(k),
                   [n_samples // k + (i < n_samples % k) for i in range(k)])
     n = n_samples
@@ -127,7 +194,10 @@ def playground_data(name, n_samples=400, *, noise=0.0, rng=None):
         X = X + noise * rng.standard_normal(X.shape)
     X = np.clip(X, -EXTENT, EXTENT)  # keep every point (and feature) inside the square
     order = rng.permutation(n)
-    return X[order], y[order].astype(np.int64)
+    X, y = X[order], y[order].astype(np.int64)
+    if flip:
+        y = _flip_labels(y, k, flip, rng)
+    return X, y
 
 
 def _check_features(features):

@@ -10,10 +10,9 @@ the widget to it.
 
 Conventions (close to TensorFlow Playground's):
 
-* Losses: ``"mse"`` with a tanh output and targets :math:`\pm 1` (TensorFlow
-  Playground's choice; one output per class and targets :math:`2\,\text{one-hot} - 1`
-  for three classes), ``"bce"`` with a sigmoid output (two classes only), and
-  ``"cce"`` with a softmax output, one unit per class.
+* Losses and output units as in ``_playground_settings``: for classification
+  ``"mse"`` (tanh output, targets :math:`\pm 1`), ``"bce"`` (sigmoid) or ``"cce"``
+  (softmax); for regression ``"mse"`` with one linear output unit.
 * L2 adds :math:`\lambda_2 W` and L1 adds :math:`\lambda_1 \operatorname{sign}(W)`
   to the gradient of every weight matrix (not the biases); dropout puts a
   :class:`~nnlearn.layers.Dropout` after every hidden activation.
@@ -23,36 +22,25 @@ Conventions (close to TensorFlow Playground's):
 
 import numpy as np
 
-from .._validation import check_choice, check_int, check_interval, check_positive
+from .._validation import check_choice, check_int
 from ..activations import softmax
 from ..layers import Activation, Dense, Dropout
 from ..losses import get as get_loss
 from ..network import Sequential
 from ..optim import SGD, AdaGrad, Adam, RMSprop
-from ._playground_data import (
-    DATASETS,
-    EXTENT,
-    _check_features,
-    _check_hidden,
-    _n_classes,
-    feature_map,
-    playground_data,
-)
-from ._playground_network import link_weights, neuron_maps
 from ._params import merged_params
+from ._playground_data import EXTENT, _n_classes, feature_map, playground_data
+from ._playground_network import colour, link_weights, neuron_maps
+from ._playground_settings import (  # noqa: F401 (the constants, re-exported)
+    ACTIVATIONS,
+    LOSSES,
+    OPTIMIZERS,
+    check_settings,
+)
 from ._playground_state import V1_DEFAULTS, decode_state, encode_state
 
 __all__ = ["PlaygroundEngine", "ACTIVATIONS", "LOSSES", "OPTIMIZERS", "GRID_SIZE",
            "CLASS_COLORS"]
-
-#: Hidden-layer activations offered.
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
-
-#: Losses offered, with the output activation each implies.
-LOSSES = {"mse": "tanh", "bce": "sigmoid", "cce": "softmax"}
-
-#: Optimizers offered.
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 #: Resolution of the heatmap (the network is evaluated on a GRID_SIZE x GRID_SIZE grid).
 GRID_SIZE = 60
@@ -60,8 +48,8 @@ GRID_SIZE = 60
 #: Colours of classes 0, 1, 2 (Okabe-Ito orange, blue, green).
 CLASS_COLORS = ("#E69F00", "#0072B2", "#009E73")
 
-_STRUCTURAL = ("dataset", "noise", "train_ratio", "n_samples", "features", "hidden",
-               "activation", "loss", "dropout", "seed")
+_STRUCTURAL = ("dataset", "noise", "flip", "train_ratio", "n_samples", "features",
+               "hidden", "activation", "loss", "dropout", "seed")
 
 
 def _rgb(hex_colour):
@@ -135,38 +123,7 @@ class PlaygroundEngine:
     # -- parameters --------------------------------------------------------------------
 
     def _check(self, p):
-        check_choice(p["dataset"], "dataset", DATASETS, "data set",
-                     kind="data set (`dataset`)")
-        noise = check_positive(p["noise"], "noise", allow_zero=True)
-        train_ratio = check_interval(p["train_ratio"], "train_ratio", 0.0, 1.0,
-                                     low_closed=False)
-        n_samples = check_int(p["n_samples"], "n_samples", minimum=4)
-        features = _check_features(p["features"])
-        hidden = _check_hidden(p["hidden"])
-        check_choice(p["activation"], "activation", ACTIVATIONS, "activation",
-                     kind="activation (`activation`)")
-        check_choice(p["loss"], "loss", tuple(LOSSES), "loss", kind="loss (`loss`)")
-        k = _n_classes(p["dataset"])
-        if p["loss"] == "bce" and k > 2:
-            raise ValueError(f"`loss` 'bce' needs two classes, but data set "
-                             f"{p['dataset']!r} has {k}: use 'cce' (softmax) or 'mse'.")
-        check_choice(p["optimizer"], "optimizer", OPTIMIZERS, "optimizer",
-                     kind="optimizer (`optimizer`)")
-        lr = check_positive(p["lr"], "lr")
-        batch_size = check_int(p["batch_size"], "batch_size", minimum=1)
-        l1 = check_positive(p["l1"], "l1", allow_zero=True)
-        l2 = check_positive(p["l2"], "l2", allow_zero=True)
-        dropout = check_interval(p["dropout"], "dropout", 0.0, 1.0)
-        seed = check_int(p["seed"], "seed", minimum=0)
-        n_train = round(train_ratio * n_samples)
-        if not 1 <= n_train < n_samples:
-            raise ValueError(f"`train_ratio` {train_ratio} leaves {n_train} of "
-                             f"{n_samples} points for training; both the training and "
-                             "the test set need at least one point.")
-        return {**p, "noise": noise, "train_ratio": train_ratio, "n_samples": n_samples,
-                "features": features, "hidden": hidden, "lr": lr,
-                "batch_size": batch_size, "l1": l1, "l2": l2, "dropout": dropout,
-                "seed": seed}
+        return check_settings(p)
 
     def update(self, **params):
         """Apply ``params`` (rebuilding and resetting if a structural one changed)
@@ -193,11 +150,12 @@ class PlaygroundEngine:
 
     def _build(self, p):
         rng = np.random.default_rng(p["seed"])
-        X, y = playground_data(p["dataset"], p["n_samples"], noise=p["noise"], rng=rng)
+        X, y = playground_data(p["dataset"], p["n_samples"], noise=p["noise"],
+                               flip=p["flip"], rng=rng)
         n_train = round(p["train_ratio"] * p["n_samples"])
         self.X_train, self.y_train = X[:n_train], y[:n_train]
         self.X_test, self.y_test = X[n_train:], y[n_train:]
-        self.n_classes = k = _n_classes(p["dataset"])
+        self.n_classes = k = _n_classes(p["dataset"])  # 0: regression
         self.F_train = feature_map(self.X_train, p["features"])
         self.F_test = feature_map(self.X_test, p["features"])
         g = np.linspace(-EXTENT, EXTENT, GRID_SIZE)
@@ -206,7 +164,7 @@ class PlaygroundEngine:
         self.F_grid = feature_map(np.column_stack([gx.ravel(), gy.ravel()]),
                                   p["features"])
         loss = p["loss"]
-        n_out = 1 if (k == 2 and loss != "cce") else k
+        n_out = 1 if (k <= 2 and loss != "cce") else k
         self.loss = get_loss(loss)
         self.T_train = self._targets(self.y_train, loss, n_out)
         self.T_test = self._targets(self.y_test, loss, n_out)
@@ -221,7 +179,7 @@ class PlaygroundEngine:
                 layers.append(Activation(p["activation"]))
                 if p["dropout"] > 0:
                     layers.append(Dropout(p["dropout"], rng=net_rng))
-        layers.append(Activation(LOSSES[loss]))
+        layers.append(Activation(LOSSES[loss] if k else "linear"))
         self.model = Sequential(layers)
         self._pairs = self.model.flat_parameters()
         self._theta, self._grad = self._pairs[0]
@@ -236,6 +194,8 @@ class PlaygroundEngine:
         self._restart()
 
     def _targets(self, y, loss, n_out):
+        if not self.n_classes:
+            return y[:, None].astype(np.float64)  # regression: the targets as they are
         if loss == "cce":
             return np.eye(n_out)[y]
         if n_out == 1:
@@ -329,9 +289,10 @@ class PlaygroundEngine:
     def predict_proba(self, F):
         """Class probabilities, shape (n, n_classes),
         for feature rows ``F`` (tanh outputs mapped to [0, 1])."""
-        with np.errstate(all="ignore"):
-            self.model.eval()
-            out = self.model._forward(F)
+        self._need_classes("predict_proba")
+        return self._proba(self.predict(F))
+
+    def _proba(self, out):
         if self._p["loss"] == "mse":
             if out.shape[1] == 1:
                 q = np.clip((out + 1) / 2, 0, 1)
@@ -342,8 +303,23 @@ class PlaygroundEngine:
             return np.hstack([1 - out, out])
         return out
 
+    def _need_classes(self, what):
+        if not self.n_classes:
+            raise ValueError(f"`{what}` needs a classification data set, but "
+                             f"{self._p['dataset']!r} is a regression one. Hint: its "
+                             "score is the mean squared error, history['test_loss'].")
+
+    def predict(self, F):
+        """The network's outputs, shape (n, n_outputs), for feature rows ``F``
+        (evaluation mode: no dropout)."""
+        with np.errstate(all="ignore"):
+            self.model.eval()
+            return self.model._forward(F)
+
     def accuracy(self, which="test"):
-        """Fraction of correctly classified ``"train"`` or ``"test"`` points."""
+        """Fraction of correctly classified ``"train"`` or ``"test"`` points
+        (classification data sets only)."""
+        self._need_classes("accuracy")
         check_choice(which, "which", ("train", "test"), "subset")
         F, y = ((self.F_train, self.y_train) if which == "train"
                 else (self.F_test, self.y_test))
@@ -352,29 +328,48 @@ class PlaygroundEngine:
     def snapshot(self):
         """The current state of training as a dict.
 
-        Keys: ``epoch``; ``proba`` (GRID_SIZE, GRID_SIZE, n_classes), the class
-        probabilities over the grid, row 0 at the top; ``image``
-        (GRID_SIZE, GRID_SIZE, 3), its colours; ``train_loss``, ``test_loss``,
-        ``train_accuracy``, ``test_accuracy``; ``history`` (arrays ``epoch``,
-        ``train_loss``, ``test_loss``); ``diverged``; ``version`` (changes when the
-        data are rebuilt).
+        Keys: ``epoch``; ``output`` (GRID_SIZE, GRID_SIZE, n_outputs), the network's
+        output over the grid, row 0 at the top; ``proba`` (GRID_SIZE, GRID_SIZE,
+        n_classes), the class probabilities over the grid (None for regression);
+        ``image`` (GRID_SIZE, GRID_SIZE, 3), the map's colours (the class colours,
+        paler where the network is less sure; for regression the output's value on
+        the network view's scale, blue positive and orange negative; with
+        ``discretize``, the predicted class or the output's sign at full strength);
+        ``train_loss``, ``test_loss``, ``train_accuracy``, ``test_accuracy`` (None
+        for regression); ``history`` (arrays ``epoch``, ``train_loss``,
+        ``test_loss``); ``diverged``; ``version`` (changes when the data are
+        rebuilt); ``nodes`` and ``weights``, the network view (copies).
         """
-        proba = self.predict_proba(self.F_grid)
-        if not np.isfinite(proba).all():
-            proba = np.full_like(proba, 1.0 / proba.shape[1])
-        colours = proba @ _COLOURS[:proba.shape[1]]
-        confidence = proba.max(axis=1, keepdims=True)
-        # 1/k (undecided) -> white, certain -> 70 % of the class colour on white
-        k = proba.shape[1]
-        strength = 0.7 * (confidence - 1.0 / k) / (1.0 - 1.0 / k)
-        image = 1.0 - strength * (1.0 - colours)
+        output = self.predict(self.F_grid)
+        classes = self.n_classes > 0
+        proba = image = None
+        if classes:
+            proba = self._proba(output)
+            if not np.isfinite(proba).all():
+                proba = np.full_like(proba, 1.0 / proba.shape[1])
+            k = proba.shape[1]
+            colours = _COLOURS[:k]
+            confidence = proba.max(axis=1, keepdims=True)
+            if self._p["discretize"]:
+                colours = colours[np.argmax(proba, axis=1)]
+                strength = np.where(confidence > 1.0 / k, 0.7, 0.0)
+            else:
+                colours = proba @ colours
+                # 1/k (undecided) -> white, certain -> 70 % of the class colour
+                strength = 0.7 * (confidence - 1.0 / k) / (1.0 - 1.0 / k)
+            image = 1.0 - strength * (1.0 - colours)
+        else:
+            value = output[:, 0]
+            image = colour(np.sign(value) if self._p["discretize"] else value)
         hist = {key: np.asarray(v, dtype=float) for key, v in self.history.items()}
-        return {"epoch": self.epoch, "proba": proba.reshape(GRID_SIZE, GRID_SIZE, -1),
-                "image": image.reshape(GRID_SIZE, GRID_SIZE, 3),
+        grid = (GRID_SIZE, GRID_SIZE, -1)
+        return {"epoch": self.epoch, "output": output.reshape(grid),
+                "proba": proba.reshape(grid) if classes else None,
+                "image": image.reshape(grid),
                 "train_loss": hist["train_loss"][-1],
                 "test_loss": hist["test_loss"][-1],
-                "train_accuracy": self.accuracy("train"),
-                "test_accuracy": self.accuracy("test"),
+                "train_accuracy": self.accuracy("train") if classes else None,
+                "test_accuracy": self.accuracy("test") if classes else None,
                 "history": hist, "diverged": self.diverged, "version": self._version,
                 "nodes": neuron_maps(self),
                 "weights": [w.copy() for w in link_weights(self)]}

@@ -13,9 +13,10 @@ The format (version 1) is a URL query string:
 * the keys are the playground's parameter names; a setting left out has its version-1
   default (:data:`V1_DEFAULTS`), and ``dataset`` and ``seed`` are always written;
 * numbers in Python's shortest exact form (``0.03``, ``1e-05``), so they round-trip
-  exactly; ``hidden`` as widths joined by commas (``8,8``; ``none`` for no hidden
-  layer); ``features`` as names joined by commas, with ``x1sq`` and ``x2sq`` for
-  ``x1^2`` and ``x2^2`` (a ``^`` is not safe in a URL; both spellings are read).
+  exactly; switches as ``true`` or ``false``; ``hidden`` as widths joined by commas
+  (``8,8``; ``none`` for no hidden layer); ``features`` as names joined by commas,
+  with ``x1sq`` and ``x2sq`` for ``x1^2`` and ``x2^2`` (a ``^`` is not safe in a
+  URL; both spellings are read).
 
 Standard library only: parsing here checks the form of each value; the playground then
 checks the values themselves, as it does its keyword arguments.
@@ -31,19 +32,22 @@ STATE_VERSION = "1"
 
 #: The settings a version-1 string leaves out, frozen here so that a string keeps its
 #: meaning if the playground's defaults ever change.
-V1_DEFAULTS = {"dataset": "circle", "noise": 0.0, "train_ratio": 0.5, "n_samples": 400,
-               "features": ("x1", "x2"), "hidden": (4, 4), "activation": "tanh",
-               "loss": "bce", "optimizer": "sgd", "lr": 0.03, "batch_size": 10,
-               "l1": 0.0, "l2": 0.0, "dropout": 0.0, "seed": 0}
+V1_DEFAULTS = {"dataset": "circle", "noise": 0.0, "flip": 0.0, "train_ratio": 0.5,
+               "n_samples": 400, "features": ("x1", "x2"), "hidden": (4, 4),
+               "activation": "tanh", "loss": "bce", "optimizer": "sgd", "lr": 0.03,
+               "batch_size": 10, "l1": 0.0, "l2": 0.0, "dropout": 0.0,
+               "discretize": False, "show_test": True, "seed": 0}
 
-# The order of the keys in a string: the problem, the network, the training, the seed.
-_ORDER = ("dataset", "noise", "train_ratio", "n_samples", "features", "hidden",
+# The order of the keys in a string: the problem, the network, the training, the
+# display, the seed.
+_ORDER = ("dataset", "noise", "flip", "train_ratio", "n_samples", "features", "hidden",
           "activation", "loss", "optimizer", "lr", "batch_size", "l1", "l2", "dropout",
-          "seed")
+          "discretize", "show_test", "seed")
 _ALWAYS = ("dataset", "seed")
-_FLOATS = {"noise": "0.5", "train_ratio": "0.5", "lr": "0.03", "l1": "0.001",
-           "l2": "0.001", "dropout": "0.2"}
+_FLOATS = {"noise": "0.5", "flip": "0.1", "train_ratio": "0.5", "lr": "0.03",
+           "l1": "0.001", "l2": "0.001", "dropout": "0.2"}
 _INTS = {"n_samples": "400", "batch_size": "10", "seed": "3"}
+_FLAGS = {"true": True, "false": False, "1": True, "0": False}
 _URL_NAMES = {"x1^2": "x1sq", "x2^2": "x2sq"}
 _FROM_URL = {v: k for k, v in _URL_NAMES.items()}
 _EXAMPLE = "v=1&dataset=spiral&hidden=8,8&seed=3"
@@ -60,6 +64,8 @@ def _number(x):
 def _value(key, value):
     if key in _FLOATS or key in _INTS:
         return str(value) if key in _INTS else _number(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if key == "hidden":
         return ",".join(map(str, value)) or "none"
     if key == "features":
@@ -92,6 +98,10 @@ def _parse(key, value, text):
             except ValueError:
                 raise _fail(f"key {key!r} must be {word} such as {table[key]}",
                             repr(value), text) from None
+    if isinstance(V1_DEFAULTS[key], bool):
+        if value.lower() not in _FLAGS:
+            raise _fail(f"key {key!r} must be true or false", repr(value), text)
+        return _FLAGS[value.lower()]
     if key == "hidden":
         if value in ("", "none"):
             return ()

@@ -6,9 +6,14 @@ Part of :mod:`nnlearn.explore.playground`: :class:`PlaygroundWidget` is a mixin 
 is needed to train or draw headless.
 """
 
-from ._playground_data import FEATURES, _check_features, _check_hidden
-from ._playground_engine import ACTIVATIONS, LOSSES, OPTIMIZERS
-from ._playground_data import DATASETS
+from ._playground_data import (
+    DATASETS,
+    FEATURES,
+    REGRESSION_DATASETS,
+    _check_features,
+    _check_hidden,
+)
+from ._playground_settings import ACTIVATIONS, LOSSES, OPTIMIZERS
 
 __all__ = ["PlaygroundWidget", "LEARNING_RATES", "PENALTIES"]
 
@@ -30,10 +35,18 @@ class PlaygroundWidget:
         narrow = w.Layout(width="280px")
         released = {"continuous_update": False, "layout": narrow}  # act on release
         return {
-            "dataset": w.Dropdown(options=list(DATASETS), value=p["dataset"],
-                                  description="data", layout=narrow),
+            "dataset": w.Dropdown(
+                options=[*((name, name) for name in DATASETS),
+                         *((f"{name} (regression)", name)
+                           for name in REGRESSION_DATASETS)],
+                value=p["dataset"], description="data", layout=narrow),
             "noise": w.FloatSlider(value=p["noise"], min=0, max=2, step=0.1,
-                                   description="noise", **released),
+                                   description="noise", tooltip="moves the points",
+                                   **released),
+            "flip": w.FloatSlider(value=p["flip"], min=0, max=0.5, step=0.05,
+                                  description="label flips", style=style,
+                                  tooltip="probability that a label is wrong",
+                                  **released),
             "train_ratio": w.FloatSlider(value=p["train_ratio"], min=0.1, max=0.9,
                                          step=0.1, description="train ratio",
                                          style=style, **released),
@@ -61,6 +74,11 @@ class PlaygroundWidget:
                              description="L2", layout=narrow),
             "dropout": w.FloatSlider(value=p["dropout"], min=0, max=0.5, step=0.05,
                                      description="dropout", **released),
+            "discretize": w.Checkbox(value=p["discretize"], indent=False,
+                                     description="discretize output",
+                                     layout=narrow),
+            "show_test": w.Checkbox(value=p["show_test"], indent=False,
+                                    description="show test data", layout=narrow),
             "seed": w.BoundedIntText(value=p["seed"], min=0, max=max(10**6, p["seed"]),
                                      description="seed", layout=narrow),
         }

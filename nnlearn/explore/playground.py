@@ -8,8 +8,10 @@ boundary form while the train and test losses fall (or do not).
 
 The playground is split by idea; this module re-exports the public names of all:
 
-* ``_playground_data``: the data sets (:func:`playground_data`) and the feature map
-  (:func:`feature_map`), with their conventions;
+* ``_playground_data``: the data sets (:func:`playground_data`), classification and
+  regression, and the feature map (:func:`feature_map`), with their conventions;
+* ``_playground_settings``: what may be chosen (activations, losses, optimizers) and
+  the check of a whole set of parameters;
 * ``_playground_engine``: the widget-free engine, :class:`PlaygroundEngine`, whose
   ``update`` builds data, features and network when a structural parameter changes
   and returns the current snapshot, and whose ``step`` trains for some epochs;
@@ -41,20 +43,27 @@ from . import _playground_data as _data
 from . import _playground_engine as _engine
 from . import _playground_widget as _widget
 from ._playground_data import feature_map, playground_data
+from . import _playground_settings as _settings
 from ._playground_engine import _COLOURS, PlaygroundEngine
 from ._playground_network import NetworkViewMixin, colour, link_weights, neuron_maps
+from ._playground_settings import fitting_loss
 from ._playground_widget import PlaygroundWidget
 from .explorer import Explorer
 
 __all__ = ["Playground", "PlaygroundEngine", "playground_data", "feature_map",
-           "neuron_maps", "link_weights",
-           "DATASETS", "FEATURES", "ACTIVATIONS", "LOSSES", "OPTIMIZERS",
+           "neuron_maps", "link_weights", "fitting_loss",
+           "DATASETS", "REGRESSION_DATASETS", "FEATURES", "ACTIVATIONS", "LOSSES",
+           "OPTIMIZERS",
            "LEARNING_RATES", "PENALTIES", "EXTENT", "GRID_SIZE", "CLASS_COLORS"]
 
 # The constants, re-exported with their documentation (for the API reference).
 
-#: Names of the data sets of :func:`playground_data` (the last two have three classes).
+#: Names of the classification data sets of :func:`playground_data` (the last two
+#: have three classes).
 DATASETS = _data.DATASETS
+
+#: Names of the regression data sets of :func:`playground_data` (a real target).
+REGRESSION_DATASETS = _data.REGRESSION_DATASETS
 
 #: Names of the input features, in the order :func:`feature_map` accepts them.
 FEATURES = _data.FEATURES
@@ -63,13 +72,14 @@ FEATURES = _data.FEATURES
 EXTENT = _data.EXTENT
 
 #: Hidden-layer activations offered.
-ACTIVATIONS = _engine.ACTIVATIONS
+ACTIVATIONS = _settings.ACTIVATIONS
 
-#: Losses offered, with the output activation each implies.
-LOSSES = _engine.LOSSES
+#: Losses offered, with the output activation each implies (for a regression data
+#: set, ``"mse"`` has a linear output instead).
+LOSSES = _settings.LOSSES
 
 #: Optimizers offered.
-OPTIMIZERS = _engine.OPTIMIZERS
+OPTIMIZERS = _settings.OPTIMIZERS
 
 #: Resolution of the heatmap (the network is evaluated on a GRID_SIZE x GRID_SIZE grid).
 GRID_SIZE = _engine.GRID_SIZE
@@ -97,9 +107,14 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
     Parameters
     ----------
     dataset : str, default "circle"
-        One of :data:`DATASETS`.
+        One of :data:`DATASETS` (classification) or :data:`REGRESSION_DATASETS`
+        (regression: needs ``loss="mse"``, and the map shows the output's value).
     noise : float, default 0
-        Standard deviation of the noise added to the points.
+        Standard deviation of the noise added to the points (they move, and keep
+        the label of where they were drawn).
+    flip : float in [0, 1), default 0
+        Label noise: the probability that a point's label is replaced by another
+        class (classification only).
     train_ratio : float in (0, 1), default 0.5
         Fraction of the points used for training; the rest are the test set.
     n_samples : int, default 400
@@ -112,8 +127,8 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
     activation : str, default "tanh"
         Hidden activation, one of :data:`ACTIVATIONS`.
     loss : str, default "bce"
-        ``"mse"`` (tanh output, targets ±1), ``"bce"`` (sigmoid output, two classes) or
-        ``"cce"`` (softmax).
+        ``"mse"`` (tanh output, targets ±1; a linear output for regression),
+        ``"bce"`` (sigmoid output, two classes) or ``"cce"`` (softmax).
     optimizer : str, default "sgd"
         One of :data:`OPTIMIZERS` (momentum and Nesterov use :math:`\mu = 0.9`).
     lr : float, default 0.03
@@ -124,6 +139,11 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
         Penalty strengths on the weights (not the biases).
     dropout : float in [0, 1), default 0
         Dropout probability after every hidden activation.
+    discretize : bool, default False
+        Colour the map by the predicted class (or the output's sign) only, at full
+        strength, rather than paler where the network is less sure.
+    show_test : bool, default True
+        Draw the test points (circles) on the map as well as the training points.
     seed : int, default 0
         Seeds the data, the split, the weights, the dropout masks and the shuffling.
 
@@ -148,10 +168,12 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
     Notes
     -----
     ``update(**params)`` rebuilds the data, the features and a freshly
-    initialised network when one of ``dataset, noise, train_ratio, n_samples,
+    initialised network when one of ``dataset, noise, flip, train_ratio, n_samples,
     features, hidden, activation, loss, dropout, seed`` changes (this resets
     training); a new ``optimizer`` starts a fresh optimizer on the current
-    weights; ``lr, batch_size, l1, l2`` take effect at the next step.  It
+    weights; ``lr, batch_size, l1, l2`` take effect at the next step, and
+    ``discretize, show_test`` at the next drawing.  In the widget, choosing a data
+    set that the loss cannot score also switches the loss (:func:`fitting_loss`).  It
     returns the snapshot of training (see :meth:`~PlaygroundEngine.snapshot`).
     :meth:`~PlaygroundEngine.step` trains, :meth:`~PlaygroundEngine.reset` starts
     again from the initial weights.  If the loss or a weight becomes NaN or infinite,
@@ -244,10 +266,11 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
         if self._scatter_version != result["version"]:
             self._scatter_version = result["version"]
             self._train_pts.set_offsets(self.X_train)
-            self._train_pts.set_facecolors(_COLOURS[self.y_train])
+            self._train_pts.set_facecolors(self._point_colours(self.y_train))
             self._test_pts.set_offsets(self.X_test)
-            self._test_pts.set_edgecolors(_COLOURS[self.y_test])
+            self._test_pts.set_edgecolors(self._point_colours(self.y_test))
             self._test_pts.set_facecolors("none")
+        self._test_pts.set_visible(self._p["show_test"])
         h = result["history"]
         self._train_line.set_data(h["epoch"], h["train_loss"])
         self._test_line.set_data(h["epoch"], h["test_loss"])
@@ -266,6 +289,7 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
         if ax.get_xlim() != (0, xmax) or ax.get_ylim() != (0, ymax):
             ax.set(xlim=(0, xmax), ylim=(0, ymax))
         status = ("diverged" if result["diverged"]
+                  else "MSE" if result["test_accuracy"] is None
                   else f"test acc. {result['test_accuracy']:.0%}")
         if self.focus is None:
             self._title.set_text(f"epoch {result['epoch']}: "
@@ -274,6 +298,37 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
         else:
             self._title.set_text(f"epoch {result['epoch']}, map of "
                                  f"{self.node_names()[self.focus]} ({status})")
+
+    def _point_colours(self, y):
+        """The points' colours: their class's, or (regression) their target's on the
+        network view's scale, a little darker than the map under them."""
+        if self.n_classes:
+            return _COLOURS[y]
+        return 0.85 * colour(y)
+
+    def redraw(self, **params):
+        """As :meth:`Explorer.redraw <nnlearn.explore.explorer.Explorer.redraw>`;
+        a new ``dataset`` that the loss cannot score switches the loss too
+        (:func:`fitting_loss`), and a regression one sets ``flip`` to 0 (moving
+        their controls)."""
+        if "dataset" in params:
+            fitted = {"loss": fitting_loss(params["dataset"],
+                                           params.get("loss", self.params["loss"]))}
+            if params["dataset"] in REGRESSION_DATASETS:
+                fitted["flip"] = 0.0
+            params.update({name: value for name, value in fitted.items()
+                           if value != params.get(name, self.params[name])})
+            controls = getattr(self, "_control_map", {}) if self._widget else {}
+            if "flip" in controls:
+                controls["flip"].disabled = params["dataset"] in REGRESSION_DATASETS
+            moved = [name for name in fitted if name in params and name in controls
+                     and controls[name].value != params[name]]
+            if moved:
+                self.params.update(params)
+                for name in moved:  # each observer redraws (the first one rebuilds)
+                    controls[name].value = params[name]
+                return self._image.value
+        return super().redraw(**params)
 
     def render(self):
         """Draw the current result and return it as PNG bytes
