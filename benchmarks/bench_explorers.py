@@ -136,6 +136,8 @@ PLAYGROUND_CASES = [
     ("spiral, all 7 features → 8-8-8 → 1 ReLU, batch 10, Adam",
      {"dataset": "spiral", "features": ("x1", "x2", "x1^2", "x2^2", "x1x2", "sin_x1", "sin_x2"),
       "hidden": (8, 8, 8), "activation": "relu", "optimizer": "adam", "lr": 0.01}),
+    ("multigauss (regression), x1 x2 → 8-8 → 1 linear, MSE, batch 10, Adam",
+     {"dataset": "multigauss", "loss": "mse", "hidden": (8, 8), "optimizer": "adam"}),
 ]
 
 

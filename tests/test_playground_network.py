@@ -168,19 +168,35 @@ def test_a_node_shown_large_replaces_the_decision_map():
     pg.show_node((2, 7))
     pg.update(hidden=(4,))  # the node is gone with the old network
     assert pg.focus is None
+    pg.update(hidden=(4, 4))
+    pg.show_node((2, 0))    # hidden 2, neuron 1 ...
+    pg.update(hidden=(3,))  # ... whose place is now the output's: not shown in its stead
+    assert pg.focus is None
+    pg.show_node((1, 2))
+    pg.update(hidden=(3, 5), lr=0.1)  # the same node, by name: still shown
+    assert pg.focus == (1, 2)
 
 
 def test_the_widget_selector_lists_the_nodes_and_shows_the_chosen_one():
     pg = Playground(dataset="circle", hidden=(4, 4), seed=0)
     pg.widget()
     selector = pg._node_selector
-    assert selector.value is None and len(selector.options) == 1 + 2 + 4 + 4 + 1
+    # the decision map is selected (a None value would read as no selection in the browser)
+    assert selector.index == 0 and selector.label == "the decision map"
+    assert selector.value is not None and len(selector.options) == 1 + 2 + 4 + 4 + 1
     assert selector.description and pg._network_image.tooltip.startswith("The network")
     before = pg._image.value
     selector.value = (2, 1)
     assert pg.focus == (2, 1) and pg._image.value != before
     pg._control_map["hidden"].value = "2"
     assert pg.focus is None and len(selector.options) == 1 + 2 + 2 + 1
+    assert selector.index == 0 and selector.label == "the decision map"
+    selector.value = (1, 1)
+    shown = pg._image.value
+    selector.index = 0                      # back to the decision map
+    assert pg.focus is None and pg._image.value != shown
+    pg.show_node((1, 1))                    # from code: the selector and the figure follow
+    assert selector.label == "hidden 1, neuron 2" and pg._image.value == shown
     network = pg._network_image.value
     pg._advance(5)
     assert pg._network_image.value != network  # Play and Step redraw the network too

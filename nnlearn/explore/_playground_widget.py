@@ -20,6 +20,9 @@ __all__ = ["PlaygroundWidget", "LEARNING_RATES", "PENALTIES"]
 #: Learning rates offered by the widget (the engine accepts any positive number).
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
+# The node selector's value for the decision map.
+_DECISION_MAP = "decision map"
+
 #: L1 / L2 strengths offered by the widget (the engine accepts any non-negative number).
 PENALTIES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
@@ -119,7 +122,8 @@ class PlaygroundWidget:
         # At its own size, smaller only where the column is narrower.
         self._network_image.layout = w.Layout(width="auto", height="auto",
                                               max_width="100%")
-        self._node_selector = w.Dropdown(options=self._node_options(), value=self.focus,
+        self._node_selector = w.Dropdown(options=self._node_options(),
+                                         value=self._selector_value(),
                                          description="map shows", style=style,
                                          layout=w.Layout(width="100%",
                                                          max_width="360px"))
@@ -132,13 +136,18 @@ class PlaygroundWidget:
 
     def _node_options(self):
         """(label, value) pairs of the node selector: the decision map, then every
-        node of the network view."""
-        return [("the decision map", None),
+        node of the network view.  (The decision map's value is a string, not None,
+        which a Dropdown would take for no selection.)"""
+        return [("the decision map", _DECISION_MAP),
                 *((name, node) for node, name in self.node_names().items())]
 
+    def _selector_value(self):
+        return _DECISION_MAP if self.focus is None else self.focus
+
     def _on_node_selected(self, change):
-        if change["new"] != self.focus:
-            self.show_node(change["new"])
+        node = None if change["new"] == _DECISION_MAP else change["new"]
+        if node != self.focus:
+            self.show_node(node)
             self.render()
 
     def _refresh_node_selector(self):
@@ -148,7 +157,7 @@ class PlaygroundWidget:
         options = self._node_options()
         if list(self._node_selector.options) != options:
             self._node_selector.options = options
-        self._node_selector.value = self.focus
+        self._node_selector.value = self._selector_value()
 
     def _keep_state_text(self, change):
         if change["new"] != self.state:

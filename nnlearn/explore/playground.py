@@ -45,13 +45,19 @@ from . import _playground_widget as _widget
 from ._playground_data import feature_map, playground_data
 from . import _playground_settings as _settings
 from ._playground_engine import _COLOURS, PlaygroundEngine
-from ._playground_network import NetworkViewMixin, colour, link_weights, neuron_maps
+from ._playground_network import (
+    NetworkView,
+    NetworkViewMixin,
+    colour,
+    link_weights,
+    neuron_maps,
+)
 from ._playground_settings import fitting_loss
 from ._playground_widget import PlaygroundWidget
 from .explorer import Explorer
 
 __all__ = ["Playground", "PlaygroundEngine", "playground_data", "feature_map",
-           "neuron_maps", "link_weights", "fitting_loss",
+           "neuron_maps", "link_weights", "NetworkView", "colour", "fitting_loss",
            "DATASETS", "REGRESSION_DATASETS", "FEATURES", "ACTIVATIONS", "LOSSES",
            "OPTIMIZERS",
            "LEARNING_RATES", "PENALTIES", "EXTENT", "GRID_SIZE", "CLASS_COLORS"]
@@ -201,13 +207,25 @@ class Playground(PlaygroundWidget, NetworkViewMixin, PlaygroundEngine, Explorer)
         """Apply ``params`` (rebuilding and resetting if a structural one changed)
         and return the snapshot; the widget's state string and node selector
         follow."""
+        shown = self.node_names().get(self.focus) if self.focus is not None else None
         result = super().update(**params)
-        if self.focus is not None and self.focus not in self.node_names():
-            self.focus = None  # that node is gone with the old network
+        if self.focus is not None and self.node_names().get(self.focus) != shown:
+            self.focus = None  # that node is gone with the old network (or renamed)
         if self._state_text is not None:
             self._state_text.value = self.state
         self._refresh_node_selector()
         return result
+
+    def show_node(self, node=None):
+        """Show node ``(layer, index)`` of the network view large, in place of the
+        decision map (``None``: the decision map again), as the widget's "map shows"
+        selector does (and moves it); returns the map shown, (GRID_SIZE, GRID_SIZE),
+        or None."""
+        shown = super().show_node(node)
+        if self._widget is not None:
+            self._refresh_node_selector()
+            self.render()
+        return shown
 
     # -- the figure --------------------------------------------------------------------
 

@@ -327,3 +327,112 @@ def penalty_w_over_abs_w(W, b, dW, db, l1, l2):
 WRONG += [
     ("q2", penalty_w_over_abs_w, "0/0"),
 ]
+
+
+# -- q4: the lines of the first layer (answers as a learner might write them) --------------
+def lines_rows_loop(W, b):
+    normals, offsets = [], []
+    for j in range(len(b)):
+        w = W[j]                                     # a row: W has one column per neuron
+        normals.append(w / np.linalg.norm(w))
+        offsets.append(-6 * b[j] / np.linalg.norm(w))
+    return np.array(normals), np.array(offsets)
+
+
+def lines_feature_units_loop(W, b):
+    normals, offsets = [], []
+    for j in range(W.shape[1]):
+        w = W[:, j]
+        normals.append(w / np.linalg.norm(w))
+        offsets.append(-b[j] / np.linalg.norm(w))    # the line in x/6, not in x
+    return normals, offsets
+
+
+def lines_positive_offsets(W, b):
+    """Hesse's normal form as in a geometry book, d >= 0: the normal points away from the
+    centre, whichever side the neuron is positive on."""
+    norms = np.linalg.norm(W, axis=0)
+    n, d = (W / norms).T, -6 * b / norms
+    flip = np.where(d < 0, -1.0, 1.0)
+    return n * flip[:, None], d * flip
+
+
+def lines_abs_bias(W, b):
+    norms = np.linalg.norm(W, axis=0)
+    return (W / norms).T, 6 * np.abs(b) / norms
+
+
+def lines_slope_intercept(W, b):
+    """x2 = m x1 + c, as in school."""
+    return -W[0] / W[1], -6 * b / W[1]
+
+
+def lines_in_place(W, b):
+    norms = np.linalg.norm(W, axis=0)
+    W /= norms
+    return W.T, -6 * b / norms
+
+
+def lines_first_neuron(W, b):
+    w = W[:, 0]
+    return w / np.linalg.norm(w), -6 * b[0] / np.linalg.norm(w)
+
+
+def lines_columns(W, b):
+    norms = np.linalg.norm(W, axis=0)
+    return W / norms, -6 * b / norms
+
+
+def lines_offsets_first(W, b):
+    norms = np.linalg.norm(W, axis=0)
+    return -6 * b / norms, (W / norms).T
+
+
+def lines_negative_side(W, b):
+    norms = np.sqrt(np.sum(W ** 2, axis=0))
+    return -(W / norms).T, 6 * b / norms
+
+
+def lines_x2_down(W, b):
+    """Read off an image, where row 0 is the top: x2 taken downwards."""
+    norms = np.linalg.norm(W, axis=0)
+    return np.column_stack([W[0], -W[1]]) / norms[:, None], -6 * b / norms
+
+
+# correct
+def lines_hypot(W, b):
+    length = np.hypot(W[0], W[1])
+    return np.column_stack([W[0] / length, W[1] / length]), -6.0 * b / length
+
+
+def lines_loop(W, b):
+    normals, offsets = [], []
+    for j in range(W.shape[1]):
+        w1, w2 = W[0, j], W[1, j]
+        length = (w1 ** 2 + w2 ** 2) ** 0.5
+        normals.append([w1 / length, w2 / length])
+        offsets.append(-b[j] * 6 / length)
+    return normals, offsets
+
+
+def lines_scaled_then_normalised(W, b):
+    """The line in x: (w/6) · x + b = 0, then normalised."""
+    a = W / 6
+    norms = np.sqrt(np.einsum("ij,ij->j", a, a))
+    return [(a / norms).T, -b / norms]
+
+
+WRONG += [
+    ("q4", lines_rows_loop, "raised IndexError"),
+    ("q4", lines_feature_units_loop, "6 times too small"),
+    ("q4", lines_positive_offsets, "points to the orange side"),
+    ("q4", lines_abs_bias, "map shows"),
+    ("q4", lines_slope_intercept, "A vertical line (w2 = 0)"),
+    ("q4", lines_in_place, "in place"),
+    ("q4", lines_first_neuron, "array of normals"),
+    ("q4", lines_columns, "one row per neuron"),
+    ("q4", lines_offsets_first, "array of normals"),
+    ("q4", lines_negative_side, "orange side"),
+    ("q4", lines_x2_down, "x2 grows upwards"),
+]
+RIGHT += [("q4", lines_hypot), ("q4", lines_loop), ("q4", lines_scaled_then_normalised)]
