@@ -200,3 +200,26 @@ def test_the_widget_selector_lists_the_nodes_and_shows_the_chosen_one():
     network = pg._network_image.value
     pg._advance(5)
     assert pg._network_image.value != network  # Play and Step redraw the network too
+
+
+@pytest.mark.parametrize("hidden", [(8, 8), (3,), (8, 8, 8, 8)])
+def test_the_pasted_tiles_are_what_drawing_the_image_would_show(hidden):
+    """render_network copies the tiles into the figure's pixels instead of drawing its image (no
+    resampling: the figure shows them at their own size); the result is the drawn picture, up to
+    a pixel at some tile edges where the view's origin falls between pixels."""
+    import io
+
+    from PIL import Image
+
+    pg = Playground(dataset="xor", hidden=hidden, seed=0)
+    pg.step(10)
+    fast = np.asarray(Image.open(io.BytesIO(pg.render_network()))).astype(int)
+    view = pg._network_view
+    pg._network_canvas.restore_region(pg._network_background)
+    view.ax.draw_artist(view.links)
+    view.ax.draw_artist(view.image)
+    drawn = np.asarray(pg._network_canvas.buffer_rgba())[..., :3].astype(int)
+    assert fast.shape == drawn.shape
+    assert np.mean(np.abs(fast - drawn).max(axis=2) > 8) < 0.03
+    tiles = np.all(fast != 255, axis=2).mean()   # the tiles and links cover much of the figure
+    assert tiles > 0.1

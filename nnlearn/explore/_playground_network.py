@@ -191,6 +191,24 @@ class NetworkView:
         return self.image, self.links
 
 
+    def paste(self, pixels):
+        """Copy the tiles into ``pixels``, the figure's RGB pixels (uint8, top row
+        first), where drawing ``image`` would put them, and return ``pixels``.
+
+        Faster than drawing ``image`` (no resampling); exact when the axes show
+        ``tile`` pixels per unit, as in the figure of
+        :meth:`NetworkViewMixin.render_network`, which is sized for it."""
+        x0, y0 = self.ax.transData.transform((0.0, 0.0))  # the canvas's top left
+        r0, c0 = int(round(pixels.shape[0] - y0)), int(round(x0))
+        px = self.tile
+        for column in self.corners:
+            for x, y in column:
+                r, c = int(round(y * px)), int(round(x * px))
+                tile = self._canvas[r:r + px, c:c + px, :3]
+                pixels[r0 + r:r0 + r + px, c0 + c:c0 + c + px] = np.round(tile * 255)
+        return pixels
+
+
 # How the network view labels the input features.
 _FEATURE_LABELS = {"x1": "$x_1$", "x2": "$x_2$", "x1^2": "$x_1^2$", "x2^2": "$x_2^2$",
                    "x1x2": "$x_1x_2$", "sin_x1": r"$\sin x_1$", "sin_x2": r"$\sin x_2$"}
@@ -288,9 +306,10 @@ class NetworkViewMixin:
         view.update(self.result["nodes"], self.result["weights"])
         self._network_canvas.restore_region(self._network_background)
         view.ax.draw_artist(view.links)
-        view.ax.draw_artist(view.image)
+        # The tiles go over the links as pixels: the figure shows them at their own
+        # size, so matplotlib's drawing of the image would only resample them.
+        pixels = view.paste(np.array(self._network_canvas.buffer_rgba())[..., :3])
         buffer = io.BytesIO()
-        pixels = np.asarray(self._network_canvas.buffer_rgba())[..., :3]
         Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
         if self._network_image is not None:
             self._network_image.tooltip = self.describe_network()
