@@ -37,7 +37,7 @@ comm and ipywidgets are entered in the copied lock as above. Fetching a URL need
 build time (the proxy block is lifted for a URL; a local tarball builds offline). Such a site may
 also let micropip reach PyPI if ``disablePyPIFallback`` is removed from lite/jupyter-lite.json.
 
-``--with-sklearn`` also ships scipy and scikit-learn (+26 MB; chapters 5, 8, 10, 11 and 13 and
+``--with-sklearn`` also ships scipy and scikit-learn (+26 MB; chapters 5, 8, 10, 11, 12 and 13 and
 ``nnlearn.explore.convolution`` import them; the 13 labs do not).
 """
 from __future__ import annotations
