@@ -196,8 +196,8 @@ class NetworkView:
         first), where drawing ``image`` would put them, and return ``pixels``.
 
         Faster than drawing ``image`` (no resampling); exact when the axes show
-        ``tile`` pixels per unit, as in the figure of
-        :meth:`NetworkViewMixin.render_network`, which is sized for it."""
+        ``tile`` pixels per unit, as in the figure of the playground's
+        ``render_network``, which is sized for it."""
         x0, y0 = self.ax.transData.transform((0.0, 0.0))  # the canvas's top left
         r0, c0 = int(round(pixels.shape[0] - y0)), int(round(x0))
         px = self.tile
