@@ -24,6 +24,7 @@ ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluste
               "explore/_playground_state", "explore/_playground_network",
               "explore/_playground_widget", "explore/_playground_settings", "explore/_params", "explore/convolution", "classroom", "exercises/__init__", "exercises/_question",
               "exercises/_lab08_kfold", "exercises/_lab09_batchnorm", "exercises/_lab12_network",
+              "explore/_line_fits", "explore/_perceptron_rule",
               *[f"exercises/lab{n:02d}" for n in range(1, 14)]]
 STDLIB_OK = set(sys.stdlib_module_names)
 
