@@ -24,7 +24,9 @@ ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluste
               "explore/_playground_state", "explore/_playground_network",
               "explore/_playground_widget", "explore/_playground_settings", "explore/_params", "explore/convolution", "classroom", "exercises/__init__", "exercises/_question",
               "exercises/_lab08_kfold", "exercises/_lab09_batchnorm", "exercises/_lab12_network",
-              "explore/_line_fits", "explore/_perceptron_rule",
+              "explore/_line_fits", "explore/_perceptron_rule", "explore/_approximation_fit",
+              "explore/_flipbook_frames", "explore/_flipbook_object", "explore/_flipbook_checks",
+              "explore/_flipbook_png", "explore/_flipbook_page",
               *[f"exercises/lab{n:02d}" for n in range(1, 14)]]
 STDLIB_OK = set(sys.stdlib_module_names)
 

@@ -36,9 +36,18 @@ browser downloads only the set it shows (a ``<picture>`` with a
 alt text work the same in both.  The smallest text of the phone frames is
 ``data-phone-min-text-px`` in the HTML.
 
-The HTML, CSS and JavaScript of the page are written by the private module
-``nnlearn.explore._flipbook_page``; this module draws, checks and stores the
-frames.
+The flipbook is split by idea; this module re-exports the public names of all:
+
+* ``_flipbook_frames``: drawing the frames on one reused Agg figure, and the size of
+  their text on a phone (:data:`PHONE_WIDTH_PX`, :data:`MIN_TEXT_PX`,
+  :data:`PAGE_MARGIN_PX`, :data:`PHONE_MAX_WIDTH_PX`, :func:`min_text_px`);
+* ``_flipbook_png``: the frames stored as compact palette PNGs;
+* ``_flipbook_checks``: the checks of the arguments (:data:`MAX_FRAMES`);
+* ``_flipbook_object``: the :class:`Flipbook` object, which keeps the frames over the
+  grid, maps frames to values and back and writes its page;
+* ``_flipbook_page``: the HTML, CSS and JavaScript of that page;
+* this module: :func:`flipbook`, which checks its arguments, draws every grid point
+  (and the phone frames) and returns the :class:`Flipbook`.
 
 The frames are stored row-major over the grid, the last parameter varying
 fastest: with grids of sizes :math:`n_0` and :math:`n_1`, the frame for
@@ -63,49 +72,40 @@ Jupyter Book (myst-nb) embeds it in the executed page as ``text/html``;
 1
 """
 
-import base64
-import hashlib
-import html as html_module
-import inspect
-import io
-import json
-import math
-import os
-import pathlib
-from collections.abc import Mapping
-
-import numpy as np
-
-from .._validation import check_array, check_int, check_positive
-from ._flipbook_page import (_data_uri, _png_size,  # noqa: F401 (_data_uri: tests)
-                             _value_labels, page_html)
+from .._validation import check_positive
+from . import _flipbook_checks as _checks
+from . import _flipbook_frames as _frames
+from ._flipbook_checks import (_check_display, _check_figsize, _check_max_width,
+                               _check_params, _takes_layout)
+from ._flipbook_frames import _render, min_text_px
+from ._flipbook_object import Flipbook
+from ._flipbook_page import _data_uri  # noqa: F401 (tests)
+from ._flipbook_png import _BLANK_PNG, _compact_png  # noqa: F401 (tests)
 
 __all__ = ["flipbook", "Flipbook", "min_text_px", "MAX_FRAMES", "PHONE_WIDTH_PX",
            "MIN_TEXT_PX", "PAGE_MARGIN_PX", "PHONE_MAX_WIDTH_PX"]
 
+# The constants, re-exported with their documentation (for the API reference).
+
 #: The largest number of frames one flipbook may hold (the page stores every one).
-MAX_FRAMES = 400
+MAX_FRAMES = _checks.MAX_FRAMES
 
 #: The width in CSS pixels at which a chapter shows a flipbook on a phone, a 390 px
 #: screen less the margins of the page and of the cell output (measured in Chromium;
 #: tests/test_book_phone.py checks the text size at the real width).
-PHONE_WIDTH_PX = 326
+PHONE_WIDTH_PX = _frames.PHONE_WIDTH_PX
 
 #: The smallest text height, in pixels, readable on a phone.
-MIN_TEXT_PX = 9
+MIN_TEXT_PX = _frames.MIN_TEXT_PX
 
 #: How much wider (CSS pixels) the screen is than a flipbook on the book's pages,
 #: on screens narrower than 960 px (wider ones show the sidebar, and the column is
 #: at least 624 px wide): 390 - 326, measured in Chromium.
-PAGE_MARGIN_PX = 64
+PAGE_MARGIN_PX = _frames.PAGE_MARGIN_PX
 
 #: The widest screen (CSS pixels) that shows a flipbook's phone frames when the
 #: size of its desktop frames' text is not known.
-PHONE_MAX_WIDTH_PX = 600
-
-# The range of the phone frames' breakpoint chosen from the text size: every phone
-# held upright shows them, and from 960 px the book's column is wide anyway.
-_PHONE_MAX_WIDTH_RANGE = (480, 959)
+PHONE_MAX_WIDTH_PX = _frames.PHONE_MAX_WIDTH_PX
 
 
 def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
@@ -235,478 +235,3 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
     return Flipbook(frames, dict(zip(names, grids)), alt=alt, caption=caption,
                     interval=interval, loop=loop, min_text_px=min_text_px,
                     compact=False, **phone)  # _render made them compact
-
-
-class Flipbook:
-    """Precomputed frames over a grid of one or two parameters, shown with sliders.
-
-    Usually made by :func:`flipbook`; build one directly to show frames drawn
-    some other way.
-
-    Parameters
-    ----------
-    frames : sequence of bytes
-        One PNG image per grid point, row-major over the grid (the last
-        parameter varies fastest); all of the same size in pixels.
-    params : dict
-        ``name -> values``, one or two entries, as for :func:`flipbook`.
-    alt : str
-        Alternative text of the image; the current values are appended.
-    caption : str, optional
-        Shown below the image.
-    interval : int, default 150
-        Milliseconds between frames when playing.
-    loop : bool, default True
-        Playing wraps around to the first value; otherwise it stops at the last.
-    min_text_px : float, optional
-        The height in pixels of the smallest text in the frames, if known;
-        written to the HTML as ``data-min-text-px``.
-    compact : bool, default True
-        Store each frame as an opaque palette PNG, as :func:`flipbook` does,
-        when that takes fewer bytes than the frame given (exact for frames of
-        at most 256 colours; otherwise reduced to 256 colours).  With
-        ``False`` the frames are kept byte for byte.  The same for the phone
-        frames.
-    phone_frames : sequence of bytes, optional
-        A second set of frames for narrow screens, over the same grid (one PNG
-        per grid point, in the same order, all of one size, usually narrower
-        and taller than the desktop frames, with fewer or larger labels).  The
-        page shows them instead of ``frames`` on screens up to
-        ``phone_max_width`` CSS pixels wide; a browser downloads only the
-        frames it shows.
-    phone_min_text_px : float, optional
-        The smallest text in the phone frames, in their pixels, if known;
-        written to the HTML as ``data-phone-min-text-px``.  Only with
-        ``phone_frames``.
-    phone_max_width : int, optional
-        The widest screen, in CSS pixels, that shows the phone frames (the
-        page's media query is ``(max-width: phone_max_width px)``).  By default
-        the widest screen on which the desktop frames' text would be smaller
-        than :data:`MIN_TEXT_PX` on the book's page (a flipbook is shown
-        :data:`PAGE_MARGIN_PX` narrower than the screen), kept between 480 and
-        959; :data:`PHONE_MAX_WIDTH_PX` if ``min_text_px`` is not known.  Only
-        with ``phone_frames``.
-
-    Attributes
-    ----------
-    frames : list of bytes
-        The PNG images (made compact unless ``compact=False``).
-    params : dict
-        ``name -> list of values``, in slider order.
-    shape : tuple of int
-        The number of values of each parameter; ``len(frames) == prod(shape)``.
-    min_text_px : float or None
-        The smallest text's height in pixels of the PNG (font size in points
-        times ``dpi / 72``), measured while drawing; ``None`` if unknown.
-    phone_frames : list of bytes or None
-        The phone frames, or ``None`` if there are none.
-    phone_min_text_px : float or None
-        As ``min_text_px``, for the phone frames.
-    phone_max_width : int or None
-        The widest screen that shows the phone frames (``None`` without them).
-    id : str
-        The HTML id of the container, derived from a hash of the content, so
-        that the same flipbook gets the same id in every build.
-    """
-
-    def __init__(self, frames, params, *, alt, caption=None, interval=150, loop=True,
-                 min_text_px=None, compact=True, phone_frames=None,
-                 phone_min_text_px=None, phone_max_width=None):
-        names, grids = _check_params(params)
-        self.alt, self.caption, self.interval = _check_display(alt, caption, interval)
-        self.loop = bool(loop)
-        self.params = dict(zip(names, grids))
-        self.shape = tuple(len(g) for g in grids)
-        frames = _check_frames(frames, "frames", self.shape)
-        if min_text_px is not None:
-            min_text_px = check_positive(min_text_px, "min_text_px")
-        if phone_frames is None:
-            for name, value in (("phone_min_text_px", phone_min_text_px),
-                                ("phone_max_width", phone_max_width)):
-                if value is not None:
-                    raise ValueError(f"`{name}` describes the phone frames, and there "
-                                     f"are none: got {name}={value!r} without "
-                                     f"`phone_frames`. Pass phone_frames=[...] (one "
-                                     f"PNG per grid point) as well.")
-        else:
-            phone_frames = _check_frames(phone_frames, "phone_frames", self.shape)
-            if phone_min_text_px is not None:
-                phone_min_text_px = check_positive(phone_min_text_px,
-                                                   "phone_min_text_px")
-            phone_max_width = _check_max_width(phone_max_width)
-            if phone_max_width is None:
-                phone_max_width = _phone_max_width(_png_size(frames[0])[0], min_text_px)
-            if compact:
-                phone_frames = _compact_frames(phone_frames)
-        self.frames = _compact_frames(frames) if compact else frames
-        self.min_text_px = min_text_px
-        self.phone_frames = phone_frames
-        self.phone_min_text_px = phone_min_text_px
-        self.phone_max_width = phone_max_width
-        self._labels = [_value_labels(g) for g in grids]
-
-    def __len__(self):
-        return len(self.frames)
-
-    def values_at(self, index):
-        """The parameter values of frame ``index``, as a dict ``name -> value``.
-
-        >>> fb = Flipbook([_BLANK_PNG] * 6, {"a": [1, 2], "b": [10, 20, 30]},
-        ...               alt="demo")
-        >>> fb.values_at(4)
-        {'a': 2, 'b': 20}
-        """
-        index = check_int(index, "index", minimum=0)
-        if index >= len(self.frames):
-            raise ValueError(f"`index` must be < {len(self.frames)} (the number of "
-                             f"frames), got {index}.")
-        position = np.unravel_index(index, self.shape)
-        return {name: grid[int(i)]
-                for (name, grid), i in zip(self.params.items(), position)}
-
-    def index_of(self, **values):
-        """The frame index of the given values (each one of its parameter's values).
-
-        >>> fb = Flipbook([_BLANK_PNG] * 6, {"a": [1, 2], "b": [10, 20, 30]},
-        ...               alt="demo")
-        >>> fb.index_of(a=2, b=20)
-        4
-        """
-        if set(values) != set(self.params):
-            raise TypeError(f"index_of() needs exactly the parameters "
-                            f"{list(self.params)}, got {list(values)}.")
-        position = []
-        for name, grid in self.params.items():
-            if values[name] not in grid:
-                raise ValueError(f"`{name}` must be one of the grid values {grid}, "
-                                 f"got {values[name]!r}.")
-            position.append(grid.index(values[name]))
-        return int(np.ravel_multi_index(position, self.shape))
-
-    @property
-    def id(self):
-        """The container's HTML id, ``"nnlearn-flipbook-"`` and 12 hex digits.
-
-        The digits are the start of a SHA-256 of the frames and the settings.
-        """
-        digest = hashlib.sha256()
-        for frame in self.frames:
-            digest.update(hashlib.sha256(frame).digest())
-        settings = [list(self.params), self._labels, self.alt, self.caption,
-                    self.interval, self.loop]
-        if self.phone_frames is not None:  # ids without phone frames are unchanged
-            for frame in self.phone_frames:
-                digest.update(hashlib.sha256(frame).digest())
-            settings.append(self.phone_max_width)
-        digest.update(json.dumps(settings).encode())
-        return "nnlearn-flipbook-" + digest.hexdigest()[:12]
-
-    def html(self):
-        """The HTML: a ``<div class="nnlearn-flipbook">``, figure, controls, script.
-
-        Self-contained (inline CSS, inline JavaScript, images as ``data:``
-        URIs, each distinct image once) and safe to repeat: several flipbooks
-        can share a page.  With phone frames the image is a ``<picture>``
-        whose ``<source media="(max-width: ...px)">`` shows them.
-        """
-        phone = None
-        if self.phone_frames is not None:
-            phone = {"frames": self.phone_frames, "min_text_px": self.phone_min_text_px,
-                     "max_width": self.phone_max_width}
-        return page_html(self.id, names=list(self.params), labels=self._labels,
-                         shape=self.shape, alt=self.alt, caption=self.caption,
-                         interval=self.interval, loop=self.loop, frames=self.frames,
-                         min_text_px=self.min_text_px, phone=phone)
-
-    def _repr_html_(self):
-        return self.html()
-
-    def save(self, path):
-        """Write the flipbook as a standalone HTML page; returns its path."""
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"`path` must be a file path (str or pathlib.Path), "
-                            f"got {type(path).__name__}.")
-        path = pathlib.Path(path)
-        title = html_module.escape(self.caption or self.alt)
-        page = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                '<meta name="color-scheme" content="light dark">\n'
-                f"<title>{title}</title>\n</head>\n<body>\n{self.html()}\n"
-                "</body>\n</html>\n")
-        path.write_text(page, encoding="utf-8")
-        return path
-
-    def __repr__(self):
-        grid = ", ".join(f"{name}: {n} values"
-                         for name, n in zip(self.params, self.shape))
-        phone = " and phone frames" if self.phone_frames is not None else ""
-        return f"Flipbook({grid}; {len(self.frames)} frames{phone})"
-
-
-# -- checks --------------------------------------------------------------------------
-
-def _check_params(params):
-    """Return ``(names, grids)``: the names, and each grid as a list of numbers."""
-    if not isinstance(params, Mapping):
-        raise TypeError("`params` must be a dict mapping each parameter name to its "
-                        "values, e.g. {'w': np.linspace(0.5, 5, 10)}, "
-                        f"got {type(params).__name__}.")
-    if not 1 <= len(params) <= 2:
-        listed = ": " + str(list(params)) if params else ""
-        raise ValueError(f"`params` must have 1 or 2 entries (one slider each), "
-                         f"got {len(params)}{listed}.")
-    names, grids = [], []
-    for name, values in params.items():
-        if not isinstance(name, str) or not name.isidentifier():
-            raise TypeError(f"`params` keys must be parameter names usable as keyword "
-                            f"arguments (Python identifiers such as 'w' or "
-                            f"'learning_rate'), got {name!r}.")
-        grid = check_array(values, f"params[{name!r}]", ndim=1, allow_int=True)
-        if grid.size == 0:
-            raise ValueError(f"`params[{name!r}]` must hold at least one value, "
-                             f"got an empty sequence.")
-        names.append(name)
-        grids.append(grid.tolist())  # Python ints and floats, as draw() and JSON expect
-    n_frames = math.prod(len(g) for g in grids)
-    if n_frames > MAX_FRAMES:
-        sizes = " x ".join(str(len(g)) for g in grids)
-        raise ValueError(f"`params` must give at most {MAX_FRAMES} frames in all (the "
-                         f"page stores every frame), got {sizes} = {n_frames}. Use "
-                         "fewer values, e.g. np.linspace(start, stop, 20) instead of "
-                         "a finer grid.")
-    return names, grids
-
-
-def _check_figsize(figsize, name="figsize"):
-    if (isinstance(figsize, (str, bytes)) or not hasattr(figsize, "__len__")
-            or len(figsize) != 2):
-        raise TypeError(f"`{name}` must be a pair (width, height) in inches, "
-                        f"got {figsize!r}.")
-    return tuple(check_positive(v, f"{name}[{i}]") for i, v in enumerate(figsize))
-
-
-def _check_frames(frames, name, shape):
-    """The frames as a list: one PNG image per grid point."""
-    if isinstance(frames, (bytes, str)) or not hasattr(frames, "__len__"):
-        raise TypeError(f"`{name}` must be a list of PNG images (bytes), "
-                        f"got {type(frames).__name__}.")
-    frames = list(frames)
-    if len(frames) != math.prod(shape):
-        sizes = " x ".join(map(str, shape))
-        raise ValueError(f"`{name}` must hold one image per grid point, {sizes} = "
-                         f"{math.prod(shape)}, got {len(frames)}.")
-    for i, frame in enumerate(frames):
-        if not isinstance(frame, bytes) or not frame.startswith(_PNG_SIGNATURE):
-            not_png = " that is not a PNG" if isinstance(frame, bytes) else ""
-            raise TypeError(f"`{name}[{i}]` must be a PNG image as bytes, "
-                            f"got {type(frame).__name__}{not_png}.")
-        if frame[12:16] != b"IHDR" or min(_png_size(frame)) < 1:
-            raise ValueError(f"`{name}[{i}]` must be a whole PNG image of at least "
-                             f"1 x 1 pixels, got {len(frame)} bytes without a valid "
-                             f"header (IHDR). Is the file truncated?")
-    return frames
-
-
-def _check_max_width(max_width):
-    """``phone_max_width``: None, or a whole number of CSS pixels >= 1."""
-    if max_width is None:
-        return None
-    return check_int(max_width, "phone_max_width", minimum=1)
-
-
-def _phone_max_width(width, min_text_px):
-    """The widest screen that shows the phone frames, by default.
-
-    Below 960 CSS px a flipbook is shown :data:`PAGE_MARGIN_PX` narrower than the
-    screen, and its desktop frames (``width`` pixels wide) are readable when shown
-    at least ``MIN_TEXT_PX * width / min_text_px`` pixels wide.
-
-    >>> _phone_max_width(630, 10.0), _phone_max_width(840, 1000 / 90)
-    (630, 744)
-    """
-    if min_text_px is None:
-        return PHONE_MAX_WIDTH_PX
-    needed = math.ceil(MIN_TEXT_PX * width / min_text_px - 1e-9)
-    low, high = _PHONE_MAX_WIDTH_RANGE
-    return int(min(max(needed - 1 + PAGE_MARGIN_PX, low), high))
-
-
-def _takes_layout(draw):
-    """Whether ``draw`` has a parameter named ``layout`` (see :func:`flipbook`)."""
-    try:
-        parameters = inspect.signature(draw).parameters
-    except (TypeError, ValueError):  # some built-ins have no signature
-        return False
-    parameter = parameters.get("layout")
-    return parameter is not None and parameter.kind in (
-        parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
-
-
-def _check_display(alt, caption, interval):
-    if not isinstance(alt, str):
-        raise TypeError(f"`alt` must be a string describing the figure for readers "
-                        f"who cannot see it, e.g. 'Sigmoid of w·x', "
-                        f"got {type(alt).__name__} {alt!r}.")
-    if not alt.strip():
-        raise ValueError("`alt` must describe the figure for readers who cannot see "
-                         f"it, e.g. 'Sigmoid of w·x', got the empty text {alt!r}.")
-    if caption is not None and not isinstance(caption, str):
-        raise TypeError(f"`caption` must be a string or None, "
-                        f"got {type(caption).__name__} {caption!r}.")
-    return alt.strip(), caption, check_int(interval, "interval", minimum=1)
-
-
-# -- rendering -----------------------------------------------------------------------
-
-def min_text_px(fig):
-    """The height in pixels of the smallest text ``fig`` draws, as flipbook() measures.
-
-    For frames drawn some other way (an explorer's figure, say): pass the result
-    as :class:`Flipbook`'s ``min_text_px``.  The figure is drawn once on a fresh
-    Agg canvas (its own canvas is restored); only non-blank, visible text inside
-    the image counts, and the size is the font size in points times
-    ``fig.dpi / 72``.  ``None`` if no text is drawn.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    if not isinstance(fig, Figure):
-        raise TypeError(f"`fig` must be a matplotlib Figure (e.g. an explorer's "
-                        f"`figure()`), got {type(fig).__name__}.")
-    original = fig.canvas
-    try:
-        sizes = _draw_measuring_text(FigureCanvasAgg(fig))
-    finally:
-        fig.set_canvas(original)
-    return min(sizes) * fig.dpi / 72 if sizes else None
-
-
-def _phone_font_size(width_inches):
-    """The font size (points) for text MIN_TEXT_PX tall on a phone.
-
-    That is, when a figure ``width_inches`` wide is shown PHONE_WIDTH_PX pixels
-    wide.  A font of ``s`` points is ``s * dpi / 72`` pixels tall in a PNG
-    ``width_inches * dpi`` pixels wide; shown PHONE_WIDTH_PX wide it is
-    ``s * PHONE_WIDTH_PX / (72 * width_inches)`` pixels tall, whatever the dpi.
-
-    The target is 5% above MIN_TEXT_PX: the width a browser gives the image is
-    rounded, and a figure exactly at the limit would fall a fraction short.
-
-    >>> round(_phone_font_size(6.0), 2)
-    12.52
-    """
-    return 1.05 * MIN_TEXT_PX * 72 * width_inches / PHONE_WIDTH_PX
-
-
-def _render(draw, names, grids, figsize, dpi, use_figure, font_size=None, layout=None):
-    """Draw every grid point on one reused Agg figure.
-
-    Returns the PNG images, row-major, and the smallest text drawn, in pixels.
-    ``layout``: passed to ``draw`` as ``layout=`` unless None.
-    """
-    import matplotlib  # imported here: plotting is optional
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    if font_size is None:
-        font_size = max(matplotlib.rcParams["font.size"], _phone_font_size(figsize[0]))
-    frames, text_points = [], []
-    with matplotlib.rc_context({"font.size": font_size}):
-        # Constrained layout keeps the labels inside the image.
-        fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
-        canvas = FigureCanvasAgg(fig)
-        ax = None if use_figure else fig.add_subplot()
-        for index, position in enumerate(np.ndindex(*(len(g) for g in grids))):
-            values = {name: grid[i] for name, grid, i in zip(names, grids, position)}
-            extra = {} if layout is None else {"layout": layout}
-            if use_figure:
-                fig.clear()
-            else:
-                ax.clear()
-            try:
-                draw(fig if use_figure else ax, **values, **extra)
-            except Exception as exc:
-                if hasattr(exc, "add_note"):  # Python >= 3.11
-                    where = "" if layout is None else f" in the {layout} layout"
-                    exc.add_note(f"(raised by `draw` while drawing frame {index} of "
-                                 f"the flipbook{where}, at {values})")
-                raise
-            if index == 0:
-                canvas.draw()  # the constrained layout settles on the second draw
-            text_points += _draw_measuring_text(canvas)
-            frames.append(_compact_png(np.asarray(canvas.buffer_rgba())))
-    min_text_px = min(text_points) * dpi / 72 if text_points else None
-    return frames, min_text_px
-
-
-def _draw_measuring_text(canvas):
-    """Draw the figure on its Agg canvas; return the sizes of the text drawn.
-
-    The font sizes in points of every non-blank text drawn inside the image.
-    """
-    renderer = canvas.get_renderer()  # the one canvas.draw() reuses (same size, dpi)
-    width, height = renderer.width, renderer.height
-    original = renderer.draw_text
-    sizes = []
-
-    def draw_text(gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if str(s).strip() and 0 <= x <= width and 0 <= y <= height:
-            sizes.append(prop.get_size_in_points())
-        return original(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-
-    renderer.draw_text = draw_text
-    try:
-        canvas.draw()
-    finally:
-        del renderer.draw_text
-    return sizes
-
-
-def _compact_png(rgba):
-    """An opaque palette PNG of an RGBA image (uint8, shape (h, w, 4)).
-
-    Composited on white.  Exact when the image has at most 256 colours, else
-    reduced to 256 colours without dithering.  No text chunks: the bytes depend
-    only on the pixels.
-    """
-    from PIL import Image
-
-    rgba = np.asarray(rgba, dtype=np.uint8)
-    rgb = rgba[..., :3]
-    alpha = rgba[..., 3:].astype(np.uint16)
-    if (alpha < 255).any():
-        rgb = ((rgb * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
-    image = Image.fromarray(np.ascontiguousarray(rgb), "RGB")
-    colours = image.getcolors(256)  # None when there are more than 256
-    if colours is not None:
-        palette = Image.new("P", (1, 1))
-        palette.putpalette([value for _, colour in colours for value in colour])
-        image = image.quantize(palette=palette, dither=Image.Dither.NONE)
-    else:
-        image = image.quantize(256, method=Image.Quantize.MAXCOVERAGE,
-                               dither=Image.Dither.NONE)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def _compact_frames(frames):
-    """Each PNG as :func:`_compact_png` stores it, where that is smaller."""
-    from PIL import Image
-
-    done = {}
-    for png in frames:
-        if png not in done:
-            with Image.open(io.BytesIO(png)) as image:
-                small = _compact_png(np.asarray(image.convert("RGBA")))
-            done[png] = small if len(small) < len(png) else png
-    return [done[png] for png in frames]
-
-
-# -- helpers -------------------------------------------------------------------------
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-# A 1 x 1 transparent PNG, for examples that do not need real images.
-_BLANK_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQ"
-                              "VR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
