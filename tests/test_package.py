@@ -26,7 +26,8 @@ ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluste
               "exercises/_lab08_kfold", "exercises/_lab09_batchnorm", "exercises/_lab12_network",
               "explore/_line_fits", "explore/_perceptron_rule", "explore/_approximation_fit",
               "explore/_flipbook_frames", "explore/_flipbook_object", "explore/_flipbook_checks",
-              "explore/_flipbook_png", "explore/_flipbook_page",
+              "explore/_flipbook_png", "explore/_flipbook_page", "explore/_backprop_compute",
+              "explore/_backprop_text", "explore/_backprop_diagram", "explore/_backprop_canvas",
               *[f"exercises/lab{n:02d}" for n in range(1, 14)]]
 STDLIB_OK = set(sys.stdlib_module_names)
 
