@@ -28,6 +28,7 @@ ABOVE_CORE = ["training", "metrics", "datasets", "labels", "perceptron", "cluste
               "explore/_flipbook_frames", "explore/_flipbook_object", "explore/_flipbook_checks",
               "explore/_flipbook_png", "explore/_flipbook_page", "explore/_backprop_compute",
               "explore/_backprop_text", "explore/_backprop_diagram", "explore/_backprop_canvas",
+              "explore/_optimizer_paths", "_fit_arguments",
               *[f"exercises/lab{n:02d}" for n in range(1, 14)]]
 STDLIB_OK = set(sys.stdlib_module_names)
 

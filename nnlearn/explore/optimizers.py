@@ -41,120 +41,39 @@ import io
 
 import numpy as np
 
-from .. import surfaces
-from .._validation import (check_choice, check_int, check_interval, check_positive,
-                           unknown_name)
-from ..optim import SGD, AdaGrad, Adam, RMSprop
+from . import _optimizer_paths as _paths
+# (``_check_surface`` and ``_check_optimizers`` stay importable from here.)
+from ._optimizer_paths import (_ADAPTIVE, _check_optimizers, _check_surface, _race,
+                               make_optimizer, suggested_settings)
 from .explorer import Explorer
 
 __all__ = ["OptimizerRace", "OPTIMIZERS", "make_optimizer", "suggested_settings",
            "MAX_STEPS"]
 
+# The racers, their settings and the computation of their paths live in
+# ``_optimizer_paths``; the constants are re-exported here with their documentation
+# (for the API reference).
+
 #: The racers, name → label, in drawing order.
-OPTIMIZERS = {"gd": "GD", "momentum": "momentum", "nesterov": "Nesterov",
-              "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam"}
+OPTIMIZERS = _paths.OPTIMIZERS
 
 #: The surfaces of the race (those of :mod:`nnlearn.surfaces`).
-SURFACE_NAMES = ("quadratic", "rosenbrock", "saddle", "beale")
+SURFACE_NAMES = _paths.SURFACE_NAMES
 
 #: The most steps one race may run.
-MAX_STEPS = 2000
+MAX_STEPS = _paths.MAX_STEPS
 
 #: Okabe-Ito colours and line styles, one per racer.
 STYLES = {"gd": ("#000000", "-"), "momentum": ("#0072B2", "-"),
           "nesterov": ("#56B4E9", "--"), "adagrad": ("#009E73", "-."),
           "rmsprop": ("#E69F00", "-"), "adam": ("#D55E00", "-")}
 
-_ADAPTIVE = ("adagrad", "rmsprop", "adam")
-
 # The key's line-style marks, drawn as text, one per racer.
 _DASHES = {"-": "——", "--": "– –", "-.": "–·–"}
 _MARKS = {name: _DASHES[style] for name, (_, style) in STYLES.items()}
 
-# Learning rates that give an instructive race on each surface: (lr, adaptive_lr).  For
-# the quadratic the gradient-descent rate is 1.2 / kappa, between the oscillation onset
-# 1/kappa and the threshold 2/kappa.
-_SUGGESTED = {"rosenbrock": (0.001, 0.1), "saddle": (0.05, 0.05),
-              "beale": (0.005, 0.05)}
-
 # The lengths of the step axis of the loss panel.
 _STEP_AXIS = (10, 20, 50, 100, 200, 300, 500, 1000, 1500, MAX_STEPS)
-
-# The largest trajectory cache kept (one entry per surface, racer and hyperparameters).
-_CACHE_SIZE = 64
-
-
-def suggested_settings(surface, kappa=10.0):
-    r"""Learning rates that give an instructive race on ``surface``;
-    returns ``{"lr": ..., "adaptive_lr": ...}``.
-
-    Parameters
-    ----------
-    surface : str
-        One of ``"quadratic"``, ``"rosenbrock"``, ``"saddle"``, ``"beale"``.
-    kappa : float, default 10.0
-        The quadratic's condition number; its gradient-descent rate is
-        :math:`1.2/\kappa`, where the steep direction oscillates but converges.
-
-    Examples
-    --------
-    >>> suggested_settings("quadratic", kappa=20.0)
-    {'lr': 0.06, 'adaptive_lr': 0.1}
-    >>> suggested_settings("rosenbrock")
-    {'lr': 0.001, 'adaptive_lr': 0.1}
-    """
-    surface = _check_surface(surface)
-    if surface == "quadratic":
-        kappa = check_positive(kappa, "kappa")
-        return {"lr": round(1.2 / max(kappa, 1.0), 6), "adaptive_lr": 0.1}
-    lr, adaptive_lr = _SUGGESTED[surface]
-    return {"lr": lr, "adaptive_lr": adaptive_lr}
-
-
-def make_optimizer(name, lr, adaptive_lr, beta):
-    """A fresh :mod:`nnlearn.optim` optimizer for the racer ``name``
-    (see the table of the module).
-
-    Examples
-    --------
-    >>> make_optimizer("adam", 0.01, 0.05, 0.8)
-    Adam(lr=0.05, betas=(0.8, 0.999), eps=1e-08)
-    >>> make_optimizer("nesterov", 0.01, 0.05, 0.0)  # no momentum: gradient descent
-    SGD(lr=0.01)
-    """
-    if name == "gd" or (name in ("momentum", "nesterov") and beta == 0):
-        return SGD(lr)
-    if name == "momentum":
-        return SGD(lr, momentum=beta)
-    if name == "nesterov":
-        return SGD(lr, momentum=beta, nesterov=True)
-    if name == "adagrad":
-        return AdaGrad(adaptive_lr)
-    if name == "rmsprop":
-        return RMSprop(adaptive_lr)
-    if name == "adam":
-        return Adam(adaptive_lr, betas=(beta, 0.999))
-    raise unknown_name("optimizer", name, OPTIMIZERS)
-
-
-def _check_surface(surface):
-    return check_choice(surface, "surface", SURFACE_NAMES, "surface")
-
-
-def _check_optimizers(optimizers):
-    if isinstance(optimizers, str) or not hasattr(optimizers, "__iter__"):
-        raise TypeError("`optimizers` must be a sequence of optimizer names such as "
-                        "('gd', 'adam'), "
-                        f"got {type(optimizers).__name__} {optimizers!r}.")
-    names = tuple(optimizers)
-    for name in names:
-        if name not in OPTIMIZERS:
-            raise unknown_name("optimizer", name, OPTIMIZERS)
-    if not names:
-        raise ValueError(f"`optimizers` must name at least one of {list(OPTIMIZERS)}, "
-                         "got an empty selection.")
-    # drawing order, no repeats
-    return tuple(name for name in OPTIMIZERS if name in names)
 
 
 class OptimizerRace(Explorer):
@@ -235,56 +154,9 @@ class OptimizerRace(Explorer):
             order), ``settings`` (name → ``repr`` of its optimizer) and the
             parameters.
         """
-        surface = _check_surface(surface)
-        kappa = check_positive(kappa, "kappa")
-        if kappa < 1:
-            raise ValueError(f"`kappa` must be >= 1 (the ratio of the largest to the "
-                             f"smallest curvature), got {kappa!r}.")
-        lr = check_positive(lr, "lr")
-        adaptive_lr = check_positive(adaptive_lr, "adaptive_lr")
-        beta = check_interval(beta, "beta", 0.0, 1.0)
-        steps = check_int(steps, "steps", minimum=0)
-        if steps > MAX_STEPS:
-            raise ValueError(f"`steps` must be at most {MAX_STEPS}, got {steps}.")
-        names = _check_optimizers(optimizers)
-        surf = (surfaces.quadratic(kappa) if surface == "quadratic"
-                else surfaces.get(surface))
-        min_value = min(surf(m) for m in surf.minima)
-        paths, losses, gaps, settings = {}, {}, {}, {}
-        for name in names:
-            path, loss = self._trajectory(surface, kappa, surf, name, lr, adaptive_lr,
-                                          beta, steps)
-            paths[name], losses[name] = path, loss
-            with np.errstate(invalid="ignore"):
-                gaps[name] = loss - min_value
-            settings[name] = repr(make_optimizer(name, lr, adaptive_lr, beta))
-        self.result = {
-            "surface": surface, "kappa": kappa, "lr": lr, "adaptive_lr": adaptive_lr,
-            "beta": beta, "steps": steps, "optimizers": names, "surface_obj": surf,
-            "min_value": min_value,
-            "paths": paths, "losses": losses, "gaps": gaps, "settings": settings,
-            "final_gap": {name: float(gap[-1]) for name, gap in gaps.items()},
-            "diverged": {name: bool(not np.isfinite(loss[-1]))
-                         for name, loss in losses.items()},
-        }
+        self.result = _race(self._cache, surface, kappa, lr, adaptive_lr, beta, steps,
+                            optimizers)
         return self.result
-
-    def _trajectory(self, surface, kappa, surf, name, lr, adaptive_lr, beta, steps):
-        """``trajectory`` for one racer,
-        read off a cached longer run when there is one."""
-        rate = adaptive_lr if name in _ADAPTIVE else lr
-        momentum = beta if name in ("momentum", "nesterov", "adam") else None
-        key = (surface, kappa if surface == "quadratic" else None, name, rate, momentum)
-        cached = self._cache.get(key)
-        if cached is None or len(cached[0]) < steps + 1:
-            optimizer = make_optimizer(name, lr, adaptive_lr, beta)
-            cached = surfaces.trajectory(surf, optimizer, steps)
-            if len(self._cache) >= _CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = cached
-        path, loss = cached
-        # copies: the cache stays intact
-        return path[:steps + 1].copy(), loss[:steps + 1].copy()
 
     # -- suggestions when the surface changes ------------------------------------------
 
