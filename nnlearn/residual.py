@@ -70,7 +70,8 @@ class Residual(Layer):
     """
 
     def __init__(self, layers):
-        from .network import _check_widths, _chain_widths, _check_layer_list
+        from ._layer_widths import _chain_widths, _check_widths
+        from .network import _check_layer_list
 
         inner = _check_layer_list(layers, "Residual")
         self.layers = inner
