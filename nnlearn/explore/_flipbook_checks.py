@@ -14,7 +14,7 @@ from ._flipbook_page import _png_size
 from ._flipbook_png import _PNG_SIGNATURE
 
 __all__ = ["MAX_FRAMES", "_check_params", "_check_figsize", "_check_frames",
-           "_check_max_width", "_takes_layout", "_check_display"]
+           "_check_max_width", "_takes_layout", "_check_display", "_no_phone_options"]
 
 #: The largest number of frames one flipbook may hold (the page stores every one).
 MAX_FRAMES = 400
@@ -114,3 +114,12 @@ def _check_display(alt, caption, interval):
         raise TypeError(f"`caption` must be a string or None, "
                         f"got {type(caption).__name__} {caption!r}.")
     return alt.strip(), caption, check_int(interval, "interval", minimum=1)
+
+
+def _no_phone_options(options, verb, missing, remedy):
+    """Raise if any of ``options`` (name -> value) is set although there are no phone
+    frames: the argument ``missing`` that would give them is absent."""
+    for name, value in options.items():
+        if value is not None:
+            raise ValueError(f"`{name}` {verb} the phone frames, and there are none: "
+                             f"got {name}={value!r} without `{missing}`. {remedy}")

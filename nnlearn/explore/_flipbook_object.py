@@ -17,7 +17,7 @@ import numpy as np
 
 from .._validation import check_int, check_positive
 from ._flipbook_checks import (_check_display, _check_frames, _check_max_width,
-                               _check_params)
+                               _check_params, _no_phone_options)
 from ._flipbook_frames import _phone_max_width
 from ._flipbook_page import _png_size, _value_labels, page_html
 from ._flipbook_png import _BLANK_PNG, _compact_frames  # noqa: F401 (doctests)
@@ -109,13 +109,11 @@ class Flipbook:
         if min_text_px is not None:
             min_text_px = check_positive(min_text_px, "min_text_px")
         if phone_frames is None:
-            for name, value in (("phone_min_text_px", phone_min_text_px),
-                                ("phone_max_width", phone_max_width)):
-                if value is not None:
-                    raise ValueError(f"`{name}` describes the phone frames, and there "
-                                     f"are none: got {name}={value!r} without "
-                                     f"`phone_frames`. Pass phone_frames=[...] (one "
-                                     f"PNG per grid point) as well.")
+            _no_phone_options({"phone_min_text_px": phone_min_text_px,
+                               "phone_max_width": phone_max_width},
+                              "describes", "phone_frames",
+                              "Pass phone_frames=[...] (one PNG per grid point) "
+                              "as well.")
         else:
             phone_frames = _check_frames(phone_frames, "phone_frames", self.shape)
             if phone_min_text_px is not None:

@@ -85,6 +85,16 @@ def _regression_target(name, X):
     return t
 
 
+def _check_flip(flip, name):
+    """``flip`` checked: in [0, 1), and 0 for a regression data set ``name``."""
+    flip = check_interval(flip, "flip", 0.0, 1.0)
+    if flip and not _n_classes(name):
+        raise ValueError(f"`flip` must be 0 for the regression data set {name!r}, got "
+                         f"{flip}: flipping labels needs classes. Hint: use `noise`, "
+                         "which moves the points (and so blurs the target).")
+    return flip
+
+
 def _flip_labels(y, k, flip, rng):
     """``y`` with each label replaced, with probability ``flip``, by one of the other
     ``k - 1`` classes (chosen uniformly)."""
@@ -153,11 +163,7 @@ def playground_data(name, n_samples=400, *, noise=0.0, flip=0.0, rng=None):
     k = _n_classes(name)
     n_samples = check_int(n_samples, "n_samples", minimum=max(k, 1))
     noise = check_positive(noise, "noise", allow_zero=True)
-    flip = check_interval(flip, "flip", 0.0, 1.0)
-    if flip and not k:
-        raise ValueError(f"`flip` must be 0 for the regression data set {name!r}, got "
-                         f"{flip}: flipping labels needs classes. Hint: use `noise`, "
-                         "which moves the points (and so blurs the target).")
+    flip = _check_flip(flip, name)
     rng = check_rng(rng)
     if not k:
         X = rng.uniform(-EXTENT, EXTENT, (n_samples, 2))

@@ -20,6 +20,7 @@ from ._playground_data import (
     DATASETS,
     REGRESSION_DATASETS,
     _check_features,
+    _check_flip,
     _check_hidden,
     _n_classes,
 )
@@ -68,11 +69,7 @@ def check_settings(p):
                  kind="data set (`dataset`)")
     k = _n_classes(p["dataset"])
     noise = check_positive(p["noise"], "noise", allow_zero=True)
-    flip = check_interval(p["flip"], "flip", 0.0, 1.0)
-    if flip and not k:
-        raise ValueError(f"`flip` must be 0 for the regression data set "
-                         f"{p['dataset']!r}, got {flip}: flipping labels needs "
-                         "classes. Hint: use `noise`, which moves the points.")
+    flip = _check_flip(p["flip"], p["dataset"])
     train_ratio = check_interval(p["train_ratio"], "train_ratio", 0.0, 1.0,
                                  low_closed=False)
     n_samples = check_int(p["n_samples"], "n_samples", minimum=4)

@@ -76,7 +76,7 @@ from .._validation import check_positive
 from . import _flipbook_checks as _checks
 from . import _flipbook_frames as _frames
 from ._flipbook_checks import (_check_display, _check_figsize, _check_max_width,
-                               _check_params, _takes_layout)
+                               _check_params, _no_phone_options, _takes_layout)
 from ._flipbook_frames import _render, min_text_px
 from ._flipbook_object import Flipbook
 from ._flipbook_page import _data_uri  # noqa: F401 (tests)
@@ -201,13 +201,9 @@ def flipbook(draw, params, *, alt, caption=None, figsize=(6, 4), dpi=100,
     # Check the display arguments before the (possibly slow) drawing, not after it.
     _check_display(alt, caption, interval)
     if phone_figsize is None:
-        for name, value in (("phone_dpi", phone_dpi),
-                            ("phone_max_width", phone_max_width)):
-            if value is not None:
-                raise ValueError(f"`{name}` applies to the phone frames, and there "
-                                 f"are none: got {name}={value!r} without "
-                                 f"`phone_figsize`. Pass phone_figsize=(width, "
-                                 f"height) to draw them.")
+        _no_phone_options({"phone_dpi": phone_dpi, "phone_max_width": phone_max_width},
+                          "applies to", "phone_figsize",
+                          "Pass phone_figsize=(width, height) to draw them.")
     else:
         phone_figsize = _check_figsize(phone_figsize, "phone_figsize")
         if phone_dpi is None:
